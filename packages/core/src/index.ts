@@ -1,0 +1,21 @@
+export {
+  HttpProblemError,
+  RequestValidationError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  MethodNotAllowedError,
+  ConflictError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  RateLimitedError,
+  ServiceUnavailableError,
+} from './errors';
+export type { FieldError } from './errors';
+export { jsonResponse, problemResponse, header, rawBody, PROBLEM_JSON } from './http';
+export type { HttpEvent, HttpResult, ProblemContext } from './http';
+export { tableDefinition, createTableInput } from './table';
+export type { TableDefinition, IndexDef, KeyDef, KeyType } from './table';
+export { compileRoutes } from './router';
+export type { Router, RouteMatch } from './router';
+export { openApiDocument } from './openapi';

@@ -1,0 +1,12 @@
+export { createLogger } from './logger';
+export type { Logger, LoggerOptions, LogLevel, LogFields, AuditEvent, SecurityEvent } from './logger';
+export { createRedactor, sensitive, Sensitive, REDACTED } from './redact';
+export type { Redactor } from './redact';
+export { parseTraceHeader } from './trace';
+export type { TraceHeader } from './trace';
+export { buildEmf } from './emf';
+export type { MetricDatum, MetricUnit, EmfOptions } from './emf';
+export { runWithInvocationContext, currentInvocationContext, appendInvocationContext } from './context';
+export type { InvocationContext } from './context';
+export { withObservability, internalErrorResponse, resetColdStart } from './with-observability';
+export type { LambdaContextLike, LambdaHandler, ObservabilityOptions } from './with-observability';

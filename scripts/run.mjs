@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Entry point behind `npm start`, `npm test`, `npm run bundle|review|bench`.
+// Works on a fresh clone with only Node.js >= 20 and npm: installs the pinned pnpm through npm
+// (never corepack), installs the workspace from the committed lockfile when it changed, then runs
+// the requested task with node_modules/.bin on PATH.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmSpec = rootPkg.packageManager; // e.g. pnpm@9.15.9
+const binDir = join(root, 'node_modules', '.bin');
+const env = { ...process.env, PATH: `${binDir}${delimiter}${process.env.PATH ?? ''}`, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' };
+
+const [, , command = 'help', ...rest] = process.argv;
+
+const say = (msg) => process.stderr.write(`[iac-review] ${msg}\n`);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...opts });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+function lockHash() {
+  const lock = join(root, 'pnpm-lock.yaml');
+  if (!existsSync(lock)) return 'no-lock';
+  const h = createHash('sha256');
+  h.update(readFileSync(lock));
+  h.update(readFileSync(join(root, 'package.json')));
+  return h.digest('hex');
+}
+
+function ensureDeps() {
+  const marker = join(root, 'node_modules', '.iac-review-install');
+  const want = lockHash();
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === want && existsSync(join(binDir, 'pnpm'))) return;
+  say(`installing dependencies with ${pnpmSpec} (first run or lockfile changed)…`);
+  const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
+  // stdout goes to stderr so commands whose stdout is data (review --format json) stay clean.
+  const status = run('npx', ['--yes', pnpmSpec, 'install', ...frozen, '--reporter=append-only'], {
+    env: { ...env, npm_config_update_notifier: 'false' },
+    stdio: ['ignore', 2, 2],
+  });
+  if (status !== 0) {
+    say('dependency installation failed (see above)');
+    process.exit(status);
+  }
+  writeFileSync(marker, lockHash());
+}
+
+function exitWith(status) {
+  process.exit(status);
+}
+
+function forward(cmd, args) {
+  // Long-running child (local stack): forward signals so Ctrl-C stops everything cleanly.
+  const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env });
+  const stop = (sig) => child.kill(sig);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  child.on('exit', (code, signal) => exitWith(code ?? (signal ? 0 : 1)));
+}
+
+const tasks = {
+  help() {
+    process.stdout.write(`Usage: npm <command>
+
+  npm start            install if needed, then run the local stack (PORT, default 3000)
+  npm test             install if needed, then lint, typecheck, test, bundle and check Terraform
+  npm run bundle       bundle every function in functions/manifest.json into dist/functions/<name>.zip
+  npm run review -- …  review a plan JSON / .tf file / directory (see: npm run review -- --help)
+  npm run bench        run the benchmarks and print their figures
+`);
+    return 0;
+  },
+  start() {
+    ensureDeps();
+    forward('tsx', ['scripts/src/local-stack.ts', ...rest]);
+    return undefined;
+  },
+  test() {
+    ensureDeps();
+    const started = Date.now();
+    const steps = [
+      ['turbo', ['run', 'lint', 'typecheck', '--output-logs=errors-only']],
+      ['turbo', ['run', 'test', '--concurrency=2', '--output-logs=full']],
+      ['turbo', ['run', 'bundle', '--output-logs=new-only']],
+    ];
+    for (const [cmd, args] of steps) {
+      say(`$ ${cmd} ${args.join(' ')}`);
+      const status = run(cmd, args);
+      if (status !== 0) {
+        say(`FAILED: ${cmd} ${args.join(' ')} (exit ${status})`);
+        return status;
+      }
+    }
+    say(`all checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return 0;
+  },
+  bundle() {
+    ensureDeps();
+    return run('turbo', ['run', 'bundle', '--output-logs=new-only', ...rest]);
+  },
+  review() {
+    ensureDeps();
+    return run('tsx', ['packages/risk-scoring/src/cli/main.ts', ...rest]);
+  },
+  bench() {
+    ensureDeps();
+    return run('tsx', ['scripts/src/bench/index.ts', ...rest]);
+  },
+};
+
+const task = tasks[command];
+if (!task) {
+  say(`unknown command "${command}"`);
+  tasks.help();
+  process.exit(2);
+}
+const status = task();
+if (typeof status === 'number') exitWith(status);
