@@ -19,3 +19,5 @@ export type { TableDefinition, IndexDef, KeyDef, KeyType } from './table';
 export { compileRoutes } from './router';
 export type { Router, RouteMatch } from './router';
 export { openApiDocument } from './openapi';
+export { CATEGORIES, SEVERITIES, RISK_LEVELS, severityRank } from './review-types';
+export type { Category, Severity, RiskLevel, Finding } from './review-types';
