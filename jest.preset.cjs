@@ -12,6 +12,7 @@ const esmOnly = [
 ];
 module.exports = {
   testEnvironment: 'node',
+  setupFiles: [require('node:path').join(__dirname, 'jest.setup.cjs')],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   transform: {
     '^.+\\.(t|j|mj)sx?$': [

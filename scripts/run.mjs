@@ -13,7 +13,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpmSpec = rootPkg.packageManager; // e.g. pnpm@9.15.9
 const binDir = join(root, 'node_modules', '.bin');
-const env = { ...process.env, PATH: `${binDir}${delimiter}${process.env.PATH ?? ''}`, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' };
+const env = { ...process.env, PATH: `${binDir}${delimiter}${process.env.PATH ?? ''}`, FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
+  // This machine has Node 20; Lambda runs nodejs22.x. The SDK's Node-version notice is noise here.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  TURBO_TELEMETRY_DISABLED: '1',
+  DO_NOT_TRACK: '1',
+};
 
 const [, , command = 'help', ...rest] = process.argv;
 
@@ -111,6 +116,8 @@ const tasks = {
   },
   bench() {
     ensureDeps();
+    const status = run('turbo', ['run', 'bundle', '--output-logs=errors-only']);
+    if (status !== 0) return status;
     return run('tsx', ['scripts/src/bench/index.ts', ...rest]);
   },
 };

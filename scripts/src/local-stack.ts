@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { repoRoot } from './lib/repo';
+import { startLocalStack } from './local/stack';
+
+const HELP = `Usage: npm start [-- --port N] [--host H] [--in-memory] [--data-dir DIR]
+
+Runs IaC Review on this machine with no AWS account: DynamoDB (dynalite), the HTTP API routed from
+the OpenAPI document into the same handler code that runs in Lambda.
+
+Environment:
+  PORT                 HTTP port (default 3000)
+  HOST                 bind address (default 127.0.0.1)
+  IAC_REVIEW_DATA_DIR  where data lives (default .local-data/); ":memory:" keeps nothing
+  AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS credentials
+                       enable the LLM reviewer; without them the reviewer uses rules only
+Stop with Ctrl-C (SIGINT) or SIGTERM.`;
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+const main = async () => {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const port = Number(arg('--port') ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer 0-65535, got "${arg('--port') ?? process.env.PORT}"`);
+  const dataSetting = process.argv.includes('--in-memory') ? ':memory:' : (arg('--data-dir') ?? process.env.IAC_REVIEW_DATA_DIR ?? resolve(repoRoot, '.local-data'));
+  const dataDir = dataSetting === ':memory:' ? undefined : resolve(dataSetting);
+  const started = Date.now();
+  const stack = await startLocalStack({ port, host: arg('--host') ?? process.env.HOST ?? '127.0.0.1', dataDir });
+
+  const lines = [
+    '',
+    `IaC Review local stack is up (${Date.now() - started} ms)`,
+    `  API:        ${stack.url}   (try: curl ${stack.url}/health)`,
+    `  Reviewer:   ${stack.reviewer.mode} (${stack.reviewer.reason})`,
+    `  DynamoDB:   dynalite at ${stack.dynamo.endpoint}, table ${stack.tableName}`,
+    `  Data:       ${dataDir ? `${dataDir} (persists across restarts; --in-memory to keep nothing)` : 'in memory (lost on exit)'}`,
+    `  Functions:  ${stack.functions.map((f) => f.name).join(', ')}`,
+    '  Stop:       Ctrl-C',
+    '',
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal} received: stopping the local stack…\n`);
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    stack.stop().then(
+      () => {
+        process.stderr.write('stopped cleanly.\n');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        process.stderr.write(`error while stopping: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+};
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  const hint = /EADDRINUSE/.test(message) ? ' (the port is taken: set PORT to a free one)' : '';
+  process.stderr.write(`local stack failed to start: ${message}${hint}\n`);
+  process.exit(1);
+});
