@@ -1,0 +1,56 @@
+# One role per function (created by modules/lambda_function), each allowed only its own actions on
+# its own resources, as declared under `resources` in functions/manifest.json:
+#   table:   "read" | "read-write"   (no DeleteItem for anyone: versions are never deleted)
+#   bucket:  "read" | "read-write"   (large raw inputs)
+#   bus:     "put"                   (events:PutEvents on the review bus)
+#   bedrock: "invoke"                (the configured model / inference profile only)
+#   secrets: ["name", …]             (GetSecretValue on those secrets only)
+locals {
+  table_read_actions  = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"]
+  table_write_actions = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+
+  function_statements = {
+    for name, fn in local.functions : name => concat(
+      contains(["read", "read-write"], try(fn.resources.table, "")) ? [{
+        Sid      = "Table"
+        Effect   = "Allow"
+        Action   = fn.resources.table == "read-write" ? concat(local.table_read_actions, local.table_write_actions) : local.table_read_actions
+        Resource = [aws_dynamodb_table.this.arn, "${aws_dynamodb_table.this.arn}/index/*"]
+      }] : [],
+      contains(["read", "read-write"], try(fn.resources.bucket, "")) ? [{
+        Sid      = "Inputs"
+        Effect   = "Allow"
+        Action   = fn.resources.bucket == "read-write" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"]
+        Resource = ["${aws_s3_bucket.inputs.arn}/*"]
+      }] : [],
+      try(fn.resources.bus, "") == "put" ? [{
+        Sid      = "Events"
+        Effect   = "Allow"
+        Action   = ["events:PutEvents"]
+        Resource = [aws_cloudwatch_event_bus.this.arn]
+      }] : [],
+      try(fn.resources.bedrock, "") == "invoke" && var.bedrock_enabled ? [{
+        Sid    = "Bedrock"
+        Effect = "Allow"
+        Action = ["bedrock:InvokeModel"]
+        # A global inference profile routes to the foundation model in any region.
+        Resource = [
+          "arn:aws:bedrock:*:*:inference-profile/${var.bedrock_model_id}",
+          "arn:aws:bedrock:*::foundation-model/${replace(var.bedrock_model_id, "/^(global|us|eu|apac)\\./", "")}*",
+        ]
+      }] : [],
+      length(try(fn.resources.secrets, [])) > 0 ? [{
+        Sid      = "Secrets"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = [for s in fn.resources.secrets : aws_secretsmanager_secret.this[s].arn]
+      }] : [],
+      [for q in try([aws_sqs_queue.dlq[name].arn], []) : {
+        Sid      = "DeadLetters"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = [q]
+      }],
+    )
+  }
+}

@@ -1,0 +1,27 @@
+# Every function in functions/manifest.json, the same way (modules/lambda_function).
+module "lambda" {
+  source   = "./modules/lambda_function"
+  for_each = local.functions
+
+  function_name      = "${local.name_prefix}-${each.key}"
+  description        = each.value.description
+  zip_path           = each.value.zip_path
+  runtime            = each.value.runtime
+  architecture       = each.value.architecture
+  memory_mb          = each.value.memoryMb
+  timeout_seconds    = each.value.timeoutSeconds
+  log_retention_days = try(each.value.logRetentionDays, var.log_retention_days)
+  statements         = local.function_statements[each.key]
+
+  environment = {
+    SERVICE_VERSION                     = local.openapi.info.version
+    LOG_LEVEL                           = var.log_level
+    TABLE_NAME                          = aws_dynamodb_table.this.name
+    INPUTS_BUCKET                       = aws_s3_bucket.inputs.bucket
+    EVENT_BUS_NAME                      = aws_cloudwatch_event_bus.this.name
+    BEDROCK_MODEL_ID                    = var.bedrock_model_id
+    BEDROCK_ENABLED                     = tostring(var.bedrock_enabled)
+    SECRETS_PREFIX                      = "${local.name_prefix}/"
+    AWS_NODEJS_CONNECTION_REUSE_ENABLED = "1"
+  }
+}

@@ -1,0 +1,53 @@
+variable "function_name" {
+  description = "Full function name (also the role and log group name)."
+  type        = string
+}
+
+variable "description" {
+  description = "What the function does."
+  type        = string
+}
+
+variable "zip_path" {
+  description = "Path of the zip built by the bundler."
+  type        = string
+}
+
+variable "runtime" {
+  description = "Lambda runtime."
+  type        = string
+  default     = "nodejs22.x"
+}
+
+variable "architecture" {
+  description = "Instruction set (arm64 or x86_64)."
+  type        = string
+  default     = "arm64"
+}
+
+variable "memory_mb" {
+  description = "Memory in MB."
+  type        = number
+}
+
+variable "timeout_seconds" {
+  description = "Timeout in seconds."
+  type        = number
+}
+
+variable "log_retention_days" {
+  description = "CloudWatch Logs retention in days."
+  type        = number
+}
+
+variable "environment" {
+  description = "Environment variables (configuration only, never secret values)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "statements" {
+  description = "IAM policy statements for this function's own resources."
+  type        = any
+  default     = []
+}
