@@ -1,0 +1,599 @@
+import { tableDefinition, type TableDefinition } from '@iac-review/core';
+import { DEFAULT_RETRY, fullJitterDelay, realSleep, type RetryPolicy } from './backoff';
+import { canonicalJson } from './canonical-json';
+import { clampLimit, decodeCursor, encodeCursor } from './cursor';
+import { BlobNotFoundError, HistoryTamperedError, PayloadTooLargeError, StoreFailureError, ValidationError, VersionConflictError, VersionNotFoundError } from './errors';
+import { HASH_SCHEME, sha256Hex, versionHash } from './hash-chain';
+import {
+  assertEntity,
+  assertId,
+  dayPartition,
+  headKey,
+  itemPk,
+  keyNames,
+  latestPartition,
+  MAX_VERSION,
+  scopePartition,
+  timeSortKey,
+  VERSION_SK_PREFIX,
+  versionKey,
+  versionSk,
+  type HeadIndex,
+  type KeyNames,
+} from './key-layout';
+import type { BlobStore, StoredItem, StoredValue, TablePort } from './ports';
+import type {
+  AppendMeta,
+  ContentOrUpdater,
+  Head,
+  HeadAttributes,
+  ListHeadsOptions,
+  ListVersionsOptions,
+  Page,
+  VerifyFailureReason,
+  VerifyResult,
+  Version,
+  WriteMeta,
+} from './types';
+
+/** The part of @iac-review/logger's Logger this package uses (so it needs no dependency on it). */
+export interface StoreLogger {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface VersionedStoreOptions<T> {
+  /** The DynamoDB port: createDynamoDbTablePort(…) in Lambda, createInMemoryTablePort() in unit tests. */
+  table: TablePort;
+  tableName: string;
+  /** Key prefix of this kind of item, e.g. `REVIEW` or `TREND` ([A-Z][A-Z0-9_]*). */
+  entity: string;
+  /** Projects content onto the head item's listing attributes (scope, status, risk level, day…). */
+  head: (content: T) => HeadAttributes;
+  /** Where content over `inlineLimitBytes` goes; without one such content is refused (PayloadTooLargeError). */
+  blobStore?: BlobStore;
+  /** Largest canonical-JSON content kept inside the item (default 350 KiB; DynamoDB's item limit is 400 KB). */
+  inlineLimitBytes?: number;
+  /** Table layout (default: @iac-review/core's table.json). */
+  definition?: TableDefinition;
+  clock?: () => Date;
+  /** Uniform [0, 1) source for retry jitter. */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  retry?: Partial<RetryPolicy>;
+  logger?: StoreLogger;
+}
+
+export interface VersionedStore<T> {
+  /** Writes version 1; VersionConflictError (expected 0) when the id already exists. */
+  create(id: string, content: T, meta: WriteMeta): Promise<Version<T>>;
+  /**
+   * Writes the next version. With `expectedVersion`, fails with VersionConflictError unless that is
+   * still the latest; without it, retries conflicts (bounded, full jitter), re-running an updater
+   * function against the new latest version each time.
+   */
+  append(id: string, contentOrUpdater: ContentOrUpdater<T>, meta: AppendMeta): Promise<Version<T>>;
+  /** The newest version (repairs a head left behind by a crash). */
+  getLatest(id: string): Promise<Version<T>>;
+  getVersion(id: string, version: number): Promise<Version<T>>;
+  /** The head item alone (cheap: one small read; may lag the newest version after a crash). */
+  getHead(id: string): Promise<Head>;
+  /** Versions newest first. */
+  listVersions(id: string, opts?: ListVersionsOptions): Promise<Page<Version<T>>>;
+  /** Recomputes the whole hash chain and reports the first broken version. */
+  verifyHistory(id: string): Promise<VerifyResult>;
+  /** Head items newest first, from one of the GSIs. */
+  listHeads(opts: ListHeadsOptions): Promise<Page<Head>>;
+}
+
+/** A version item as read back, before its content is loaded. */
+interface StoredVersion {
+  id: string;
+  version: number;
+  previousVersion: number | null;
+  createdAt: string;
+  firstCreatedAt: string;
+  actor: string;
+  reason: string;
+  hash: string;
+  previousHash: string | null;
+  contentSha256: string;
+  content?: string;
+  contentBlob?: string;
+  head?: HeadAttributes;
+  sortKey: string;
+}
+
+/** What the next version chains onto. */
+interface Base {
+  version: number;
+  hash: string | null;
+  firstCreatedAt: string | null;
+  stored?: StoredVersion;
+}
+
+const MAX_META = 1024;
+const DEFAULT_INLINE_LIMIT = 350 * 1024;
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): VersionedStore<T> => {
+  assertEntity(opts.entity);
+  const { table, tableName, entity } = opts;
+  const names: KeyNames = keyNames(opts.definition ?? tableDefinition);
+  const clock = opts.clock ?? (() => new Date());
+  const random = opts.random ?? Math.random;
+  const sleep = opts.sleep ?? realSleep;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
+  const inlineLimit = opts.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT;
+
+  // ---- reading items ------------------------------------------------------------------------
+
+  const parseVersion = (item: StoredItem): StoredVersion | string => {
+    const { id, version, previousVersion, createdAt, firstCreatedAt, actor, reason, hash, previousHash, contentSha256, content, contentBlob, head } = item;
+    const sortKey = item[names.sk];
+    if (!isString(id) || !isInt(version) || !isString(sortKey)) return 'id, version or key missing';
+    if (!(previousVersion === null || isInt(previousVersion))) return 'previousVersion is not a number';
+    if (!isString(createdAt) || !isString(firstCreatedAt) || !isString(actor) || !isString(reason)) return 'metadata missing';
+    if (!isString(hash) || !(previousHash === null || isString(previousHash)) || !isString(contentSha256)) return 'hashes missing';
+    if (!isString(content) && !isString(contentBlob)) return 'content missing';
+    const out: StoredVersion = { id, version, previousVersion, createdAt, firstCreatedAt, actor, reason, hash, previousHash, contentSha256, sortKey };
+    if (isString(content)) out.content = content;
+    else if (isString(contentBlob)) out.contentBlob = contentBlob;
+    if (head && typeof head === 'object' && !Array.isArray(head) && isString(head.scope)) out.head = head as unknown as HeadAttributes;
+    return out;
+  };
+
+  const requireVersion = (id: string, item: StoredItem, expected?: number): StoredVersion => {
+    const parsed = parseVersion(item);
+    const at = expected ?? (isInt(item.version) ? item.version : 0);
+    if (typeof parsed === 'string') throw new HistoryTamperedError(id, at, `malformed version item (${parsed})`);
+    if (parsed.id !== id || parsed.sortKey !== versionSk(parsed.version) || (expected !== undefined && parsed.version !== expected)) {
+      throw new HistoryTamperedError(id, at, 'version item does not match its key');
+    }
+    return parsed;
+  };
+
+  const recomputeHash = (s: StoredVersion): string =>
+    versionHash({
+      entity,
+      id: s.id,
+      version: s.version,
+      previousVersion: s.previousVersion,
+      createdAt: s.createdAt,
+      firstCreatedAt: s.firstCreatedAt,
+      actor: s.actor,
+      reason: s.reason,
+      contentSha256: s.contentSha256,
+      previousHash: s.previousHash,
+    });
+
+  /** The canonical JSON of a version's content, or the reason it cannot be trusted. */
+  const loadContentJson = async (s: StoredVersion): Promise<{ json: string } | { reason: VerifyFailureReason; detail: string }> => {
+    let json: string;
+    if (s.content !== undefined) json = s.content;
+    else {
+      if (!opts.blobStore) throw new StoreFailureError(`Version ${s.version} of ${s.id} keeps its content in a blob store, but none is configured.`);
+      try {
+        json = (await opts.blobStore.get(s.contentBlob as string)).toString('utf8');
+      } catch (err) {
+        if (err instanceof BlobNotFoundError) {
+          return { reason: 'blob-missing', detail: `content blob ${s.contentBlob} is missing` };
+        }
+        throw err;
+      }
+    }
+    if (sha256Hex(json) !== s.contentSha256) return { reason: 'content-hash-mismatch', detail: 'content does not match its recorded SHA-256' };
+    return { json };
+  };
+
+  const materialize = async (s: StoredVersion): Promise<Version<T>> => {
+    if (recomputeHash(s) !== s.hash) throw new HistoryTamperedError(s.id, s.version, 'hash does not match the version');
+    const loaded = await loadContentJson(s);
+    if (!('json' in loaded)) throw new HistoryTamperedError(s.id, s.version, loaded.detail);
+    return toVersion(s, JSON.parse(loaded.json) as T);
+  };
+
+  const toVersion = (s: StoredVersion, content: T): Version<T> => ({
+    id: s.id,
+    version: s.version,
+    previousVersion: s.previousVersion,
+    createdAt: s.createdAt,
+    actor: s.actor,
+    reason: s.reason,
+    hash: s.hash,
+    previousHash: s.previousHash,
+    contentSha256: s.contentSha256,
+    content,
+  });
+
+  const parseHead = (item: StoredItem): Head | undefined => {
+    const { id, latestVersion, latestHash, createdAt, updatedAt, scope, day, status, riskLevel, source, attributes } = item;
+    if (!isString(id) || !isInt(latestVersion) || !isString(latestHash) || !isString(createdAt) || !isString(updatedAt) || !isString(scope) || !isString(day)) {
+      return undefined;
+    }
+    const head: Head = { id, latestVersion, latestHash, createdAt, updatedAt, scope, day };
+    if (isString(status)) head.status = status;
+    if (isString(riskLevel)) head.riskLevel = riskLevel;
+    if (isString(source)) head.source = source;
+    if (attributes && typeof attributes === 'object' && !Array.isArray(attributes)) head.attributes = attributes as Head['attributes'];
+    return head;
+  };
+
+  const readHead = async (id: string): Promise<Head | undefined> => {
+    const item = await table.get(tableName, headKey(names, entity, id), { consistent: true });
+    return item ? parseHead(item) : undefined;
+  };
+
+  const queryNewest = async (id: string): Promise<StoredVersion | undefined> => {
+    const page = await table.query(tableName, {
+      partition: { attribute: names.pk, value: itemPk(entity, id) },
+      range: { attribute: names.sk, beginsWith: VERSION_SK_PREFIX },
+      descending: true,
+      limit: 1,
+      consistent: true,
+    });
+    const item = page.items[0];
+    return item ? requireVersion(id, item) : undefined;
+  };
+
+  // ---- the head item ------------------------------------------------------------------------
+
+  const validateHeadAttributes = (h: HeadAttributes): HeadAttributes => {
+    if (!h || !isString(h.scope) || h.scope.length === 0 || h.scope.length > 512) throw new ValidationError('head(content).scope must be a non-empty string.');
+    if (h.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(h.day)) throw new ValidationError('head(content).day must be YYYY-MM-DD.');
+    for (const k of ['status', 'riskLevel', 'source'] as const) {
+      const v = h[k];
+      if (v !== undefined && (!isString(v) || v.length === 0 || v.length > 256)) throw new ValidationError(`head(content).${k} must be a non-empty string.`);
+    }
+    return h;
+  };
+
+  /** Moves the head forward to `s` (never backwards: the condition refuses older versions). */
+  const advanceHead = async (s: { id: string; version: number; hash: string; createdAt: string; firstCreatedAt: string }, h: HeadAttributes): Promise<void> => {
+    const day = h.day ?? s.firstCreatedAt.slice(0, 10);
+    const set: StoredItem = {
+      entity,
+      id: s.id,
+      latestHash: s.hash,
+      createdAt: s.firstCreatedAt,
+      updatedAt: s.createdAt,
+      scope: h.scope,
+      day,
+      [names.index.scope.pk]: scopePartition(entity, h.scope),
+      [names.index.scope.sk]: timeSortKey(s.firstCreatedAt, s.id),
+      [names.index.day.pk]: dayPartition(entity, day),
+      [names.index.day.sk]: timeSortKey(s.firstCreatedAt, s.id),
+      [names.index.latest.pk]: latestPartition(entity),
+      [names.index.latest.sk]: timeSortKey(s.createdAt, s.id),
+    };
+    const remove: string[] = [];
+    for (const k of ['status', 'riskLevel', 'source'] as const) {
+      const v = h[k];
+      if (v === undefined) remove.push(k);
+      else set[k] = v;
+    }
+    if (h.attributes === undefined) remove.push('attributes');
+    else set.attributes = h.attributes as StoredValue;
+    try {
+      await table.updateIfNewer(tableName, headKey(names, entity, s.id), { attribute: 'latestVersion', value: s.version, set, remove });
+    } catch (err) {
+      // The version is durable; a head left behind is repaired by the next read or write.
+      opts.logger?.warn('head update failed; it will be repaired by the next read or write', { entity, id: s.id, version: s.version, error: err instanceof Error ? err.name : 'unknown' });
+    }
+  };
+
+  const headOf = async (s: StoredVersion): Promise<HeadAttributes> => {
+    if (s.head) return s.head;
+    return validateHeadAttributes(opts.head((await materialize(s)).content));
+  };
+
+  const repairHead = async (s: StoredVersion): Promise<void> => {
+    await advanceHead(s, await headOf(s));
+  };
+
+  // ---- writing ------------------------------------------------------------------------------
+
+  const validateMeta = (meta: WriteMeta): void => {
+    if (!meta || !isString(meta.actor) || meta.actor.length === 0 || meta.actor.length > MAX_META) throw new ValidationError(`actor must be a non-empty string of at most ${MAX_META} characters.`);
+    if (!isString(meta.reason) || meta.reason.length === 0 || meta.reason.length > MAX_META) throw new ValidationError(`reason must be a non-empty string of at most ${MAX_META} characters.`);
+  };
+
+  /** One conditional put of version base+1 (then the head update). Undefined when the key was taken. */
+  const tryWrite = async (id: string, base: Base, content: T, meta: WriteMeta, uploaded: Set<string>): Promise<Version<T> | undefined> => {
+    const version = base.version + 1;
+    if (version > MAX_VERSION) throw new ValidationError(`${id} has reached the maximum version number.`);
+    const json = canonicalJson(content);
+    const headAttrs = validateHeadAttributes(opts.head(content));
+    const contentSha256 = sha256Hex(json);
+    const createdAt = clock().toISOString();
+    const firstCreatedAt = base.firstCreatedAt ?? createdAt;
+    const previousVersion = base.version === 0 ? null : base.version;
+    const hash = versionHash({ entity, id, version, previousVersion, createdAt, firstCreatedAt, actor: meta.actor, reason: meta.reason, contentSha256, previousHash: base.hash });
+    const item: StoredItem = {
+      ...versionKey(names, entity, id, version),
+      entity,
+      id,
+      version,
+      previousVersion,
+      createdAt,
+      firstCreatedAt,
+      actor: meta.actor,
+      reason: meta.reason,
+      hashScheme: HASH_SCHEME,
+      hash,
+      previousHash: base.hash,
+      contentSha256,
+      contentSize: Buffer.byteLength(json, 'utf8'),
+      head: headAttrs as unknown as StoredValue,
+    };
+    const size = item.contentSize as number;
+    if (size > inlineLimit) {
+      if (!opts.blobStore) throw new PayloadTooLargeError(size, inlineLimit);
+      const key = `${entity.toLowerCase()}/${encodeURIComponent(id)}/${contentSha256}.json`;
+      if (!uploaded.has(key)) {
+        const ref = await opts.blobStore.put(key, Buffer.from(json, 'utf8'), 'application/json');
+        if (ref.sha256 !== contentSha256) throw new StoreFailureError('The blob store returned a different digest than the content written.');
+        uploaded.add(key);
+      }
+      item.contentBlob = key;
+    } else {
+      item.content = json;
+    }
+    if (!(await table.putIfAbsent(tableName, item))) return undefined;
+    await advanceHead({ id, version, hash, createdAt, firstCreatedAt }, headAttrs);
+    return {
+      id,
+      version,
+      previousVersion,
+      createdAt,
+      actor: meta.actor,
+      reason: meta.reason,
+      hash,
+      previousHash: base.hash,
+      contentSha256,
+      content: JSON.parse(json) as T,
+    };
+  };
+
+  const baseOf = (s: StoredVersion): Base => ({ version: s.version, hash: s.hash, firstCreatedAt: s.firstCreatedAt, stored: s });
+
+  const contentFor = async (id: string, base: Base, contentOrUpdater: ContentOrUpdater<T>): Promise<T> => {
+    if (typeof contentOrUpdater !== 'function') return contentOrUpdater;
+    const stored = base.stored ?? (await queryNewest(id));
+    if (!stored) throw new VersionNotFoundError(id);
+    return (contentOrUpdater as (latest: Version<T>) => T | Promise<T>)(await materialize(stored));
+  };
+
+  const append = async (id: string, contentOrUpdater: ContentOrUpdater<T>, meta: AppendMeta): Promise<Version<T>> => {
+    assertId(id);
+    validateMeta(meta);
+    const uploaded = new Set<string>();
+    const expected = meta.expectedVersion;
+    const isUpdater = typeof contentOrUpdater === 'function';
+
+    if (expected !== undefined) {
+      if (!isInt(expected) || expected < 0) throw new ValidationError('expectedVersion must be a non-negative integer.');
+      let base: Base;
+      if (expected === 0) base = { version: 0, hash: null, firstCreatedAt: null };
+      else {
+        const head = isUpdater ? undefined : await readHead(id);
+        if (head && head.latestVersion === expected) base = { version: expected, hash: head.latestHash, firstCreatedAt: head.createdAt };
+        else if (head && head.latestVersion > expected) throw new VersionConflictError(id, expected, head.latestVersion);
+        else {
+          const newest = await queryNewest(id);
+          if (!newest) throw new VersionNotFoundError(id);
+          if (head === undefined || head.latestVersion < newest.version) await repairHead(newest);
+          if (newest.version !== expected) throw new VersionConflictError(id, expected, newest.version);
+          base = baseOf(newest);
+        }
+      }
+      const written = await tryWrite(id, base, await contentFor(id, base, contentOrUpdater), meta, uploaded);
+      if (written) return written;
+      const newest = await queryNewest(id);
+      if (newest) await repairHead(newest);
+      throw new VersionConflictError(id, expected, newest?.version ?? 0);
+    }
+
+    let base: Base | undefined;
+    if (!isUpdater) {
+      const head = await readHead(id);
+      if (head) base = { version: head.latestVersion, hash: head.latestHash, firstCreatedAt: head.createdAt };
+    }
+    for (let attempt = 1; ; attempt++) {
+      if (!base) {
+        const newest = await queryNewest(id);
+        if (!newest) throw new VersionNotFoundError(id);
+        base = baseOf(newest);
+      }
+      const written = await tryWrite(id, base, await contentFor(id, base, contentOrUpdater), meta, uploaded);
+      if (written) return written;
+      if (attempt >= retry.maxAttempts) {
+        const newest = await queryNewest(id);
+        throw new VersionConflictError(id, base.version, newest?.version ?? base.version);
+      }
+      await sleep(fullJitterDelay(attempt, retry, random));
+      base = undefined;
+    }
+  };
+
+  const create = async (id: string, content: T, meta: WriteMeta): Promise<Version<T>> => {
+    if (typeof content === 'function') throw new ValidationError('create takes content, not a function.');
+    return append(id, content, { actor: meta?.actor, reason: meta?.reason, expectedVersion: 0 });
+  };
+
+  // ---- reading versions ---------------------------------------------------------------------
+
+  const getLatest = async (id: string): Promise<Version<T>> => {
+    assertId(id);
+    const [head, first] = await Promise.all([readHead(id), queryNewest(id)]);
+    let newest = first;
+    // A concurrent append may have moved the head between the two reads: look once more.
+    if (head && (!newest || newest.version < head.latestVersion)) newest = await queryNewest(id);
+    if (!newest) {
+      if (head) throw new HistoryTamperedError(id, 1, 'the head exists but no version does');
+      throw new VersionNotFoundError(id);
+    }
+    if (head && newest.version < head.latestVersion) throw new HistoryTamperedError(id, newest.version + 1, `the head says ${head.latestVersion} but the newest version is ${newest.version}`);
+    if (!head || head.latestVersion < newest.version) await repairHead(newest);
+    return materialize(newest);
+  };
+
+  const getVersion = async (id: string, version: number): Promise<Version<T>> => {
+    assertId(id);
+    if (!isInt(version) || version < 1 || version > MAX_VERSION) throw new ValidationError('version must be a positive integer.');
+    const item = await table.get(tableName, versionKey(names, entity, id, version), { consistent: true });
+    if (!item) throw new VersionNotFoundError(id, version);
+    return materialize(requireVersion(id, item, version));
+  };
+
+  const getHead = async (id: string): Promise<Head> => {
+    assertId(id);
+    const head = await readHead(id);
+    if (!head) throw new VersionNotFoundError(id);
+    return head;
+  };
+
+  const listVersions = async (id: string, o: ListVersionsOptions = {}): Promise<Page<Version<T>>> => {
+    assertId(id);
+    const limit = clampLimit(o.limit);
+    let startKey: StoredItem | undefined;
+    if (o.cursor !== undefined) {
+      const c = decodeCursor(o.cursor);
+      if (c.id !== id || !isInt(c.v) || c.v < 1 || c.v > MAX_VERSION) throw new ValidationError('The cursor does not belong to this listing.');
+      startKey = versionKey(names, entity, id, c.v);
+    }
+    const items: StoredItem[] = [];
+    do {
+      const page = await table.query(tableName, {
+        partition: { attribute: names.pk, value: itemPk(entity, id) },
+        range: { attribute: names.sk, beginsWith: VERSION_SK_PREFIX },
+        descending: true,
+        limit: limit + 1 - items.length,
+        consistent: true,
+        ...(startKey ? { startKey } : {}),
+      });
+      items.push(...page.items);
+      startKey = page.lastKey;
+    } while (startKey && items.length <= limit);
+    if (items.length === 0 && o.cursor === undefined) throw new VersionNotFoundError(id);
+    const shown = items.slice(0, limit).map((item) => requireVersion(id, item));
+    const versions = await Promise.all(shown.map(materialize));
+    const last = versions[versions.length - 1];
+    return items.length > limit && last ? { items: versions, cursor: encodeCursor({ id, v: last.version }) } : { items: versions };
+  };
+
+  const listHeads = async (o: ListHeadsOptions): Promise<Page<Head>> => {
+    const use: HeadIndex | undefined = o?.index;
+    if (use !== 'scope' && use !== 'day' && use !== 'latest') throw new ValidationError('index must be one of scope, day, latest.');
+    const idx = names.index[use];
+    let partition: string;
+    if (use === 'latest') partition = latestPartition(entity);
+    else {
+      const key = assertId(o.key, use === 'scope' ? 'key (the scope)' : 'key (the day)');
+      if (use === 'day' && !/^\d{4}-\d{2}-\d{2}$/.test(key)) throw new ValidationError('key (the day) must be YYYY-MM-DD.');
+      partition = use === 'scope' ? scopePartition(entity, key) : dayPartition(entity, key);
+    }
+    const limit = clampLimit(o.limit);
+    for (const bound of [o.from, o.to]) {
+      if (bound !== undefined && (!isString(bound) || !/^[0-9][0-9T:.+\-Z]{0,39}$/.test(bound))) throw new ValidationError('from and to must be ISO-8601 times or prefixes of them.');
+    }
+    if (o.from !== undefined && o.to !== undefined && o.from > `${o.to}~`) throw new ValidationError('from must not be after to.');
+    const filter: Record<string, string> = {};
+    for (const k of ['status', 'riskLevel', 'source'] as const) {
+      const v = o.filter?.[k];
+      if (v !== undefined) {
+        if (!isString(v) || v.length === 0) throw new ValidationError(`filter.${k} must be a non-empty string.`);
+        filter[k] = v;
+      }
+    }
+    const keyAttrs = [names.pk, names.sk, idx.pk, idx.sk];
+    let startKey: StoredItem | undefined;
+    if (o.cursor !== undefined) {
+      const c = decodeCursor(o.cursor);
+      const k = c.k as Record<string, unknown> | undefined;
+      if (c.i !== use || c.p !== partition || !k || typeof k !== 'object' || keyAttrs.some((a) => !isString(k[a])) || Object.keys(k).length !== keyAttrs.length) {
+        throw new ValidationError('The cursor does not belong to this listing.');
+      }
+      startKey = k as StoredItem;
+    }
+    const filtering = Object.keys(filter).length > 0;
+    const items: StoredItem[] = [];
+    do {
+      const page = await table.query(tableName, {
+        index: idx.name,
+        partition: { attribute: idx.pk, value: partition },
+        ...(o.from !== undefined || o.to !== undefined
+          ? {
+              range: {
+                attribute: idx.sk,
+                ...(o.from !== undefined ? { gte: o.from } : {}),
+                // `~` sorts after every character of an ISO time and of `#id`, so `to` is an inclusive prefix.
+                ...(o.to !== undefined ? { lte: `${o.to}~` } : {}),
+              },
+            }
+          : {}),
+        descending: true,
+        limit: filtering ? 100 : limit + 1 - items.length,
+        ...(filtering ? { filter } : {}),
+        ...(startKey ? { startKey } : {}),
+      });
+      items.push(...page.items);
+      startKey = page.lastKey;
+    } while (startKey && items.length <= limit);
+    const shown = items.slice(0, limit);
+    const heads = shown.map(parseHead).filter((h): h is Head => h !== undefined);
+    const last = shown[shown.length - 1];
+    if (items.length > limit && last) {
+      return { items: heads, cursor: encodeCursor({ i: use, p: partition, k: Object.fromEntries(keyAttrs.map((a) => [a, last[a]])) }) };
+    }
+    return { items: heads };
+  };
+
+  // ---- verification -------------------------------------------------------------------------
+
+  const verifyHistory = async (id: string): Promise<VerifyResult> => {
+    assertId(id);
+    // Head first: it is only ever moved after its version exists, so it cannot be ahead of what we read next.
+    const head = await readHead(id);
+    const fail = (brokenAt: number, reason: VerifyFailureReason, detail: string): VerifyResult => ({ ok: false, brokenAt, reason, detail });
+    let expected = 1;
+    let previousHash: string | null = null;
+    let startKey: StoredItem | undefined;
+    do {
+      const page = await table.query(tableName, {
+        partition: { attribute: names.pk, value: itemPk(entity, id) },
+        range: { attribute: names.sk, beginsWith: VERSION_SK_PREFIX },
+        limit: 100,
+        consistent: true,
+        ...(startKey ? { startKey } : {}),
+      });
+      startKey = page.lastKey;
+      for (const item of page.items) {
+        const keyVersion = Number((item[names.sk] as string).slice(VERSION_SK_PREFIX.length));
+        if (keyVersion > expected) return fail(expected, 'missing-version', `version ${expected} is missing (next stored is ${keyVersion})`);
+        const s = parseVersion(item);
+        if (typeof s === 'string') return fail(expected, 'malformed', s);
+        if (s.version !== expected || s.sortKey !== versionSk(s.version) || s.id !== id) {
+          return fail(expected, s.version === expected ? 'key-mismatch' : 'unexpected-version', `item under ${s.sortKey} says version ${s.version} of ${s.id}`);
+        }
+        const wantPrevious = expected === 1 ? null : expected - 1;
+        if (s.previousVersion !== wantPrevious) return fail(expected, 'previous-version-mismatch', `previousVersion is ${s.previousVersion}, expected ${wantPrevious}`);
+        if (s.previousHash !== previousHash) return fail(expected, 'previous-hash-mismatch', 'previousHash does not match the previous version’s hash');
+        const loaded = await loadContentJson(s);
+        if (!('json' in loaded)) return fail(expected, loaded.reason, loaded.detail);
+        if (recomputeHash(s) !== s.hash) return fail(expected, 'hash-mismatch', 'stored hash does not match the version’s fields');
+        previousHash = s.hash;
+        expected++;
+      }
+    } while (startKey);
+    const count = expected - 1;
+    if (count === 0 && !head) throw new VersionNotFoundError(id);
+    if (head && head.latestVersion > count) return fail(count + 1, 'head-ahead', `the head records version ${head.latestVersion} but the newest stored is ${count}`);
+    if (count === 0 || previousHash === null) return fail(1, 'missing-version', 'no version is stored');
+    if (head && head.latestVersion === count && head.latestHash !== previousHash) return fail(count, 'head-hash-mismatch', 'the head’s latestHash differs from the newest version’s hash');
+    return { ok: true, versions: count, latestHash: previousHash };
+  };
+
+  return { create, append, getLatest, getVersion, getHead, listVersions, verifyHistory, listHeads };
+};
