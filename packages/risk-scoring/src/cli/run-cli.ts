@@ -1,0 +1,156 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { RISK_LEVELS, type RiskLevel } from '@iac-review/core';
+import { InputError } from '../errors';
+import { normalisePlan } from '../input/normalise-plan';
+import { normaliseHcl, type SourceFile } from '../input/normalise-hcl';
+import { reviewChanges } from '../review';
+import { renderText } from '../render/render-text';
+import { renderMarkdown } from '../render/render-markdown';
+import { renderSarif } from '../render/render-sarif';
+import type { ResourceChange, InputKind } from '../types';
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: () => Promise<string>;
+}
+
+const FORMATS = ['json', 'text', 'markdown', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const USAGE = `Usage: review [--format json|text|markdown|sarif] [--fail-on low|medium|high|critical] FILE
+
+  FILE   Terraform plan JSON (terraform show -json), a .tf file, a directory of .tf files, or - for stdin
+  --format    output format (default text); json prints one JSON object
+  --fail-on   exit 1 when the risk level is at or above LEVEL
+Exit codes: 0 ok, 1 --fail-on met, 2 unusable input or usage error.
+`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): { format: Format; failOn?: RiskLevel; file: string } | 'help' {
+  let format: Format = 'text';
+  let failOn: RiskLevel | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--help' || flag === '-h') return 'help';
+    else if (flag === '--format' || flag === '-f') {
+      const v = value();
+      if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`unknown format "${v}" (use ${FORMATS.join('|')})`);
+      format = v as Format;
+    } else if (flag === '--fail-on') {
+      const v = value();
+      if (!(RISK_LEVELS as readonly string[]).includes(v)) throw new UsageError(`unknown level "${v}" (use ${RISK_LEVELS.join('|')})`);
+      failOn = v as RiskLevel;
+    } else if (flag === '--') {
+      files.push(...argv.slice(i + 1));
+      break;
+    } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
+    else files.push(arg);
+  }
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? 'missing FILE' : 'give exactly one FILE');
+  return failOn ? { format, failOn, file: files[0]! } : { format, file: files[0]! };
+}
+
+function collectTf(dir: string, root: string, out: SourceFile[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== '.terraform' && entry.name !== 'node_modules' && !entry.name.startsWith('.')) collectTf(full, root, out);
+    } else if (entry.name.endsWith('.tf')) out.push({ path: relative(root, full) || entry.name, content: readFileSync(full, 'utf8') });
+  }
+}
+
+const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'error';
+
+async function load(file: string, io: CliIo): Promise<{ kind: InputKind; changes: ResourceChange[]; artifactUri: string }> {
+  let text: string;
+  let artifactUri = file;
+  if (file === '-') {
+    text = await io.readStdin();
+    artifactUri = 'stdin';
+  } else {
+    let isDir: boolean;
+    try {
+      isDir = statSync(file).isDirectory();
+    } catch (err) {
+      throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : oneLine(err)}`);
+    }
+    if (isDir) {
+      const files: SourceFile[] = [];
+      collectTf(file, file, files);
+      if (files.length === 0) throw new InputError(`no .tf files in directory ${file}`);
+      return { kind: 'hcl', changes: await normaliseHcl(files), artifactUri };
+    }
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new InputError(`cannot read ${file}: ${oneLine(err)}`);
+    }
+    if (file.endsWith('.tf')) return { kind: 'hcl', changes: await normaliseHcl([{ path: file, content: text }]), artifactUri };
+  }
+  const start = text.trimStart()[0];
+  if (start !== '{' && start !== '[' && file === '-' && /^\s*(resource|data|module|variable|provider|terraform|locals|output)\b/m.test(text)) {
+    return { kind: 'hcl', changes: await normaliseHcl([{ path: 'stdin.tf', content: text }]), artifactUri };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${file === '-' ? 'stdin' : file} is not JSON (${oneLine(err)}); expected plan JSON from \`terraform show -json\` or a .tf file`);
+  }
+  return { kind: 'plan', changes: normalisePlan(json), artifactUri };
+}
+
+/** The `review` command. Returns the exit code; writes only the report to stdout. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    io.stderr(`review: ${oneLine(err)}\n${USAGE}`);
+    return 2;
+  }
+  if (args === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  let loaded: Awaited<ReturnType<typeof load>>;
+  try {
+    loaded = await load(args.file, io);
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.stderr(`review: ${oneLine(err)}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const result = reviewChanges(loaded.changes, { inputKind: loaded.kind });
+  switch (args.format) {
+    case 'json':
+      io.stdout(`${JSON.stringify(result)}\n`);
+      break;
+    case 'text':
+      io.stdout(renderText(result));
+      break;
+    case 'markdown':
+      io.stdout(renderMarkdown(result));
+      break;
+    case 'sarif': {
+      const locations: Record<string, { file: string; line: number }> = {};
+      for (const c of loaded.changes) if (c.location) locations[c.address] = c.location;
+      io.stdout(`${JSON.stringify(renderSarif(result, { artifactUri: loaded.artifactUri, locations }), null, 2)}\n`);
+      break;
+    }
+  }
+  if (args.failOn && RISK_LEVELS.indexOf(result.riskLevel) >= RISK_LEVELS.indexOf(args.failOn)) return 1;
+  return 0;
+}

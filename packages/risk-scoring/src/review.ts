@@ -1,0 +1,94 @@
+import { CATEGORIES, SEVERITIES, severityRank, type Category, type Severity } from '@iac-review/core';
+import type { ConfidenceInput, InputKind, ResourceChange, ReviewResult, ReviewStats } from './types';
+import { runRules } from './rules/evaluate-rules';
+import { rules } from './rules/catalogue';
+import { actionKind, scoreRisk } from './score-risk';
+import { computeConfidence } from './confidence';
+import { normalisePlan } from './input/normalise-plan';
+import { normaliseHcl, type SourceFile } from './input/normalise-hcl';
+
+export interface ReviewOptions {
+  inputKind: InputKind;
+  coverage?: ConfidenceInput['coverage'];
+  model?: ConfidenceInput['model'];
+}
+
+export type ReviewInput = { kind: 'plan'; plan: unknown } | { kind: 'hcl'; files: SourceFile[] };
+
+const zero = <K extends string>(keys: readonly K[]): Record<K, number> => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+
+function summarise(stats: ReviewStats, riskScore: number, riskLevel: string): string {
+  const a = stats.actions;
+  const acts = (
+    [
+      ['create', a.create],
+      ['update', a.update],
+      ['delete', a.delete],
+      ['replace', a.replace],
+    ] as const
+  )
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`);
+  const sev = [...SEVERITIES]
+    .reverse()
+    .filter((s) => stats.bySeverity[s] > 0)
+    .map((s) => `${stats.bySeverity[s]} ${s}`);
+  const what = stats.inputKind === 'plan' ? `${stats.resourceChanges} resource changes` : `${stats.resourceChanges} resources in Terraform source`;
+  return `Risk ${riskLevel} (${riskScore}/100): ${what}${acts.length ? ` (${acts.join(', ')})` : ''}; ${sev.length ? `findings: ${sev.join(', ')}` : 'no findings'}.`;
+}
+
+/** Reviews normalised changes with the rule catalogue: findings, risk, confidence, summary and stats. */
+export function reviewChanges(changes: ResourceChange[], options: ReviewOptions): ReviewResult {
+  const evaluation = runRules(changes);
+  const findings = evaluation.findings.sort(
+    (x, y) => severityRank(y.severity) - severityRank(x.severity) || x.resourceAddress.localeCompare(y.resourceAddress) || x.ruleId.localeCompare(y.ruleId),
+  );
+  const risk = scoreRisk(findings, changes);
+  const confidenceInput: ConfidenceInput = { inputKind: options.inputKind, changes, checks: evaluation.checks };
+  if (options.coverage) confidenceInput.coverage = options.coverage;
+  if (options.model) confidenceInput.model = options.model;
+  const confidence = computeConfidence(confidenceInput);
+
+  const actions = { create: 0, update: 0, delete: 0, replace: 0, read: 0, noOp: 0 };
+  for (const c of changes) {
+    const k = actionKind(c);
+    if (k === 'other') {
+      if (c.actions.includes('read')) actions.read++;
+      else actions.noOp++;
+    } else actions[k]++;
+  }
+  const bySeverity = zero<Severity>(SEVERITIES);
+  const byCategory = zero<Category>(CATEGORIES);
+  for (const f of findings) {
+    bySeverity[f.severity]++;
+    byCategory[f.category]++;
+  }
+  const stats: ReviewStats = {
+    inputKind: options.inputKind,
+    resourceChanges: changes.length,
+    analysed: evaluation.analysed,
+    actions,
+    findings: findings.length,
+    bySeverity,
+    byCategory,
+    rules: rules.length,
+    checks: evaluation.checks.total,
+    undeterminedChecks: evaluation.checks.undetermined,
+    confidenceFactors: confidence.factors,
+  };
+  return {
+    riskScore: risk.riskScore,
+    riskLevel: risk.riskLevel,
+    confidence: confidence.confidence,
+    summary: summarise(stats, risk.riskScore, risk.riskLevel),
+    findings,
+    contributions: risk.contributions,
+    stats,
+  };
+}
+
+/** Normalises plan JSON or `.tf` files and reviews them. */
+export async function reviewInput(input: ReviewInput): Promise<ReviewResult> {
+  if (input.kind === 'plan') return reviewChanges(normalisePlan(input.plan), { inputKind: 'plan' });
+  return reviewChanges(await normaliseHcl(input.files), { inputKind: 'hcl' });
+}

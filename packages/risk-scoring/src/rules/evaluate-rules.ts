@@ -1,0 +1,81 @@
+import type { Finding } from '@iac-review/core';
+import type { ResourceChange } from '../types';
+import { rules as catalogue } from './catalogue';
+import type { Rule } from './rule';
+import { ResourceView } from './resource-view';
+
+export interface RuleEvaluation {
+  findings: Finding[];
+  /** Rule checks run, and how many could not decide because a value they needed was unknown. */
+  checks: { total: number; undetermined: number };
+  /** Changes the rules looked at (creates/updates for config rules, deletes/replacements for delete rules). */
+  analysed: number;
+  /** Analysed changes whose type at least one rule covers. */
+  covered: number;
+}
+
+type Index = { byType: Map<string, Rule[]>; any: Rule[] };
+const indexes = new WeakMap<readonly Rule[], Index>();
+
+function indexOf(list: readonly Rule[]): Index {
+  let idx = indexes.get(list);
+  if (!idx) {
+    idx = { byType: new Map(), any: [] };
+    for (const r of list) {
+      for (const t of r.resourceTypes) {
+        if (t === '*') idx.any.push(r);
+        else idx.byType.set(t, [...(idx.byType.get(t) ?? []), r]);
+      }
+    }
+    indexes.set(list, idx);
+  }
+  return idx;
+}
+
+const MAX_MESSAGE = 2000;
+
+/** Runs every applicable rule over the changes; returns findings plus the bookkeeping confidence needs. */
+export function runRules(changes: readonly ResourceChange[], list: readonly Rule[] = catalogue): RuleEvaluation {
+  const idx = indexOf(list);
+  const findings: Finding[] = [];
+  let total = 0;
+  let undetermined = 0;
+  let analysed = 0;
+  let covered = 0;
+  for (const change of changes) {
+    const deleting = change.actions.includes('delete');
+    const configuring = change.after !== null && (change.actions.includes('create') || change.actions.includes('update') || (change.mode === 'data' && change.source === 'hcl'));
+    if (!deleting && !configuring) continue;
+    analysed++;
+    const specific = idx.byType.get(change.type) ?? [];
+    if (specific.length > 0) covered++;
+    for (const rule of specific.length ? [...specific, ...idx.any] : idx.any) {
+      if (rule.on === 'config' ? !configuring : !deleting) continue;
+      if (rule.resourceTypes[0] === '*' && change.mode === 'data') continue;
+      const view = new ResourceView(change);
+      total++;
+      const result = rule.check(view);
+      if (view.undetermined && !result) undetermined++;
+      if (!result) continue;
+      for (const message of Array.isArray(result) ? result : [result]) {
+        findings.push({
+          ruleId: rule.id,
+          title: rule.title,
+          severity: rule.severity,
+          category: rule.category,
+          resourceAddress: change.address,
+          message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message,
+          remediation: rule.remediation,
+          source: 'rule',
+          references: rule.references.slice(0, 10),
+        });
+      }
+    }
+  }
+  return { findings, checks: { total, undetermined }, analysed, covered };
+}
+
+/** Findings of every applicable rule (`source: 'rule'`). */
+export function evaluateRules(changes: readonly ResourceChange[], list: readonly Rule[] = catalogue): Finding[] {
+  return runRules(changes, list).findings;
+}

@@ -1,0 +1,105 @@
+import { UNKNOWN, type ResourceView } from './resource-view';
+
+/** One IAM policy statement, normalised from JSON policies or `aws_iam_policy_document` blocks. */
+export interface Statement {
+  effect: 'Allow' | 'Deny';
+  actions: string[];
+  notActions: string[];
+  resources: string[];
+  notResources: string[];
+  /** Principals by type (`*` for the bare wildcard principal). */
+  principals: Record<string, string[]>;
+  notPrincipals: boolean;
+  conditionKeys: string[];
+}
+
+const list = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function principalsOf(p: unknown): Record<string, string[]> {
+  if (p === undefined || p === null) return {};
+  if (p === '*') return { '*': ['*'] };
+  if (!isObject(p)) return {};
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(p)) out[k] = list(v);
+  return out;
+}
+
+function conditionKeysOf(c: unknown): string[] {
+  if (!isObject(c)) return [];
+  return Object.values(c).flatMap((byKey) => (isObject(byKey) ? Object.keys(byKey) : []));
+}
+
+/** Parses a policy document (JSON string or object); `undefined` when it is not a policy. */
+export function parsePolicy(doc: unknown): Statement[] | undefined {
+  let obj: unknown = doc;
+  if (typeof doc === 'string') {
+    try {
+      obj = JSON.parse(doc);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!isObject(obj)) return undefined;
+  const raw = Array.isArray(obj.Statement) ? obj.Statement : isObject(obj.Statement) ? [obj.Statement] : undefined;
+  if (!raw) return undefined;
+  return raw.filter(isObject).map((s) => ({
+    effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
+    actions: list(s.Action),
+    notActions: list(s.NotAction),
+    resources: list(s.Resource),
+    notResources: list(s.NotResource),
+    principals: principalsOf(s.Principal),
+    notPrincipals: s.NotPrincipal !== undefined,
+    conditionKeys: conditionKeysOf(s.Condition),
+  }));
+}
+
+/** Statements of an `aws_iam_policy_document` data source (HCL or plan values). */
+function documentStatements(view: ResourceView): Statement[] {
+  return view.blocks('statement').map(({ value: s }) => {
+    const principals: Record<string, string[]> = {};
+    for (const p of Array.isArray(s.principals) ? s.principals.filter(isObject) : []) {
+      const type = typeof p.type === 'string' ? p.type : '';
+      const ids = list(p.identifiers);
+      principals[type] = [...(principals[type] ?? []), ...ids];
+    }
+    const conditions = Array.isArray(s.condition) ? s.condition.filter(isObject) : [];
+    return {
+      effect: s.effect === 'Deny' ? 'Deny' : 'Allow',
+      actions: list(s.actions),
+      notActions: list(s.not_actions),
+      resources: list(s.resources),
+      notResources: list(s.not_resources),
+      principals,
+      notPrincipals: Array.isArray(s.not_principals) && s.not_principals.length > 0,
+      conditionKeys: conditions.map((c) => (typeof c.variable === 'string' ? c.variable : '')),
+    };
+  });
+}
+
+/** Statements of the policy held in `attribute` (or of a policy document data source); undefined when unknown or absent. */
+export function policyStatements(view: ResourceView, attribute: string): Statement[] | undefined {
+  if (view.type === 'aws_iam_policy_document') return documentStatements(view);
+  const v = view.get(attribute);
+  if (v === UNKNOWN || v === undefined || v === '') return undefined;
+  return parsePolicy(v);
+}
+
+export const allows = (statements: Statement[] | undefined): Statement[] => (statements ?? []).filter((s) => s.effect === 'Allow');
+
+export const isStar = (s: string): boolean => s === '*' || s === '*:*';
+
+/** True when the statement's principal is anyone: `"*"` or `{"AWS": "*"}`. */
+export function anyPrincipal(s: Statement): boolean {
+  if (s.notPrincipals) return true;
+  return Object.entries(s.principals).some(([type, ids]) => (type === '*' || type === 'AWS') && ids.includes('*'));
+}
+
+/** Condition keys that genuinely scope a wildcard principal to known callers. */
+const SCOPING_KEYS = /^aws:(sourcearn|sourceaccount|sourceowner|sourcevpc|sourcevpce|sourceip|principalorgid|principalorgpaths|principalaccount|principalarn|sourceorgid|sourceorgpaths|vpcsourceip|userid|username)$|^kms:(calleraccount|viaservice)$|^s3:(dataaccesspointaccount|dataaccesspointarn)$/i;
+
+export const scopedByCondition = (s: Statement): boolean => s.conditionKeys.some((k) => SCOPING_KEYS.test(k));
+
+/** Actions that only read or list. */
+export const isReadOnlyAction = (a: string): boolean => /^[a-z0-9-]+:(get|list|describe|head|batchget|query|scan|select|lookup|search|view)/i.test(a);

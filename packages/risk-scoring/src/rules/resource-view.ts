@@ -1,0 +1,119 @@
+import { PathSet, getAt } from '../paths';
+import type { AttributePath, ResourceChange } from '../types';
+
+/** Returned by {@link ResourceView.get} when a value is not known before apply. */
+export const UNKNOWN: unique symbol = Symbol('unknown');
+export type Maybe<T> = T | undefined | typeof UNKNOWN;
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Read-only view of a change's proposed values for rule checks. Reading a value that is unknown
+ * (computed, or an expression in HCL) returns {@link UNKNOWN} and marks the check undetermined,
+ * so rules can stay silent instead of guessing, and confidence can reflect it.
+ */
+export class ResourceView {
+  readonly change: ResourceChange;
+  readonly #unknown: PathSet;
+  readonly #sensitive: PathSet;
+  undetermined = false;
+
+  constructor(change: ResourceChange) {
+    this.change = change;
+    this.#unknown = new PathSet(change.unknownPaths);
+    this.#sensitive = new PathSet(change.sensitivePaths);
+  }
+
+  get address(): string {
+    return this.change.address;
+  }
+  get type(): string {
+    return this.change.type;
+  }
+  get fromHcl(): boolean {
+    return this.change.source === 'hcl';
+  }
+  get isDelete(): boolean {
+    return this.change.actions.includes('delete') && !this.change.actions.includes('create');
+  }
+  get isReplace(): boolean {
+    return this.change.actions.includes('delete') && this.change.actions.includes('create');
+  }
+
+  /** The proposed value at `path`, `undefined` when absent/null, {@link UNKNOWN} when not known. */
+  get(...path: AttributePath): unknown {
+    if (this.#unknown.covers(path)) {
+      this.undetermined = true;
+      return UNKNOWN;
+    }
+    const v = getAt(this.change.after, path);
+    return v === null ? undefined : v;
+  }
+
+  /** Known boolean at path (also accepts "true"/"false" strings), `undefined` when absent. */
+  bool(...path: AttributePath): Maybe<boolean> {
+    const v = this.get(...path);
+    if (v === UNKNOWN) return UNKNOWN;
+    if (typeof v === 'boolean') return v;
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+    return undefined;
+  }
+
+  str(...path: AttributePath): Maybe<string> {
+    const v = this.get(...path);
+    if (v === UNKNOWN) return UNKNOWN;
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number') return String(v);
+    return undefined;
+  }
+
+  num(...path: AttributePath): Maybe<number> {
+    const v = this.get(...path);
+    if (v === UNKNOWN) return UNKNOWN;
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+    return undefined;
+  }
+
+  /** Known list of strings at path; unknown elements are skipped (and mark the check undetermined). */
+  strings(...path: AttributePath): Maybe<string[]> {
+    const v = this.get(...path);
+    if (v === UNKNOWN) return UNKNOWN;
+    if (typeof v === 'string') return [v];
+    if (!Array.isArray(v)) return undefined;
+    const out: string[] = [];
+    v.forEach((item, i) => {
+      if (this.#unknown.covers([...path, i])) this.undetermined = true;
+      else if (typeof item === 'string') out.push(item);
+    });
+    return out;
+  }
+
+  /** Nested blocks (list of objects) at path with their own paths; `[]` when absent. */
+  blocks(...path: AttributePath): { value: Record<string, unknown>; path: AttributePath }[] {
+    const v = this.get(...path);
+    if (v === UNKNOWN || v === undefined) return [];
+    const list = Array.isArray(v) ? v : [v];
+    return list.flatMap((item, i) => (isObject(item) ? [{ value: item, path: Array.isArray(v) ? [...path, i] : path }] : []));
+  }
+
+  /** First nested block at path, as a view-relative path, or undefined. */
+  block(...path: AttributePath): AttributePath | undefined {
+    return this.blocks(...path)[0]?.path;
+  }
+
+  isSensitive(...path: AttributePath): boolean {
+    return this.#sensitive.covers(path);
+  }
+
+  /** True when the top-level attribute is written as a literal in configuration (known for HCL and plan JSON with configuration). */
+  isLiteral(attribute: string): boolean {
+    return this.change.literalAttributes?.includes(attribute) ?? false;
+  }
+
+  /** Marks the check undetermined explicitly (used by rules that cannot decide from known values). */
+  markUndetermined(): void {
+    this.undetermined = true;
+  }
+}

@@ -1,0 +1,54 @@
+/** Names that say "this holds a secret" (env var keys, parameter names). */
+const SECRET_NAME = /(pass(word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|credential|auth[_-]?key|access[_-]?key)/i;
+/** Names that merely point at a secret (an ARN, id, name or path of one), or are not secret at all. */
+const POINTER_NAME = /(_|-|\b)(arn|name|id|ids|path|param|parameter|ref|region|url|uri|file|ttl|length|expiry|expires|type|header|enabled|policy|rotation|version)$|^(token_?endpoint|secret_?manager)/i;
+
+export const isSecretName = (name: string): boolean => SECRET_NAME.test(name) && !POINTER_NAME.test(name);
+
+/** Values that are references, not secrets: ARNs, SSM/Secrets Manager references, empty or obvious placeholders. */
+export function isReferenceValue(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 6) return true;
+  if (/^(arn:|\{\{resolve:|ssm:|secretsmanager:|\/aws\/reference\/|\$\{|<%|\$\(|env:)/i.test(v)) return true;
+  if (/^(true|false|null|none|changeme|placeholder|redacted|xxx+|\*+|todo|tbd)$/i.test(v)) return true;
+  if (/^https?:\/\/[^:@/]+(\/|$)/i.test(v) && !/:\/\/[^/]*:[^/]*@/.test(v)) return true;
+  return false;
+}
+
+const CREDENTIAL_PATTERNS: [RegExp, string][] = [
+  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
+  [/-----BEGIN (RSA |EC |DSA |OPENSSH |PGP )?PRIVATE KEY( BLOCK)?-----/, 'a private key'],
+  [/\bgh[pousr]_[A-Za-z0-9]{36,}\b/, 'a GitHub token'],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
+  [/\bsk_live_[A-Za-z0-9]{20,}/, 'a Stripe secret key'],
+  [/\b(aws_secret_access_key|AWS_SECRET_ACCESS_KEY)\s*[=:]\s*["']?[A-Za-z0-9/+=]{40}\b/, 'an AWS secret access key'],
+  [/[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]{3,}@[^\s]+/i, 'a URL with an embedded password'],
+];
+
+/** Describes the credential a value contains (e.g. "an AWS access key id"), or undefined. Never returns the value. */
+export function credentialKind(value: string): string | undefined {
+  for (const [re, kind] of CREDENTIAL_PATTERNS) if (re.test(value)) return kind;
+  return undefined;
+}
+
+/** Lines of a script that assign a literal to a secret-looking variable (`DB_PASSWORD=...`, `export TOKEN="..."`). */
+export function scriptAssignsSecret(script: string): string | undefined {
+  const kind = credentialKind(script);
+  if (kind) return kind;
+  const re = /(?:^|\s|export\s+)([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']?([^\s"'$`]{6,})/gm;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(script)) !== null) {
+    const [, name = '', value = ''] = m;
+    if (isSecretName(name) && !isReferenceValue(value)) return `a literal value for ${name}`;
+  }
+  return undefined;
+}
+
+/** Decodes base64 user data when it looks like base64; returns the input otherwise. */
+export function maybeBase64(value: string): string {
+  if (/^[A-Za-z0-9+/=\s]+$/.test(value) && value.length % 4 === 0 && value.length >= 8) {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    if (/^[\t\n\r -~]*$/.test(decoded)) return decoded;
+  }
+  return value;
+}

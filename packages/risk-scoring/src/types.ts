@@ -1,0 +1,96 @@
+import type { Category, Finding, RiskLevel, Severity } from '@iac-review/core';
+
+export type Action = 'create' | 'update' | 'delete' | 'no-op' | 'read';
+/** A path into a resource's attributes: object keys and list indexes. */
+export type AttributePath = (string | number)[];
+
+/** One resource change, the same shape whether it came from plan JSON or from `.tf` source. */
+export interface ResourceChange {
+  /** Exact Terraform address (`resource_changes[].address`), e.g. `module.a.aws_s3_bucket.b["x"]`. */
+  address: string;
+  type: string;
+  name: string;
+  /** e.g. `registry.terraform.io/hashicorp/aws` (plan) or `aws` (HCL: the type's prefix). */
+  provider: string;
+  mode: 'managed' | 'data';
+  moduleAddress?: string;
+  index?: string | number;
+  /** Terraform's action list: `['delete','create']` / `['create','delete']` is a replacement. */
+  actions: Action[];
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  /** Paths in `after` whose values are known only after apply (or are expressions, for HCL). */
+  unknownPaths: AttributePath[];
+  /** Paths in `before`/`after` whose values are sensitive: they never leave the engine. */
+  sensitivePaths: AttributePath[];
+  /** Paths whose change forces the replacement. */
+  replacePaths: AttributePath[];
+  /** Top-level attribute names written as literal constants in the configuration, when known. */
+  literalAttributes?: string[];
+  /** Where the resource is declared (HCL input). */
+  location?: { file: string; line: number };
+  source: 'plan' | 'hcl';
+}
+
+export type InputKind = 'plan' | 'hcl';
+
+export interface Contribution {
+  kind: 'finding' | 'action' | 'blast-radius' | 'severity-floor';
+  points: number;
+  detail: string;
+  ruleId?: string;
+  resourceAddress?: string;
+}
+
+export interface RiskScore {
+  riskScore: number;
+  riskLevel: RiskLevel;
+  contributions: Contribution[];
+}
+
+export interface ConfidenceInput {
+  inputKind: InputKind;
+  changes: ResourceChange[];
+  /** How much of the input was analysed (e.g. after truncation). */
+  coverage?: { total: number; analysed: number };
+  /** Rule checks that could not decide because a value was unknown, out of all checks run. */
+  checks?: { total: number; undetermined: number };
+  /** The LLM's contribution: whether its output was valid, and its agreement (0–1) with the rules. */
+  model?: { valid: boolean; agreement?: number };
+}
+
+export interface ConfidenceFactor {
+  name: 'input' | 'unknown-values' | 'coverage' | 'rule-coverage' | 'model';
+  factor: number;
+  detail: string;
+}
+
+export interface Confidence {
+  confidence: number;
+  factors: ConfidenceFactor[];
+}
+
+export interface ReviewStats {
+  inputKind: InputKind;
+  resourceChanges: number;
+  analysed: number;
+  actions: { create: number; update: number; delete: number; replace: number; read: number; noOp: number };
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  byCategory: Record<Category, number>;
+  rules: number;
+  checks: number;
+  undeterminedChecks: number;
+  confidenceFactors: ConfidenceFactor[];
+}
+
+/** What `review --format json` prints. */
+export interface ReviewResult {
+  riskScore: number;
+  riskLevel: RiskLevel;
+  confidence: number;
+  summary: string;
+  findings: Finding[];
+  contributions: Contribution[];
+  stats: ReviewStats;
+}
