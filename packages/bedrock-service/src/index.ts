@@ -52,6 +52,8 @@ export type { ChunkFindings } from './merge';
 export { sanitiseChange, parseValuePath } from './sanitise-change';
 export type { PromptChange } from './sanitise-change';
 export { estimateTokens, truncateToTokens, CHARS_PER_TOKEN } from './token-estimate';
+export { detectBedrockMode } from './bedrock-mode';
+export type { BedrockMode, EnvLike } from './bedrock-mode';
 export { systemClock, remainingMs } from './deadline';
 export type { Clock } from './deadline';
 export {

@@ -59,7 +59,10 @@ export interface ReviewResult {
   summary?: string;
   /** 0..1: how far the model's assessment matches the rule findings (see merge.ts); absent if nothing was reviewed. */
   agreement?: number;
-  /** Set when status is not 'ok': the first failure in chunk order, or 'deadline' if chunks were skipped for time. */
+  /**
+   * Set when a chunk failed or was skipped: the first failure in chunk order, or 'deadline' if chunks
+   * were only skipped for time. A 'partial' result whose only omissions are size limits has none.
+   */
   failureReason?: FailureReason;
   chunks: { total: number; reviewed: number; failed: number; skipped: number };
   /** Resources the model did not review, and why. Never silently dropped. */

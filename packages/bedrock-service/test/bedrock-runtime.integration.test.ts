@@ -21,6 +21,8 @@ describe('bedrock-service against a loopback Bedrock stub (real SDK client)', ()
     stub = await startBedrockStub();
   });
   afterEach(() => {
+    // whatever the scenario, every request the stub saw was well formed and leaked nothing
+    for (const req of stub.requests) assertWellFormedRequest(req);
     stub.requests.length = 0;
   });
   afterAll(async () => {
@@ -53,7 +55,7 @@ describe('bedrock-service against a loopback Bedrock stub (real SDK client)', ()
 
   const input = () => ({ changes: sampleChanges(), ruleFindings: sampleRuleFindings(), ruleCatalogueSummary: RULE_CATALOGUE });
 
-  const assertWellFormedRequest = (req: StubRequest): void => {
+  function assertWellFormedRequest(req: StubRequest): void {
     expect(req.method).toBe('POST');
     expect(req.path).toBe(`/model/${DEFAULT_MODEL_ID}/converse`);
     expect(String(req.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//);
@@ -77,7 +79,7 @@ describe('bedrock-service against a loopback Bedrock stub (real SDK client)', ()
     // no sensitive value ever leaves the process
     expect(req.raw).not.toContain(DB_PASSWORD);
     expect(req.raw).not.toContain(API_TOKEN);
-  };
+  }
 
   it('should return the validated findings of a valid tool answer and log token usage and latency', async () => {
     stub.script(() => ({ kind: 'tool', input: validAnswer(), usage: { cacheReadInputTokens: 900, cacheWriteInputTokens: 0 } }));
@@ -138,6 +140,17 @@ describe('bedrock-service against a loopback Bedrock stub (real SDK client)', ()
     const repair = stub.requests[1]?.body as { messages: Array<{ role: string; content: Array<{ text?: string }> }> };
     expect(repair.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(repair.messages[2]?.content[0]?.text).toContain('did not call report_findings');
+  });
+
+  it('should repair a tool input that is malformed JSON text', async () => {
+    stub.script((_req, i) => (i === 0 ? { kind: 'tool', input: '{"summary": "x", "findings": [{' } : { kind: 'tool', input: validAnswer() }));
+    const { reviewer } = setup();
+
+    const result = await reviewer.review(input());
+
+    expect(result).toMatchObject({ status: 'ok', usage: { calls: 2 } });
+    const repair = stub.requests[1]?.body as { messages: Array<{ content: Array<{ toolResult?: { content: Array<{ text: string }> } }> }> };
+    expect(repair.messages[2]?.content[0]?.toolResult?.content[0]?.text).toContain('not valid JSON');
   });
 
   it('should treat a 200 with a body that is not JSON as a service error', async () => {
