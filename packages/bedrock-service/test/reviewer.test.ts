@@ -195,6 +195,23 @@ describe('reviewer.review', () => {
     expect(result.summary).toMatch(/^Part 1: chunk of \d+/);
   });
 
+  it('should cover a 5000-resource plan completely with the default budget', async () => {
+    const changes: ResourceChange[] = Array.from({ length: 5000 }, (_, i) => ({
+      address: `module.m${i % 50}.aws_security_group_rule.r[${i}]`,
+      type: 'aws_security_group_rule',
+      actions: ['create'],
+      after: { type: 'ingress', from_port: 443, to_port: 443, protocol: 'tcp', cidr_blocks: [`10.${i % 256}.0.0/16`] },
+    }));
+    const { reviewer, port } = make(() => toolAnswer({ summary: 's', findings: [], ruleAssessments: [] }));
+
+    const result = await reviewer.review({ changes, ruleFindings: [], ruleCatalogueSummary: RULE_CATALOGUE });
+
+    expect(result.chunks.total).toBeGreaterThan(1);
+    expect(result.chunks.total).toBeLessThanOrEqual(reviewer.config.maxChunks);
+    expect(result).toMatchObject({ status: 'ok', coverage: 1, omitted: { resources: 0 } });
+    expect(port.requests.reduce((n, r) => n + changesIn(r).length, 0)).toBe(5000);
+  });
+
   it('should stop starting chunks when too little time is left and count them as omitted', async () => {
     let remaining = 2_500;
     const { reviewer } = make(
