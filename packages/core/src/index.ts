@@ -21,3 +21,17 @@ export type { Router, RouteMatch } from './router';
 export { openApiDocument } from './openapi';
 export { CATEGORIES, SEVERITIES, RISK_LEVELS, severityRank } from './review-types';
 export type { Category, Severity, RiskLevel, Finding } from './review-types';
+export { validateRequest, hasBodySchema } from './validation';
+export type {
+  ReviewSubmission,
+  ReviewAccepted,
+  ReviewSummary,
+  ReviewList,
+  ReviewVersion as ReviewVersionDto,
+  VersionList,
+  FeedbackRequest,
+  ReviewStatus,
+  TfFile,
+} from './generated/api-types';
+export { readServiceConfig, ConfigError } from './config';
+export type { ServiceConfig } from './config';

@@ -1,0 +1,31 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { ServiceConfig } from '@iac-review/core';
+import { createDynamoDbTablePort, createS3BlobStore, createVersionedStore, type StoreLogger } from '@iac-review/dynamo-versioning';
+import { randomUUID } from 'node:crypto';
+import { reviewHead, type ReviewContent } from '../model';
+import { createReviewService } from '../review-service';
+import { createEventBridgePublisher } from './eventbridge';
+
+/**
+ * Wires the review service to DynamoDB, S3 and EventBridge. Call once per container (module
+ * scope). Endpoints follow the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables.
+ */
+export const createAwsReviewService = (config: ServiceConfig, opts: { logger?: StoreLogger } = {}) => {
+  const dynamo = new DynamoDBClient({ region: config.region, maxAttempts: 3 });
+  const s3 = new S3Client({ region: config.region, forcePathStyle: config.s3ForcePathStyle });
+  const bus = new EventBridgeClient({ region: config.region, maxAttempts: 3 });
+  const table = createDynamoDbTablePort({ client: dynamo });
+  const blobs = createS3BlobStore({ client: s3, bucket: config.inputsBucket });
+  const store = createVersionedStore<ReviewContent>({
+    table,
+    tableName: config.tableName,
+    entity: 'REVIEW',
+    head: reviewHead,
+    blobStore: createS3BlobStore({ client: s3, bucket: config.inputsBucket, prefix: 'versions/' }),
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
+  const events = createEventBridgePublisher({ client: bus, busName: config.eventBusName });
+  return { service: createReviewService({ store, blobs, events, ids: randomUUID, clock: () => new Date() }), store, table, blobs };
+};

@@ -1,0 +1,11 @@
+export { createReviewService } from './review-service';
+export type { ReviewService, ReviewServiceDeps, SubmitRequest, ListRequest, FeedbackRequest, CompleteRequest } from './review-service';
+export { findingId, effectiveRiskLevel, reviewScope, reviewHead } from './model';
+export type { ReviewContent, ReviewInput, ReviewInputRef, ReviewResultRecord, ReviewerInfo, FeedbackEntry, FeedbackAction, ReviewSource, ReviewStatus } from './model';
+export { REVIEW_REQUESTED, REVIEW_COMPLETED, EVENT_SOURCE } from './events';
+export type { ReviewRequestedDetail, ReviewCompletedDetail, BusEvent, EventPublisher } from './events';
+export { ReviewError, EventPublishError, FeedbackRejectedError } from './errors';
+export { createEventBridgePublisher } from './adapters/eventbridge';
+export type { EventBridgePublisherOptions } from './adapters/eventbridge';
+export { createInMemoryEventPublisher } from './adapters/in-memory-events';
+export { createAwsReviewService } from './adapters/aws';

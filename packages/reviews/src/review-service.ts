@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import type { RiskLevel } from '@iac-review/core';
+import type { BlobStore, Head, Page, Version, VersionedStore } from '@iac-review/dynamo-versioning';
+import { EventPublishError, FeedbackRejectedError } from './errors';
+import { EVENT_SOURCE, REVIEW_COMPLETED, REVIEW_REQUESTED, type EventPublisher, type ReviewCompletedDetail, type ReviewRequestedDetail } from './events';
+import { effectiveRiskLevel, findingId, type FeedbackAction, type ReviewContent, type ReviewInput, type ReviewResultRecord, type ReviewSource } from './model';
+
+export interface ReviewServiceDeps {
+  store: VersionedStore<ReviewContent>;
+  blobs: BlobStore;
+  events: EventPublisher;
+  ids: () => string;
+  clock: () => Date;
+}
+
+export interface SubmitRequest {
+  input: ReviewInput;
+  source: ReviewSource;
+  title?: string;
+  repository?: string;
+  stack?: string;
+  ref?: string;
+  external?: Record<string, string>;
+  actor: string;
+  /** Use this id instead of a fresh one (e.g. derived from a webhook delivery, for idempotency). */
+  id?: string;
+}
+
+export interface ListRequest {
+  repository?: string;
+  stack?: string;
+  source?: string;
+  riskLevel?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface FeedbackRequest {
+  action: FeedbackAction;
+  findingId?: string;
+  riskLevel?: RiskLevel;
+  comment: string;
+  actor: string;
+  expectedVersion?: number;
+}
+
+export interface CompleteRequest {
+  /** The submission version the result belongs to (from the ReviewRequested event). */
+  requestedVersion: number;
+  result: Omit<ReviewResultRecord, 'reviewedVersion' | 'reviewedAt'>;
+  status: 'completed' | 'completed-degraded';
+  actor: string;
+}
+
+/** Thrown inside an updater to stop an append that is not needed (a re-delivered event). */
+class AlreadyDone extends Error {
+  constructor(readonly version: Version<ReviewContent>) {
+    super('already done');
+  }
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** The review domain: submit, read, list, feedback, complete. Ports only: no AWS SDK here. */
+export const createReviewService = (deps: ReviewServiceDeps) => {
+  const { store, blobs, events, clock } = deps;
+
+  const loadInput = async (content: ReviewContent): Promise<ReviewInput> => {
+    const bytes = await blobs.get(content.input.key);
+    if (sha256(bytes) !== content.input.sha256) throw new Error(`stored input ${content.input.key} does not match its recorded sha256`);
+    return JSON.parse(bytes.toString('utf8')) as ReviewInput;
+  };
+
+  /**
+   * Stores the input (claim check), writes version 1 (pending) and asks for a review. If the bus
+   * refuses the event, the review is not left pending forever: version 2 records the failure and
+   * the caller gets a retryable error.
+   */
+  const submit = async (req: SubmitRequest): Promise<Version<ReviewContent>> => {
+    const id = req.id ?? deps.ids();
+    const bytes = Buffer.from(JSON.stringify(req.input), 'utf8');
+    const key = `inputs/${id}.json`;
+    const ref = await blobs.put(key, bytes, 'application/json');
+    const content: ReviewContent = {
+      status: 'pending',
+      source: req.source,
+      ...(req.title ? { title: req.title } : {}),
+      ...(req.repository ? { repository: req.repository } : {}),
+      ...(req.stack ? { stack: req.stack } : {}),
+      ...(req.ref ? { ref: req.ref } : {}),
+      ...(req.external ? { external: req.external } : {}),
+      submittedBy: req.actor,
+      input: { kind: req.input.kind, key: ref.key ?? key, sha256: sha256(bytes), size: bytes.length },
+      acknowledged: false,
+      dismissedFindings: [],
+      feedback: [],
+    };
+    const v1 = await store.create(id, content, { actor: req.actor, reason: 'submitted for review' });
+    const detail: ReviewRequestedDetail = { reviewId: id, version: v1.version, source: req.source, inputKind: req.input.kind };
+    try {
+      await events.publish([{ detailType: REVIEW_REQUESTED, detail }]);
+    } catch (err) {
+      await store
+        .append(id, (latest) => ({ ...latest.content, status: 'failed', failure: { reason: 'could not be queued for review; submit it again' } }), {
+          actor: 'system',
+          reason: 'queueing failed',
+        })
+        .catch(() => undefined);
+      throw new EventPublishError('The review could not be queued; submit it again shortly.', { cause: err });
+    }
+    return v1;
+  };
+
+  const applyFeedback = (latest: Version<ReviewContent>, req: FeedbackRequest): ReviewContent => {
+    const c = latest.content;
+    const entry = {
+      action: req.action,
+      ...(req.findingId ? { findingId: req.findingId } : {}),
+      ...(req.riskLevel ? { riskLevel: req.riskLevel } : {}),
+      comment: req.comment,
+      actor: req.actor,
+      at: clock().toISOString(),
+    };
+    const next: ReviewContent = { ...c, feedback: [...c.feedback, entry] };
+    switch (req.action) {
+      case 'acknowledge':
+        next.acknowledged = true;
+        break;
+      case 'reopen':
+        next.acknowledged = false;
+        next.dismissedFindings = [];
+        delete next.riskOverride;
+        break;
+      case 'dismiss-finding': {
+        if (!req.findingId) throw new FeedbackRejectedError('dismiss-finding needs findingId (<ruleId>@<resourceAddress>).');
+        const known = (c.result?.findings ?? []).some((f) => findingId(f) === req.findingId);
+        if (!known) throw new FeedbackRejectedError(`This review has no finding ${req.findingId}; findingId is <ruleId>@<resourceAddress> of one of its findings.`);
+        if (!next.dismissedFindings.includes(req.findingId)) next.dismissedFindings = [...next.dismissedFindings, req.findingId];
+        break;
+      }
+      case 'override-risk':
+        if (!req.riskLevel) throw new FeedbackRejectedError('override-risk needs riskLevel (low, medium, high or critical).');
+        next.riskOverride = { riskLevel: req.riskLevel, actor: req.actor, comment: req.comment };
+        break;
+    }
+    return next;
+  };
+
+  return {
+    submit,
+    loadInput,
+    get: (id: string) => store.getLatest(id),
+    getVersion: (id: string, version: number) => store.getVersion(id, version),
+    listVersions: (id: string, opts: { limit?: number; cursor?: string }) => store.listVersions(id, opts),
+
+    list: (req: ListRequest): Promise<Page<Head>> => {
+      const filter = {
+        ...(req.source ? { source: req.source } : {}),
+        ...(req.riskLevel ? { riskLevel: req.riskLevel } : {}),
+        ...(req.status ? { status: req.status } : {}),
+      };
+      const scope = req.repository ? `repo:${req.repository}` : req.stack ? `stack:${req.stack}` : undefined;
+      return store.listHeads({
+        index: scope ? 'scope' : 'latest',
+        ...(scope ? { key: scope } : {}),
+        ...(req.from ? { from: req.from } : {}),
+        ...(req.to ? { to: req.to } : {}),
+        ...(req.limit ? { limit: req.limit } : {}),
+        ...(req.cursor ? { cursor: req.cursor } : {}),
+        filter,
+      });
+    },
+
+    /** A person's feedback becomes a new version; with expectedVersion a stale view fails (409). */
+    feedback: (id: string, req: FeedbackRequest): Promise<Version<ReviewContent>> =>
+      store.append(id, (latest) => applyFeedback(latest, req), {
+        actor: req.actor,
+        reason: `feedback: ${req.action}`,
+        ...(req.expectedVersion !== undefined ? { expectedVersion: req.expectedVersion } : {}),
+      }),
+
+    /**
+     * Records the reviewer's result as the next version and announces it. A re-delivered request
+     * (the submission already has a result) creates no version; it announces the existing result
+     * again, because the first attempt may have failed between writing and announcing
+     * (at-least-once: ReviewCompleted consumers dedupe on reviewId + version).
+     */
+    complete: async (id: string, req: CompleteRequest): Promise<{ version: Version<ReviewContent>; created: boolean }> => {
+      let version: Version<ReviewContent>;
+      let created = true;
+      try {
+        version = await store.append(
+          id,
+          (latest) => {
+            if (latest.content.result && latest.content.result.reviewedVersion >= req.requestedVersion) throw new AlreadyDone(latest);
+            return {
+              ...latest.content,
+              status: req.status,
+              result: { ...req.result, reviewedVersion: req.requestedVersion, reviewedAt: clock().toISOString() },
+            };
+          },
+          { actor: req.actor, reason: req.status === 'completed' ? 'review completed' : `review completed without the LLM: ${req.result.reviewer.degradedReason ?? 'unavailable'}` },
+        );
+      } catch (err) {
+        if (!(err instanceof AlreadyDone)) throw err;
+        version = err.version;
+        created = false;
+      }
+      {
+        const c = version.content;
+        const detail: ReviewCompletedDetail = {
+          reviewId: id,
+          version: version.version,
+          status: c.status,
+          source: c.source,
+          ...(effectiveRiskLevel(c) ? { riskLevel: effectiveRiskLevel(c) } : {}),
+          ...(c.result ? { riskScore: c.result.riskScore } : {}),
+          ...(c.repository ? { repository: c.repository } : {}),
+          ...(c.stack ? { stack: c.stack } : {}),
+          ...(c.external ? { external: c.external } : {}),
+        };
+        await events.publish([{ detailType: REVIEW_COMPLETED, detail }]).catch((err: unknown) => {
+          throw err instanceof EventPublishError ? err : new EventPublishError('ReviewCompleted could not be announced.', { cause: err });
+        });
+      }
+      return { version, created };
+    },
+  };
+};
+
+export type ReviewService = ReturnType<typeof createReviewService>;
+export { EVENT_SOURCE };
