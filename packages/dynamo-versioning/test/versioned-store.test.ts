@@ -209,7 +209,7 @@ describe.each(backends)('createVersionedStore on $name', (backend) => {
 
     it('should report the next version when an edit also recomputes the edited version’s hash', async () => {
       const item = await versionItem('r1', 2);
-      const forged = { ...item, actor: 'mallory' };
+      const forged: StoredItem = { ...item, actor: 'mallory' };
       forged.hash = versionHash({
         entity: 'REVIEW',
         id: 'r1',
@@ -243,8 +243,8 @@ describe.each(backends)('createVersionedStore on $name', (backend) => {
     it('should report swapped versions', async () => {
       const v2 = await versionItem('r1', 2);
       const v3 = await versionItem('r1', 3);
-      await t.rawPut({ ...v3, pk: v2.pk, sk: v2.sk });
-      await t.rawPut({ ...v2, pk: v3.pk, sk: v3.sk });
+      await t.rawPut({ ...v3, pk: v2.pk as string, sk: v2.sk as string });
+      await t.rawPut({ ...v2, pk: v3.pk as string, sk: v3.sk as string });
 
       expect(await store.verifyHistory('r1')).toMatchObject({ ok: false, brokenAt: 2, reason: 'unexpected-version' });
     });

@@ -49,7 +49,10 @@ export const mapAwsError = (err: unknown): VersioningError => {
   if (THROTTLING.has(name) || THROTTLING.has(code) || status === 429) {
     return new ThrottledError(2, 'The store is throttling requests; retry shortly.', err);
   }
-  if (TRANSIENT.has(name) || TRANSIENT.has(code) || (status !== undefined && status >= 500) || e.$retryable) {
+  // Network failures arrive with a `code`, or (wrapped by the SDK's retry layer when the error comes
+  // from another realm) only with the code in the message.
+  const network = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND)\b|socket hang up/.test(message);
+  if (TRANSIENT.has(name) || TRANSIENT.has(code) || network || (status !== undefined && status >= 500) || e.$retryable) {
     return new ThrottledError(1, 'The store is briefly unavailable; retry shortly.', err);
   }
   if (INVALID.has(name)) {
