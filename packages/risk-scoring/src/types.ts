@@ -27,6 +27,8 @@ export interface ResourceChange {
   replacePaths: AttributePath[];
   /** Top-level attribute names written as literal constants in the configuration, when known. */
   literalAttributes?: string[];
+  /** Top-level attribute names set in the configuration at all (literal or expression), when known. */
+  configuredAttributes?: string[];
   /** Where the resource is declared (HCL input). */
   location?: { file: string; line: number };
   source: 'plan' | 'hcl';

@@ -88,6 +88,7 @@ export async function normaliseHcl(files: SourceFile[]): Promise<ResourceChange[
             sensitivePaths: [],
             replacePaths: [],
             literalAttributes,
+            configuredAttributes: isObject(body) ? Object.keys(body).filter((k) => !META.has(k) && k !== 'dynamic') : [],
             location: { file: file.path, line: lineOf(file.content, keyword, type, name) },
             source: 'hcl',
           });

@@ -28,8 +28,8 @@ function configAddress(address: string): string {
 }
 
 /** Map of config address → names of top-level attributes that are literal constants. */
-function literalIndex(configuration: unknown): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+function literalIndex(configuration: unknown): Map<string, { literal: string[]; configured: string[] }> {
+  const out = new Map<string, { literal: string[]; configured: string[] }>();
   const walk = (mod: unknown, prefix: string): void => {
     if (!isObject(mod)) return;
     const resources = Array.isArray(mod.resources) ? mod.resources : [];
@@ -39,7 +39,7 @@ function literalIndex(configuration: unknown): Map<string, string[]> {
       for (const [k, expr] of Object.entries(r.expressions)) {
         if (isObject(expr) && 'constant_value' in expr && !('references' in expr)) literal.push(k);
       }
-      out.set(prefix + r.address, literal);
+      out.set(prefix + r.address, { literal, configured: Object.keys(r.expressions) });
     }
     if (isObject(mod.module_calls)) {
       for (const [name, call] of Object.entries(mod.module_calls)) {
@@ -111,7 +111,10 @@ export function normalisePlan(planJson: unknown): ResourceChange[] {
     }
     if (typeof rc.index === 'string' || typeof rc.index === 'number') out.index = rc.index;
     const lit = literals.get(configAddress(rc.address));
-    if (lit) out.literalAttributes = lit;
+    if (lit) {
+      out.literalAttributes = lit.literal;
+      out.configuredAttributes = lit.configured;
+    }
     changes.push(out);
   }
   return changes;

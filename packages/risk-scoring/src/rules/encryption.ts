@@ -14,7 +14,7 @@ function off(v: ResourceView, absentIsOff: boolean, ...path: (string | number)[]
 const restoredOrReplica = (v: ResourceView): boolean =>
   ['replicate_source_db', 'snapshot_identifier', 'global_cluster_identifier', 'replication_source_identifier'].some((k) => {
     const x = v.get(k);
-    return x === UNKNOWN || (x !== undefined && x !== '');
+    return (x === UNKNOWN && v.isConfigured(k)) || (x !== UNKNOWN && x !== undefined && x !== '');
   });
 
 export const encryptionRules: Rule[] = [

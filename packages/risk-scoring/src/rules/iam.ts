@@ -90,7 +90,7 @@ export const iamRules: Rule[] = [
       const hits = new Set<string>();
       for (const s of identity(v)) {
         if (!s.resources.some(isStar)) continue;
-        for (const a of s.actions) if (!isStar(a) && !/:\*$/.test(a) && !isReadOnlyAction(a) && !RESOURCE_STAR_ONLY.test(a)) hits.add(a);
+        for (const a of s.actions) if (!isStar(a) && !/:\*$/.test(a) && !isReadOnlyAction(a) && !RESOURCE_STAR_ONLY.test(a) && !/^iam:PassRole$/i.test(a)) hits.add(a); // PassRole: IAM-007
       }
       return hits.size > 0 && `Allows ${[...hits].slice(0, 5).join(', ')}${hits.size > 5 ? ' …' : ''} on Resource "*".`;
     },

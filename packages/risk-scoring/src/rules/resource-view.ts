@@ -112,6 +112,11 @@ export class ResourceView {
     return this.change.literalAttributes?.includes(attribute) ?? false;
   }
 
+  /** True when the configuration sets the top-level attribute (literal or expression); true when not known. */
+  isConfigured(attribute: string): boolean {
+    return this.change.configuredAttributes?.includes(attribute) ?? true;
+  }
+
   /** Marks the check undetermined explicitly (used by rules that cannot decide from known values). */
   markUndetermined(): void {
     this.undetermined = true;
