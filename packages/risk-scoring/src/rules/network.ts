@@ -28,30 +28,38 @@ export const DATABASE_PORTS: Record<number, string> = {
 
 const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
 
+/** Reads protocol/from/to at `path`; undefined when any of them is unknown (the rule is then skipped). */
+function ports(view: ResourceView, path: (string | number)[], protocolKey: string): { protocol: string; from: number; to: number } | undefined {
+  const protocol = view.get(...path, protocolKey);
+  const from = view.get(...path, 'from_port');
+  const to = view.get(...path, 'to_port');
+  if (protocol === UNKNOWN || from === UNKNOWN || to === UNKNOWN) return undefined;
+  const p = protocol === undefined ? '' : String(protocol);
+  if (p === '-1' || p === 'all') return { protocol: p, from: 0, to: 65535 };
+  if (from === undefined || to === undefined) return undefined;
+  return { protocol: p, from: num(from, -1), to: num(to, -1) };
+}
+
+const known = (v: string[] | undefined | typeof UNKNOWN): string[] => (v === UNKNOWN || !v ? [] : v);
+
 /** Ingress rules from inline `ingress` blocks, `aws_security_group_rule` and `aws_vpc_security_group_ingress_rule`. */
 export function ingressRules(view: ResourceView): IngressRule[] {
+  const out: IngressRule[] = [];
   if (view.type === 'aws_security_group' || view.type === 'aws_default_security_group') {
-    return view.blocks('ingress').map(({ value, path }) => {
-      const c4 = view.strings(...path, 'cidr_blocks');
-      const c6 = view.strings(...path, 'ipv6_cidr_blocks');
-      const cidrs = [...(c4 === UNKNOWN || !c4 ? [] : c4), ...(c6 === UNKNOWN || !c6 ? [] : c6)];
-      return { protocol: String(value.protocol ?? ''), from: num(value.from_port, 0), to: num(value.to_port, 65535), cidrs };
-    });
-  }
-  if (view.type === 'aws_security_group_rule') {
+    for (const { path } of view.blocks('ingress')) {
+      const p = ports(view, path, 'protocol');
+      if (p) out.push({ ...p, cidrs: [...known(view.strings(...path, 'cidr_blocks')), ...known(view.strings(...path, 'ipv6_cidr_blocks'))] });
+    }
+  } else if (view.type === 'aws_security_group_rule') {
     if (view.str('type') !== 'ingress') return [];
-    const c4 = view.strings('cidr_blocks');
-    const c6 = view.strings('ipv6_cidr_blocks');
-    const cidrs = [...(c4 === UNKNOWN || !c4 ? [] : c4), ...(c6 === UNKNOWN || !c6 ? [] : c6)];
-    return [{ protocol: String(view.str('protocol') ?? ''), from: num(view.get('from_port'), 0), to: num(view.get('to_port'), 65535), cidrs }];
-  }
-  if (view.type === 'aws_vpc_security_group_ingress_rule') {
+    const p = ports(view, [], 'protocol');
+    if (p) out.push({ ...p, cidrs: [...known(view.strings('cidr_blocks')), ...known(view.strings('ipv6_cidr_blocks'))] });
+  } else if (view.type === 'aws_vpc_security_group_ingress_rule') {
+    const p = ports(view, [], 'ip_protocol');
     const cidrs = [view.str('cidr_ipv4'), view.str('cidr_ipv6')].filter((c): c is string => typeof c === 'string');
-    const protocol = String(view.str('ip_protocol') ?? '');
-    const all = protocol === '-1' || protocol === 'all';
-    return [{ protocol, from: all ? 0 : num(view.get('from_port'), 0), to: all ? 65535 : num(view.get('to_port'), 65535), cidrs }];
+    if (p) out.push({ ...p, cidrs });
   }
-  return [];
+  return out.filter((r) => r.from >= 0 && r.to >= 0);
 }
 
 export const isAllTraffic = (r: IngressRule): boolean =>
