@@ -112,7 +112,11 @@ const tasks = {
   },
   review() {
     ensureDeps();
-    return run('tsx', ['packages/risk-scoring/src/cli/main.ts', ...rest]);
+    // The CLI runs pre-bundled (no TypeScript compiler at review time); rebuilt only when its sources changed.
+    // Build chatter goes to stderr so stdout carries only the report.
+    const built = run('node', ['packages/risk-scoring/scripts/build-cli.mjs', '--if-stale'], { stdio: ['ignore', 2, 2] });
+    if (built !== 0) return 2;
+    return run('node', ['packages/risk-scoring/dist/review.mjs', ...rest]);
   },
   bench() {
     ensureDeps();
