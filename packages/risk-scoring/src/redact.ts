@@ -13,12 +13,28 @@ function redactValue(value: unknown, path: AttributePath, sensitive: PathSet, pa
     const secretKey = typeof key === 'string' && (isSecretName(key) || (path.length === 1 && PASSWORDISH.test(key)));
     if ((secretKey || parentSecret) && !isReferenceValue(value)) return REDACTED;
     if (credentialKind(value)) return REDACTED;
+    const t = value.trimStart();
+    if (t.startsWith('{') || t.startsWith('[')) {
+      try {
+        // JSON held in a string (container definitions, policies): redact inside it.
+        return JSON.stringify(redactValue(JSON.parse(value), [], new PathSet([]), parentSecret));
+      } catch {
+        return value;
+      }
+    }
     return value;
   }
   if (Array.isArray(value)) return value.map((v, i) => redactValue(v, [...path, i], sensitive, parentSecret));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
+    const obj = value as Record<string, unknown>;
+    // name/value pairs (ECS environment, CodeBuild environment_variable): the name says whether the value is secret.
+    const pairSecret = typeof obj.name === 'string' && isSecretName(obj.name);
     for (const [k, v] of Object.entries(value)) {
+      if (pairSecret && k === 'value' && typeof v === 'string' && !isReferenceValue(v)) {
+        out[k] = REDACTED;
+        continue;
+      }
       const p = [...path, k];
       out[k] = redactValue(v, p, sensitive, parentSecret || (typeof v === 'object' && v !== null && isSecretName(k)));
     }
