@@ -5,44 +5,90 @@ import type { AttributePath } from './types';
  * at the flagged leaves or subtrees) into a list of paths.
  */
 export function flagPaths(mirror: unknown, prefix: AttributePath = [], out: AttributePath[] = []): AttributePath[] {
-  if (mirror === true) {
-    out.push(prefix);
-  } else if (Array.isArray(mirror)) {
-    for (let i = 0; i < mirror.length; i++) flagPaths(mirror[i], [...prefix, i], out);
-  } else if (mirror !== null && typeof mirror === 'object') {
-    for (const [k, v] of Object.entries(mirror)) flagPaths(v, [...prefix, k], out);
-  }
+  const path = [...prefix];
+  const walk = (m: unknown): void => {
+    if (m === true) {
+      out.push(path.slice());
+    } else if (Array.isArray(m)) {
+      for (let i = 0; i < m.length; i++) {
+        const v: unknown = m[i];
+        if (v === false || v === null || v === undefined) continue;
+        path.push(i);
+        walk(v);
+        path.pop();
+      }
+    } else if (m !== null && typeof m === 'object') {
+      for (const k in m as Record<string, unknown>) {
+        const v = (m as Record<string, unknown>)[k];
+        if (v === false || v === null || v === undefined) continue;
+        path.push(k);
+        walk(v);
+        path.pop();
+      }
+    }
+  };
+  walk(mirror);
   return out;
 }
 
-const SEP = '\u0000';
-export const pathKey = (path: AttributePath): string => path.join(SEP);
 
-/** A set of paths that answers "is this path, or one of its ancestors, flagged?". */
+interface TrieNode {
+  end: boolean;
+  next: Map<string, TrieNode> | undefined;
+}
+
+/** A set of paths that answers "is this path, or one of its ancestors, flagged?" (a trie, built on first use). */
 export class PathSet {
-  readonly #keys = new Set<string>();
+  readonly #paths: AttributePath[];
+  #root: TrieNode | undefined;
   constructor(paths: AttributePath[]) {
-    for (const p of paths) this.#keys.add(pathKey(p));
+    this.#paths = paths;
+  }
+  get #trie(): TrieNode {
+    if (!this.#root) {
+      const root: TrieNode = { end: false, next: undefined };
+      for (const p of this.#paths) {
+        let node = root;
+        for (const seg of p) {
+          node.next ??= new Map();
+          const key = String(seg);
+          let child = node.next.get(key);
+          if (!child) {
+            child = { end: false, next: undefined };
+            node.next.set(key, child);
+          }
+          node = child;
+        }
+        node.end = true;
+      }
+      this.#root = root;
+    }
+    return this.#root;
   }
   get size(): number {
-    return this.#keys.size;
+    return this.#paths.length;
   }
   covers(path: AttributePath): boolean {
-    if (this.#keys.size === 0) return false;
-    if (this.#keys.has('')) return true;
-    let key = '';
+    if (this.#paths.length === 0) return false;
+    let node: TrieNode | undefined = this.#trie;
+    if (node.end) return true;
     for (let i = 0; i < path.length; i++) {
-      key = i === 0 ? String(path[0]) : `${key}${SEP}${String(path[i])}`;
-      if (this.#keys.has(key)) return true;
+      node = node.next?.get(String(path[i]));
+      if (!node) return false;
+      if (node.end) return true;
     }
     return false;
   }
   /** True when the path or any path below it is flagged. */
   touches(path: AttributePath): boolean {
-    if (this.covers(path)) return true;
-    const prefix = pathKey(path) + SEP;
-    for (const k of this.#keys) if (k.startsWith(prefix)) return true;
-    return false;
+    if (this.#paths.length === 0) return false;
+    let node: TrieNode | undefined = this.#trie;
+    for (let i = 0; i < path.length; i++) {
+      if (node.end) return true;
+      node = node.next?.get(String(path[i]));
+      if (!node) return false;
+    }
+    return true;
   }
 }
 

@@ -15,6 +15,7 @@ export interface ReviewOptions {
 
 export type ReviewInput = { kind: 'plan'; plan: unknown } | { kind: 'hcl'; files: SourceFile[] };
 
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const zero = <K extends string>(keys: readonly K[]): Record<K, number> => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
 function summarise(stats: ReviewStats, riskScore: number, riskLevel: string): string {
@@ -41,7 +42,7 @@ function summarise(stats: ReviewStats, riskScore: number, riskLevel: string): st
 export function reviewChanges(changes: ResourceChange[], options: ReviewOptions): ReviewResult {
   const evaluation = runRules(changes);
   const findings = evaluation.findings.sort(
-    (x, y) => severityRank(y.severity) - severityRank(x.severity) || x.resourceAddress.localeCompare(y.resourceAddress) || x.ruleId.localeCompare(y.ruleId),
+    (x, y) => severityRank(y.severity) - severityRank(x.severity) || cmp(x.resourceAddress, y.resourceAddress) || cmp(x.ruleId, y.ruleId),
   );
   const risk = scoreRisk(findings, changes);
   const confidenceInput: ConfidenceInput = { inputKind: options.inputKind, changes, checks: evaluation.checks };

@@ -49,14 +49,32 @@ export function scoreRisk(findings: readonly Finding[], changes: readonly Resour
   const contributions: Contribution[] = [];
   let points = 0;
 
+  // One contribution per rule: the sum over its findings (each weighted by its resource's action and criticality).
+  const byRule = new Map<string, { points: number; count: number; severity: Severity; address: string; kinds: Set<ActionKind> }>();
   for (const f of findings) {
     const change = byAddress.get(f.resourceAddress);
     const kind = change ? actionKind(change) : 'create';
     const p = SEVERITY_POINTS[f.severity] * ACTION_WEIGHT[kind] * criticality(change?.type ?? '');
     if (p <= 0) continue;
     points += p;
-    contributions.push({ kind: 'finding', points: round1(p), ruleId: f.ruleId, resourceAddress: f.resourceAddress, detail: `${f.severity} ${f.ruleId} on a ${kind}` });
+    const key = `${f.ruleId}\u0000${f.severity}`;
+    const agg = byRule.get(key);
+    if (agg) {
+      agg.points += p;
+      agg.count++;
+      agg.kinds.add(kind);
+    } else byRule.set(key, { points: p, count: 1, severity: f.severity, address: f.resourceAddress, kinds: new Set([kind]) });
   }
+  for (const [key, a] of byRule) {
+    const ruleId = key.slice(0, key.indexOf('\u0000'));
+    const on = [...a.kinds].join('/');
+    contributions.push(
+      a.count === 1
+        ? { kind: 'finding', points: round1(a.points), ruleId, resourceAddress: a.address, count: 1, detail: `${a.severity} ${ruleId} on a ${on}` }
+        : { kind: 'finding', points: round1(a.points), ruleId, count: a.count, detail: `${a.count} × ${a.severity} ${ruleId} on ${on}s` },
+    );
+  }
+  contributions.sort((x, y) => y.points - x.points);
 
   const counts: Record<ActionKind, number> = { replace: 0, delete: 0, update: 0, create: 0, other: 0 };
   let actionPoints = 0;

@@ -41,7 +41,10 @@ export interface Contribution {
   points: number;
   detail: string;
   ruleId?: string;
+  /** Set when the contribution comes from one finding on one resource. */
   resourceAddress?: string;
+  /** Findings folded into this contribution (findings of one rule are summed). */
+  count?: number;
 }
 
 export interface RiskScore {

@@ -1,4 +1,3 @@
-import { parse } from '@cdktf/hcl2json';
 import { HclParseError } from '../errors';
 import type { AttributePath, ResourceChange } from '../types';
 
@@ -55,6 +54,8 @@ function lineOf(content: string, keyword: string, type: string, name: string): n
  * written). Interpolated values are unknown: without a plan neither values nor actions are known.
  */
 export async function normaliseHcl(files: SourceFile[]): Promise<ResourceChange[]> {
+  // Loaded on first use: the parser boots a Go/WebAssembly runtime (~300 ms) that plan reviews never need.
+  const { parse } = await import('@cdktf/hcl2json');
   const changes: ResourceChange[] = [];
   for (const file of files) {
     let doc: Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { PlanParseError } from '../errors';
 import { flagPaths } from '../paths';
+import { setFlagMirrors } from './plan-flags';
 import type { Action, AttributePath, ResourceChange } from '../types';
 
 const ACTIONS = new Set<Action>(['create', 'update', 'delete', 'no-op', 'read']);
@@ -85,36 +86,38 @@ export function normalisePlan(planJson: unknown): ResourceChange[] {
     if (actions.length === 0 || !actions.every((a): a is Action => typeof a === 'string' && ACTIONS.has(a as Action))) {
       throw new PlanParseError(`not a Terraform plan: resource_changes[${i}] (${rc.address}) has invalid actions`);
     }
-    const sensitive = [...flagPaths(change.before_sensitive), ...flagPaths(change.after_sensitive)];
     const replacePaths = Array.isArray(change.replace_paths)
       ? change.replace_paths.filter((p): p is AttributePath => Array.isArray(p))
       : [];
     const mode = rc.mode === 'data' ? 'data' : 'managed';
+    let moduleAddress: string | undefined;
+    if (typeof rc.module_address === 'string') moduleAddress = rc.module_address;
+    else if (rc.address.startsWith('module.')) {
+      const cut = rc.address.lastIndexOf(mode === 'data' ? '.data.' : `.${rc.type}.`);
+      if (cut > 0) moduleAddress = rc.address.slice(0, cut);
+    }
+    const lit = literals.get(configAddress(rc.address));
+    // One object literal with every field (undefined when absent) keeps the objects' shape uniform.
     const out: ResourceChange = {
       address: rc.address,
       type: rc.type,
       name: typeof rc.name === 'string' ? rc.name : rc.address.split('.').pop() ?? rc.address,
       provider: typeof rc.provider_name === 'string' ? rc.provider_name : '',
       mode,
+      moduleAddress,
+      index: typeof rc.index === 'string' || typeof rc.index === 'number' ? rc.index : undefined,
       actions: actions as Action[],
       before: asRecord(change.before),
       after: asRecord(change.after),
       unknownPaths: flagPaths(change.after_unknown),
-      sensitivePaths: sensitive,
+      sensitivePaths: [...flagPaths(change.before_sensitive), ...flagPaths(change.after_sensitive)],
       replacePaths,
+      literalAttributes: lit?.literal,
+      configuredAttributes: lit?.configured,
+      location: undefined,
       source: 'plan',
     };
-    if (typeof rc.module_address === 'string') out.moduleAddress = rc.module_address;
-    else if (rc.address.startsWith('module.')) {
-      const cut = rc.address.lastIndexOf(mode === 'data' ? '.data.' : `.${rc.type}.`);
-      if (cut > 0) out.moduleAddress = rc.address.slice(0, cut);
-    }
-    if (typeof rc.index === 'string' || typeof rc.index === 'number') out.index = rc.index;
-    const lit = literals.get(configAddress(rc.address));
-    if (lit) {
-      out.literalAttributes = lit.literal;
-      out.configuredAttributes = lit.configured;
-    }
+    setFlagMirrors(out, { unknown: change.after_unknown, sensitive: [change.before_sensitive, change.after_sensitive] });
     changes.push(out);
   }
   return changes;

@@ -14,19 +14,20 @@ export interface RuleEvaluation {
   covered: number;
 }
 
-type Index = { byType: Map<string, Rule[]>; any: Rule[] };
+type Index = { byType: Map<string, Rule[]>; any: Rule[]; withAny: Map<string, Rule[]> };
 const indexes = new WeakMap<readonly Rule[], Index>();
 
 function indexOf(list: readonly Rule[]): Index {
   let idx = indexes.get(list);
   if (!idx) {
-    idx = { byType: new Map(), any: [] };
+    idx = { byType: new Map(), any: [], withAny: new Map() };
     for (const r of list) {
       for (const t of r.resourceTypes) {
         if (t === '*') idx.any.push(r);
         else idx.byType.set(t, [...(idx.byType.get(t) ?? []), r]);
       }
     }
+    for (const [t, rs] of idx.byType) idx.withAny.set(t, [...rs, ...idx.any]);
     indexes.set(list, idx);
   }
   return idx;
@@ -49,10 +50,11 @@ export function runRules(changes: readonly ResourceChange[], list: readonly Rule
     analysed++;
     const specific = idx.byType.get(change.type) ?? [];
     if (specific.length > 0) covered++;
-    for (const rule of specific.length ? [...specific, ...idx.any] : idx.any) {
+    const view = new ResourceView(change);
+    for (const rule of idx.withAny.get(change.type) ?? idx.any) {
       if (rule.on === 'config' ? !configuring : !deleting) continue;
       if (rule.resourceTypes[0] === '*' && change.mode === 'data') continue;
-      const view = new ResourceView(change);
+      view.undetermined = false;
       total++;
       const result = rule.check(view);
       if (view.undetermined && !result) undetermined++;
@@ -67,7 +69,7 @@ export function runRules(changes: readonly ResourceChange[], list: readonly Rule
           message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message,
           remediation: rule.remediation,
           source: 'rule',
-          references: rule.references.slice(0, 10),
+          references: rule.references.length <= 10 ? rule.references : rule.references.slice(0, 10),
         });
       }
     }

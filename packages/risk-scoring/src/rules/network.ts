@@ -44,6 +44,10 @@ const known = (v: string[] | undefined | typeof UNKNOWN): string[] => (v === UNK
 
 /** Ingress rules from inline `ingress` blocks, `aws_security_group_rule` and `aws_vpc_security_group_ingress_rule`. */
 export function ingressRules(view: ResourceView): IngressRule[] {
+  return view.memo('ingress', () => readIngressRules(view));
+}
+
+function readIngressRules(view: ResourceView): IngressRule[] {
   const out: IngressRule[] = [];
   if (view.type === 'aws_security_group' || view.type === 'aws_default_security_group') {
     for (const { path } of view.blocks('ingress')) {

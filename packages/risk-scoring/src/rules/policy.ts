@@ -80,10 +80,12 @@ function documentStatements(view: ResourceView): Statement[] {
 
 /** Statements of the policy held in `attribute` (or of a policy document data source); undefined when unknown or absent. */
 export function policyStatements(view: ResourceView, attribute: string): Statement[] | undefined {
-  if (view.type === 'aws_iam_policy_document') return documentStatements(view);
-  const v = view.get(attribute);
-  if (v === UNKNOWN || v === undefined || v === '') return undefined;
-  return parsePolicy(v);
+  return view.memo(`policy:${attribute}`, () => {
+    if (view.type === 'aws_iam_policy_document') return documentStatements(view);
+    const v = view.get(attribute);
+    if (v === UNKNOWN || v === undefined || v === '') return undefined;
+    return parsePolicy(v);
+  });
 }
 
 export const allows = (statements: Statement[] | undefined): Statement[] => (statements ?? []).filter((s) => s.effect === 'Allow');

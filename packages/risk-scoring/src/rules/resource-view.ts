@@ -1,4 +1,5 @@
 import { PathSet, getAt } from '../paths';
+import { flagMirrors, mirrorCovers } from '../input/plan-flags';
 import type { AttributePath, ResourceChange } from '../types';
 
 /** Returned by {@link ResourceView.get} when a value is not known before apply. */
@@ -14,14 +15,21 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  */
 export class ResourceView {
   readonly change: ResourceChange;
-  readonly #unknown: PathSet;
-  readonly #sensitive: PathSet;
+  readonly #unknown: { covers(path: AttributePath): boolean };
+  readonly #sensitive: { covers(path: AttributePath): boolean };
   undetermined = false;
+  #memo: Map<string, { value: unknown; undetermined: boolean }> | undefined;
 
   constructor(change: ResourceChange) {
     this.change = change;
-    this.#unknown = new PathSet(change.unknownPaths);
-    this.#sensitive = new PathSet(change.sensitivePaths);
+    const m = flagMirrors(change);
+    if (m) {
+      this.#unknown = { covers: (p) => mirrorCovers(m.unknown, p) };
+      this.#sensitive = { covers: (p) => m.sensitive.some((s) => mirrorCovers(s, p)) };
+    } else {
+      this.#unknown = new PathSet(change.unknownPaths);
+      this.#sensitive = new PathSet(change.sensitivePaths);
+    }
   }
 
   get address(): string {
@@ -115,6 +123,25 @@ export class ResourceView {
   /** True when the configuration sets the top-level attribute (literal or expression); true when not known. */
   isConfigured(attribute: string): boolean {
     return this.change.configuredAttributes?.includes(attribute) ?? true;
+  }
+
+  /**
+   * Computes a derived value once per change (parsed policies, ingress rules) and shares it between
+   * rules; replays the "undetermined" mark for every rule that reuses it.
+   */
+  memo<T>(key: string, compute: () => T): T {
+    this.#memo ??= new Map();
+    const hit = this.#memo.get(key);
+    if (hit) {
+      if (hit.undetermined) this.undetermined = true;
+      return hit.value as T;
+    }
+    const before = this.undetermined;
+    this.undetermined = false;
+    const value = compute();
+    this.#memo.set(key, { value, undetermined: this.undetermined });
+    this.undetermined = this.undetermined || before;
+    return value;
   }
 
   /** Marks the check undetermined explicitly (used by rules that cannot decide from known values). */

@@ -26,7 +26,11 @@ const CREDENTIAL_PATTERNS: [RegExp, string][] = [
 ];
 
 /** Describes the credential a value contains (e.g. "an AWS access key id"), or undefined. Never returns the value. */
+/** Cheap pre-check: every pattern below needs one of these markers. */
+const MAYBE_CREDENTIAL = /AKIA|ASIA|PRIVATE KEY|gh[pousr]_|xox[abposr]-|sk_live_|aws_secret_access_key|:\/\/[^\s:/@]+:/i;
+
 export function credentialKind(value: string): string | undefined {
+  if (value.length < 10 || !MAYBE_CREDENTIAL.test(value)) return undefined;
   for (const [re, kind] of CREDENTIAL_PATTERNS) if (re.test(value)) return kind;
   return undefined;
 }

@@ -42,11 +42,22 @@ function containerEnv(v: ResourceView): [string, unknown, (string | number)[]][]
   );
 }
 
-/** Every known, non-sensitive string in the proposed values with its path (for credential pattern scans). */
-function strings(value: unknown, path: (string | number)[], out: [string, (string | number)[]][]): void {
-  if (typeof value === 'string') out.push([value, path]);
-  else if (Array.isArray(value)) value.forEach((x, i) => strings(x, [...path, i], out));
-  else if (isObject(value)) for (const [k, x] of Object.entries(value)) strings(x, [...path, k], out);
+/** Calls `visit` for every string in the proposed values with its path (the path array is reused: copy it to keep it). */
+function eachString(value: unknown, path: (string | number)[], visit: (s: string, path: (string | number)[]) => void): void {
+  if (typeof value === 'string') visit(value, path);
+  else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      eachString(value[i], path, visit);
+      path.pop();
+    }
+  } else if (isObject(value)) {
+    for (const k in value) {
+      path.push(k);
+      eachString(value[k], path, visit);
+      path.pop();
+    }
+  }
 }
 
 const PASSWORD_ATTRIBUTES: Record<string, string[]> = {
@@ -206,14 +217,11 @@ export const secretsRules: Rule[] = [
     remediation: 'Revoke the credential now (it is in version control and state), then load it from Secrets Manager/SSM at runtime.',
     references: ['CWE-798'],
     check: (v) => {
-      const found: [string, (string | number)[]][] = [];
-      strings(v.change.after, [], found);
       const hits = new Set<string>();
-      for (const [value, path] of found) {
-        if (v.isSensitive(...path)) continue;
+      eachString(v.change.after, [], (value, path) => {
         const kind = credentialKind(path[0] === 'user_data_base64' || path[0] === 'user_data' ? maybeBase64(value) : value);
-        if (kind) hits.add(`${kind} in ${String(path[0])}`);
-      }
+        if (kind && !v.isSensitive(...path)) hits.add(`${kind} in ${String(path[0])}`);
+      });
       return hits.size > 0 && `Found ${[...hits].join('; ')}.`;
     },
   },

@@ -1,0 +1,110 @@
+/**
+ * risk-scoring: `review --format json` against a bare `node -e` that only reads and JSON.parses the
+ * same file, in the same run, on generated plans of 500 and 5000 resource changes (plus one ~50 MB
+ * plan to show large inputs work). Plans are built at run time from the committed real fixture
+ * plans: each copy becomes a module instance (`module.copy[i].…`) so addresses stay unique and the
+ * configuration still matches.
+ *
+ * Usage: npx tsx scripts/src/bench/risk-scoring.ts [--runs N] [--write]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fmtMs, machineLine, median, writeBenchmarkSection } from '../lib/bench';
+import { repoRoot } from '../lib/repo';
+
+const write = process.argv.includes('--write');
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+const pkg = join(repoRoot, 'packages', 'risk-scoring');
+const fixtures = ['iam-network', 'public-encryption', 'data-logging-secrets', 'deletes', 'clean', 'modules'];
+
+type Plan = { format_version: string; terraform_version: string; resource_changes: Record<string, unknown>[]; configuration: { root_module: Record<string, unknown> } };
+const sources = fixtures.map((f) => JSON.parse(readFileSync(join(pkg, 'test', 'fixtures', 'plans', `${f}.json`), 'utf8')) as Plan);
+
+function generate(n: number): Plan {
+  const pool = sources.flatMap((p) => p.resource_changes);
+  const changes: Record<string, unknown>[] = [];
+  for (let i = 0; changes.length < n; i++) {
+    const rc = pool[i % pool.length]!;
+    const copy = Math.floor(i / pool.length);
+    const moduleAddress = `module.copy[${copy}]${typeof rc.module_address === 'string' ? `.${rc.module_address.replace(/^module\./, 'module.')}` : ''}`;
+    changes.push({ ...rc, address: `module.copy[${copy}].${rc.address as string}`, module_address: moduleAddress });
+  }
+  const root = sources[0]!.configuration.root_module;
+  return {
+    format_version: '1.2',
+    terraform_version: sources[0]!.terraform_version,
+    resource_changes: changes,
+    configuration: { root_module: { module_calls: { copy: { source: './copy', module: root } } } },
+  };
+}
+
+function time(cmd: string, args: string[]): { ms: number; stdout: string } {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, cwd: repoRoot });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+
+const bundle = join(pkg, 'dist', 'review.mjs');
+const build = spawnSync(process.execPath, [join(pkg, 'scripts', 'build-cli.mjs'), '--if-stale'], { stdio: ['ignore', 2, 2] });
+if (build.status !== 0) throw new Error('building the review CLI failed');
+
+const dir = mkdtempSync(join(tmpdir(), 'risk-bench-'));
+const rows: string[] = [];
+try {
+  for (const n of [500, 5000]) {
+    const file = join(dir, `plan-${n}.json`);
+    writeFileSync(file, JSON.stringify(generate(n)));
+    const mb = statSync(file).size / 2 ** 20;
+    const parse: number[] = [];
+    const review: number[] = [];
+    let findings = 0;
+    for (let i = 0; i < RUNS; i++) {
+      // interleave so both see the same machine state
+      parse.push(time(process.execPath, ['-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`]).ms);
+      const r = time(process.execPath, [bundle, '--format', 'json', file]);
+      review.push(r.ms);
+      findings = (JSON.parse(r.stdout) as { findings: unknown[] }).findings.length;
+    }
+    const p = median(parse);
+    const v = median(review);
+    process.stderr.write(`${n}: parse ${fmtMs(p)}, review ${fmtMs(v)} (${(v / p).toFixed(2)}×)\n`);
+    rows.push(`| ${n} | ${mb.toFixed(1)} MB | ${findings} | ${fmtMs(p)} | ${fmtMs(v)} | **${(v / p).toFixed(2)}×** |`);
+  }
+  // One large plan: correctness and memory headroom for ~50 MB inputs (one run each).
+  const big = join(dir, 'plan-big.json');
+  let n = 5000;
+  writeFileSync(big, JSON.stringify(generate(n)));
+  n = Math.ceil((n * 50 * 2 ** 20) / statSync(big).size);
+  writeFileSync(big, JSON.stringify(generate(n)));
+  const bigMb = statSync(big).size / 2 ** 20;
+  const bp = time(process.execPath, ['-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(big)}, 'utf8'))`]).ms;
+  const br = time(process.execPath, [bundle, '--format', 'json', big]);
+  const bigFindings = (JSON.parse(br.stdout) as { findings: unknown[] }).findings.length;
+  process.stderr.write(`${n} (${bigMb.toFixed(1)} MB): parse ${fmtMs(bp)}, review ${fmtMs(br.ms)}\n`);
+  rows.push(`| ${n} | ${bigMb.toFixed(1)} MB | ${bigFindings} | ${fmtMs(bp)} | ${fmtMs(br.ms)} | ${(br.ms / bp).toFixed(2)}× (1 run) |`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const markdown = `## risk-scoring: review vs bare JSON.parse
+
+Command: \`npx tsx scripts/src/bench/risk-scoring.ts --runs ${RUNS}${write ? ' --write' : ''}\`. Machine: ${machineLine()}.
+
+Each row is the median wall time of ${RUNS} interleaved runs of two fresh processes on the same
+generated plan file: the baseline \`node -e "JSON.parse(require('fs').readFileSync(f,'utf8'))"\` and the
+review \`node packages/risk-scoring/dist/review.mjs --format json f\` (what \`npx pnpm --silent review\`
+runs after its install check; the bundle is built by \`packages/risk-scoring/scripts/build-cli.mjs\`).
+Plans are copies of the committed real fixture plans as module instances (with their configuration),
+so the rule mix is the fixtures' mix (many findings). Target: review within 2× of bare parsing.
+
+| resource changes | plan size | findings | bare JSON.parse | review --format json | ratio |
+|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+`;
+process.stdout.write(`${markdown}\n`);
+if (write) writeBenchmarkSection('risk-scoring', markdown);
