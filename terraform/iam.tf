@@ -14,43 +14,43 @@ locals {
       contains(["read", "read-write"], try(fn.resources.table, "")) ? [{
         Sid      = "Table"
         Effect   = "Allow"
-        Action   = fn.resources.table == "read-write" ? concat(local.table_read_actions, local.table_write_actions) : local.table_read_actions
-        Resource = [aws_dynamodb_table.this.arn, "${aws_dynamodb_table.this.arn}/index/*"]
+        Action   = tolist(fn.resources.table == "read-write" ? concat(local.table_read_actions, local.table_write_actions) : local.table_read_actions)
+        Resource = tolist([aws_dynamodb_table.this.arn, "${aws_dynamodb_table.this.arn}/index/*"])
       }] : [],
       contains(["read", "read-write"], try(fn.resources.bucket, "")) ? [{
         Sid      = "Inputs"
         Effect   = "Allow"
-        Action   = fn.resources.bucket == "read-write" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"]
-        Resource = ["${aws_s3_bucket.inputs.arn}/*"]
+        Action   = tolist(fn.resources.bucket == "read-write" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"])
+        Resource = tolist(["${aws_s3_bucket.inputs.arn}/*"])
       }] : [],
       try(fn.resources.bus, "") == "put" ? [{
         Sid      = "Events"
         Effect   = "Allow"
-        Action   = ["events:PutEvents"]
-        Resource = [aws_cloudwatch_event_bus.this.arn]
+        Action   = tolist(["events:PutEvents"])
+        Resource = tolist([aws_cloudwatch_event_bus.this.arn])
       }] : [],
       try(fn.resources.bedrock, "") == "invoke" && var.bedrock_enabled ? [{
         Sid    = "Bedrock"
         Effect = "Allow"
-        Action = ["bedrock:InvokeModel"]
+        Action = tolist(["bedrock:InvokeModel"])
         # A global inference profile routes to the foundation model in any region.
-        Resource = [
+        Resource = tolist([
           "arn:aws:bedrock:*:*:inference-profile/${var.bedrock_model_id}",
           "arn:aws:bedrock:*::foundation-model/${replace(var.bedrock_model_id, "/^(global|us|eu|apac)\\./", "")}*",
-        ]
+        ])
       }] : [],
       length(try(fn.resources.secrets, [])) > 0 ? [{
         Sid      = "Secrets"
         Effect   = "Allow"
-        Action   = ["secretsmanager:GetSecretValue"]
-        Resource = [for s in fn.resources.secrets : aws_secretsmanager_secret.this[s].arn]
+        Action   = tolist(["secretsmanager:GetSecretValue"])
+        Resource = tolist([for s in fn.resources.secrets : aws_secretsmanager_secret.this[s].arn])
       }] : [],
-      [for q in try([aws_sqs_queue.dlq[name].arn], []) : {
+      contains(local.async_functions, name) ? [{
         Sid      = "DeadLetters"
         Effect   = "Allow"
-        Action   = ["sqs:SendMessage"]
-        Resource = [q]
-      }],
+        Action   = tolist(["sqs:SendMessage"])
+        Resource = tolist([aws_sqs_queue.dlq[name].arn])
+      }] : [],
     )
   }
 }

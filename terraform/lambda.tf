@@ -13,7 +13,7 @@ module "lambda" {
   log_retention_days = try(each.value.logRetentionDays, var.log_retention_days)
   statements         = local.function_statements[each.key]
 
-  environment = {
+  environment = merge(lookup(local.function_environment, each.key, {}), {
     SERVICE_VERSION                     = local.openapi.info.version
     LOG_LEVEL                           = var.log_level
     TABLE_NAME                          = aws_dynamodb_table.this.name
@@ -21,7 +21,21 @@ module "lambda" {
     EVENT_BUS_NAME                      = aws_cloudwatch_event_bus.this.name
     BEDROCK_MODEL_ID                    = var.bedrock_model_id
     BEDROCK_ENABLED                     = tostring(var.bedrock_enabled)
+    BEDROCK_MAX_TOKENS                  = tostring(var.bedrock_max_tokens)
+    BEDROCK_TEMPERATURE                 = tostring(var.bedrock_temperature)
+    BEDROCK_TIMEOUT_MS                  = tostring(var.bedrock_timeout_ms)
     SECRETS_PREFIX                      = "${local.name_prefix}/"
     AWS_NODEJS_CONNECTION_REUSE_ENABLED = "1"
+  })
+}
+
+locals {
+  # Settings only one function needs.
+  function_environment = {
+    "api-handler" = {
+      # API Gateway key id -> client name and scopes (the key values themselves never leave API Gateway).
+      API_CLIENTS          = jsonencode({ for name, key in aws_api_gateway_api_key.this : key.id => { name = name, scopes = var.api_clients[name].scopes } })
+      CORS_ALLOWED_ORIGINS = join(",", var.cors_allowed_origins)
+    }
   }
 }

@@ -38,6 +38,24 @@ variable "bedrock_model_id" {
   default     = "global.anthropic.claude-sonnet-4-6"
 }
 
+variable "bedrock_max_tokens" {
+  description = "Max output tokens per Bedrock Converse call of the reviewer."
+  type        = number
+  default     = 4096
+}
+
+variable "bedrock_temperature" {
+  description = "Sampling temperature of the reviewer's Bedrock calls (0-1)."
+  type        = number
+  default     = 0
+}
+
+variable "bedrock_timeout_ms" {
+  description = "Upper bound for one Bedrock call including the SDK's retries, in milliseconds (the Lambda deadline bounds it too)."
+  type        = number
+  default     = 60000
+}
+
 variable "bedrock_enabled" {
   description = "Whether the reviewer calls Bedrock; false reviews with rules only."
   type        = bool
@@ -60,4 +78,28 @@ variable "offline_checks" {
   description = "Skip AWS credential/account/metadata checks so validate and plan run offline (tests only)."
   type        = bool
   default     = false
+}
+
+variable "api_clients" {
+  description = "API clients: one API key and usage plan each (rate, burst, daily quota) and the scopes the API grants it (reviews:read, reviews:write, analytics:read)."
+  type = map(object({
+    scopes        = list(string)
+    rate_limit    = number
+    burst_limit   = number
+    quota_per_day = number
+  }))
+  default = {
+    dashboard = { scopes = ["reviews:read", "analytics:read"], rate_limit = 20, burst_limit = 40, quota_per_day = 50000 }
+    ci        = { scopes = ["reviews:read", "reviews:write"], rate_limit = 10, burst_limit = 20, quota_per_day = 20000 }
+  }
+  validation {
+    condition     = alltrue([for c in values(var.api_clients) : alltrue([for s in c.scopes : contains(["reviews:read", "reviews:write", "analytics:read"], s)])])
+    error_message = "Scopes must be reviews:read, reviews:write or analytics:read."
+  }
+}
+
+variable "cors_allowed_origins" {
+  description = "Browser origins allowed to call the API (exact origins; never * since every route but /health is authenticated)."
+  type        = list(string)
+  default     = []
 }

@@ -11,6 +11,9 @@ Environment:
   PORT                 HTTP port (default 3000)
   HOST                 bind address (default 127.0.0.1)
   IAC_REVIEW_DATA_DIR  where data lives (default .local-data/); ":memory:" keeps nothing
+  LOCAL_API_KEY        API key with every scope (default local-dev-key)
+  LOCAL_READONLY_API_KEY  API key with read scopes only (default local-readonly-key)
+  CORS_ALLOWED_ORIGINS comma-separated browser origins allowed to call the API
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS credentials
                        enable the LLM reviewer; without them the reviewer uses rules only
 Stop with Ctrl-C (SIGINT) or SIGTERM.`;
@@ -37,7 +40,10 @@ const main = async () => {
     `IaC Review local stack is up (${Date.now() - started} ms)`,
     `  API:        ${stack.url}   (try: curl ${stack.url}/health)`,
     `  Reviewer:   ${stack.reviewer.mode} (${stack.reviewer.reason})`,
+    `  API keys:   x-api-key: ${stack.apiKeys.adminIsDefault ? stack.apiKeys.admin : '$LOCAL_API_KEY'} (all scopes), ${stack.apiKeys.readonlyIsDefault ? stack.apiKeys.readonly : '$LOCAL_READONLY_API_KEY'} (read-only)`,
     `  DynamoDB:   dynalite at ${stack.dynamo.endpoint}, table ${stack.tableName}`,
+    `  S3:         s3rver at ${stack.s3.endpoint}, bucket ${stack.s3.bucket}`,
+    `  EventBridge: in-process bus at ${stack.bus.endpoint} (rules from functions/manifest.json)`,
     `  Data:       ${dataDir ? `${dataDir} (persists across restarts; --in-memory to keep nothing)` : 'in memory (lost on exit)'}`,
     `  Functions:  ${stack.functions.map((f) => f.name).join(', ')}`,
     '  Stop:       Ctrl-C',

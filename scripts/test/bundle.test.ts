@@ -39,6 +39,8 @@ describe('bundler', () => {
     if (!spec) throw new Error('api-handler missing from the manifest');
     const dir = tmp();
     await bundleFunction(repoRoot, spec, dir);
+    // What Terraform sets; /health touches none of them.
+    Object.assign(process.env, { TABLE_NAME: 't', INPUTS_BUCKET: 'b', EVENT_BUS_NAME: 'e', LOG_LEVEL: 'silent' });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(join(dir, 'api-handler', 'index.js')) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number }> };
     const res = await mod.handler({ httpMethod: 'GET', path: '/health', headers: {} }, { awsRequestId: 'test' });

@@ -118,7 +118,8 @@ describe('terraform (offline fmt, validate, plan)', () => {
     const ops = outputs.api_operations?.value as Record<string, Record<string, string>>;
     const expected: Record<string, Record<string, string>> = {};
     for (const [path, item] of Object.entries(openApiDocument.paths)) {
-      expected[path] = {};
+      // Every path also answers CORS preflight through the API function.
+      expected[path] = { options: 'aws_proxy:api-handler' };
       for (const [method, op] of Object.entries(item)) expected[path][method] = `aws_proxy:${(op as Record<string, string>)['x-iac-review-function']}`;
     }
     expect(ops).toEqual(expected);

@@ -1,37 +1,179 @@
-import { compileRoutes, jsonResponse, openApiDocument, problemResponse, type HttpEvent, type HttpResult, type RouteMatch } from '@iac-review/core';
+import {
+  compileRoutes,
+  header,
+  HttpProblemError,
+  jsonResponse,
+  openApiDocument,
+  problemResponse,
+  RequestValidationError,
+  ServiceUnavailableError,
+  validateRequest,
+  type FeedbackRequest,
+  type HttpEvent,
+  type HttpResult,
+  type ReviewSubmission,
+  type RouteMatch,
+} from '@iac-review/core';
+import { toHttpProblem } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
+import { EventPublishError, FeedbackRejectedError, type ReviewService } from '@iac-review/reviews';
+import { authorise, type ApiClient, type ClientRegistry } from './auth';
+import { readJsonBody, type BodyLimits } from './body';
+import { corsHeaders, preflightHeaders, type CorsConfig } from './cors';
+import { parseIfMatch, reviewLinks, summaryDto, versionDto } from './dto';
 
 export interface ApiConfig {
   service: string;
   version: string;
+  cors: CorsConfig;
+  limits: BodyLimits;
+  clients: ClientRegistry;
 }
+
+export type ReviewsPort = Pick<ReviewService, 'submit' | 'get' | 'getVersion' | 'listVersions' | 'list' | 'feedback'>;
 
 export interface Deps {
   config: ApiConfig;
   logger: Logger;
   clock: () => Date;
+  reviews: ReviewsPort;
 }
 
-type Operation = (event: HttpEvent, route: RouteMatch) => Promise<HttpResult>;
+interface Request {
+  event: HttpEvent;
+  route: RouteMatch;
+  caller: ApiClient | undefined;
+  params: Record<string, unknown>;
+  body: unknown;
+}
 
-/** Builds the API handler: routes by the OpenAPI document, maps every error through problemResponse. */
+type Operation = (req: Request) => Promise<HttpResult>;
+
+const scopesOf = (resource: string, method: string): string[] => {
+  const op = openApiDocument.paths[resource]?.[method.toLowerCase()] as { 'x-iac-review-scopes'?: string[] } | undefined;
+  return op?.['x-iac-review-scopes'] ?? [];
+};
+
+/** Our errors and the domain's typed failures → problem+json; anything else stays a 500. */
+const toProblem = (err: unknown): unknown => {
+  if (err instanceof HttpProblemError) return err;
+  const stored = toHttpProblem(err);
+  if (stored) return stored;
+  if (err instanceof FeedbackRejectedError) return new RequestValidationError(err.message, [{ field: 'body', reason: err.message }]);
+  if (err instanceof EventPublishError) return new ServiceUnavailableError(err.retryAfterSeconds, err.message, err);
+  return err;
+};
+
+/** Every operation this function serves, by OpenAPI operationId. */
+export const createOperations = (deps: Deps): Record<string, Operation> => {
+  const { reviews, logger } = deps;
+  return {
+    getHealth: async () => jsonResponse(200, { status: 'ok', service: deps.config.service, version: deps.config.version, time: deps.clock().toISOString() }),
+
+    createReview: async ({ body, caller }) => {
+      const s = body as ReviewSubmission;
+      const actor = caller?.name ?? 'anonymous';
+      const input = s.plan !== undefined ? { kind: 'plan' as const, plan: s.plan } : { kind: 'hcl' as const, files: s.files ?? [] };
+      const v1 = await reviews.submit({
+        input,
+        source: 'api',
+        actor,
+        ...(s.title ? { title: s.title } : {}),
+        ...(s.repository ? { repository: s.repository } : {}),
+        ...(s.stack ? { stack: s.stack } : {}),
+        ...(s.ref ? { ref: s.ref } : {}),
+      });
+      logger.audit({ action: 'review.create', actor, resource: `review/${v1.id}`, outcome: 'success', toVersion: v1.version, inputKind: input.kind, inputBytes: v1.content.input.size });
+      const links = reviewLinks(v1.id);
+      return jsonResponse(202, { id: v1.id, status: v1.content.status, version: v1.version, links }, { location: links.review });
+    },
+
+    listReviews: async ({ params }) => {
+      const page = await reviews.list(params as Parameters<ReviewsPort['list']>[0]);
+      return jsonResponse(200, { items: page.items.map(summaryDto), ...(page.cursor ? { nextCursor: page.cursor } : {}) });
+    },
+
+    getReview: async ({ params }) => {
+      const v = await reviews.get(params.id as string);
+      return jsonResponse(200, versionDto(v), { etag: `"${v.version}"` });
+    },
+
+    listReviewVersions: async ({ params }) => {
+      const page = await reviews.listVersions(params.id as string, { limit: params.limit as number, ...(params.cursor ? { cursor: params.cursor as string } : {}) });
+      return jsonResponse(200, { items: page.items.map(versionDto), ...(page.cursor ? { nextCursor: page.cursor } : {}) });
+    },
+
+    getReviewVersion: async ({ params }) => {
+      const v = await reviews.getVersion(params.id as string, params.version as number);
+      return jsonResponse(200, versionDto(v), { etag: `"${v.version}"` });
+    },
+
+    postReviewFeedback: async ({ event, params, body, caller }) => {
+      const f = body as FeedbackRequest;
+      const ifMatch = parseIfMatch(header(event, 'if-match'));
+      if (ifMatch === 'invalid') throw new RequestValidationError('If-Match must be a version number such as "3" (the ETag of GET /reviews/{id}).', [{ field: 'header:If-Match', reason: 'is not a version' }]);
+      if (ifMatch !== undefined && f.expectedVersion !== undefined && ifMatch !== f.expectedVersion)
+        throw new RequestValidationError('If-Match and expectedVersion disagree; send one of them.', [{ field: 'body:expectedVersion', reason: 'differs from If-Match' }]);
+      const expectedVersion = ifMatch ?? f.expectedVersion;
+      if (f.action === 'dismiss-finding' && !f.findingId) throw new RequestValidationError('dismiss-finding needs findingId (<ruleId>@<resourceAddress>).', [{ field: 'body:findingId', reason: 'is required for dismiss-finding' }]);
+      if (f.action === 'override-risk' && !f.riskLevel) throw new RequestValidationError('override-risk needs riskLevel.', [{ field: 'body:riskLevel', reason: 'is required for override-risk' }]);
+      const actor = caller?.name ?? 'anonymous';
+      const id = params.id as string;
+      try {
+        const v = await reviews.feedback(id, {
+          action: f.action,
+          comment: f.comment,
+          actor,
+          ...(f.findingId ? { findingId: f.findingId } : {}),
+          ...(f.riskLevel ? { riskLevel: f.riskLevel } : {}),
+          ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+        });
+        logger.audit({ action: `review.feedback.${f.action}`, actor, resource: `review/${id}`, outcome: 'success', fromVersion: v.previousVersion, toVersion: v.version });
+        return jsonResponse(201, versionDto(v), { etag: `"${v.version}"`, location: reviewLinks(id, v.version).self });
+      } catch (err) {
+        logger.audit({ action: `review.feedback.${f.action}`, actor, resource: `review/${id}`, outcome: 'failure', expectedVersion, error: (err as Error).name });
+        throw err;
+      }
+    },
+  };
+};
+
+/** Builds the API handler: routes by the OpenAPI document, authorises by scope, validates, maps every error through problemResponse. */
 export const createHandler = (deps: Deps) => {
   const router = compileRoutes(openApiDocument);
-  const operations: Record<string, Operation> = {
-    getHealth: async () =>
-      jsonResponse(200, { status: 'ok', service: deps.config.service, version: deps.config.version, time: deps.clock().toISOString() }),
-  };
+  const { logger } = deps;
+  const operations = createOperations(deps);
 
   return async (event: HttpEvent, context: { awsRequestId: string }): Promise<HttpResult> => {
+    const origin = header(event, 'origin');
+    const cors = corsHeaders(deps.config.cors, origin);
     try {
+      if (event.httpMethod === 'OPTIONS') {
+        const allowed = router.allowedMethods(event.path);
+        if (!allowed) router.match('OPTIONS', event.path); // throws the 404
+        return { statusCode: 204, headers: preflightHeaders(deps.config.cors, origin, allowed ?? []), body: '' };
+      }
       const route = router.match(event.httpMethod, event.path);
       const operation = operations[route.operationId];
       if (!operation) throw new Error(`operation ${route.operationId} is declared in the OpenAPI document but not implemented`);
-      return await operation(event, route);
+      let caller: ApiClient | undefined;
+      try {
+        caller = authorise(event, scopesOf(route.resource, route.method), deps.config.clients);
+      } catch (err) {
+        logger.security({ event: 'auth.denied', reason: (err as Error).message, sourceIp: event.requestContext?.identity?.sourceIp ?? undefined, operation: route.operationId, status: (err as HttpProblemError).status });
+        throw err;
+      }
+      const params: Record<string, unknown> = { ...(event.queryStringParameters ?? {}), ...route.pathParameters };
+      const wantsBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
+      const body = wantsBody ? readJsonBody(event, deps.config.limits) : undefined;
+      validateRequest(route.operationId, { params, ...(wantsBody ? { body } : {}) });
+      const res = await operation({ event, route, caller, params, body });
+      return { ...res, headers: { ...cors, ...res.headers } };
     } catch (err) {
-      const res = problemResponse(err, { requestId: context.awsRequestId, instance: event.path });
-      if (res.statusCode >= 500) deps.logger.error('request failed', { error: err });
-      return res;
+      const problem = toProblem(err);
+      const res = problemResponse(problem, { requestId: context.awsRequestId, instance: event.path });
+      if (res.statusCode >= 500) logger.error('request failed', { error: err });
+      return { ...res, headers: { ...cors, ...res.headers } };
     }
   };
 };

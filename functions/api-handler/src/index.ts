@@ -1,21 +1,33 @@
+import { readServiceConfig } from '@iac-review/core';
 import { createLogger, withObservability } from '@iac-review/logger';
+import { createAwsReviewService } from '@iac-review/reviews';
+import { parseClientRegistry } from './auth';
 import { createHandler } from './handler';
 
-// Composition root: configuration, logger and dependencies are built once per container.
-const config = Object.freeze({
-  service: 'iac-review',
-  version: process.env.SERVICE_VERSION ?? '0.1.0',
-});
-
+// Composition root: configuration, clients and the logger are built once per container.
+const env = process.env;
+const config = readServiceConfig(env);
 const logger = createLogger({
-  service: config.service,
-  functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'api-handler',
-  functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
-  level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
+  service: 'iac-review',
+  functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'api-handler',
+  functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+  level: config.logLevel,
 });
+const { service: reviews } = createAwsReviewService(config, { logger });
 
-export const handler = withObservability(createHandler({ config, logger, clock: () => new Date() }), {
-  logger,
-  traceHeader: () => process.env._X_AMZN_TRACE_ID,
-  correlationId: (event) => event.requestContext?.requestId,
-});
+export const handler = withObservability(
+  createHandler({
+    config: Object.freeze({
+      service: 'iac-review',
+      version: config.serviceVersion,
+      cors: { allowedOrigins: (env.CORS_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean) },
+      // API Gateway → Lambda carries at most 6 MB; gzip lets plans of tens of MB through.
+      limits: { maxBytes: 6 * 1024 * 1024 - 64 * 1024, maxDecodedBytes: Number(env.MAX_DECODED_BODY_BYTES ?? 64 * 1024 * 1024) },
+      clients: parseClientRegistry(env.API_CLIENTS),
+    }),
+    logger,
+    clock: () => new Date(),
+    reviews,
+  }),
+  { logger, traceHeader: () => process.env._X_AMZN_TRACE_ID, correlationId: (event) => event.requestContext?.requestId },
+);

@@ -65,6 +65,16 @@ export const compileRoutes = (doc: OpenApiLike) => {
   return {
     /** Every (method, resource) pair the document declares. */
     list: () => routes.flatMap((r) => [...r.operations].map(([method, op]) => ({ method, resource: r.resource, ...op }))),
+    /** The template, parameters and operations of a concrete path (what a CORS preflight routes by). */
+    lookup: (path: string) => {
+      const hit = find(path);
+      if (!hit) return undefined;
+      return {
+        resource: hit.route.resource,
+        pathParameters: hit.pathParameters,
+        operations: [...hit.route.operations].map(([method, op]) => ({ method, ...op })),
+      };
+    },
     /** Allowed methods for a concrete path (for CORS preflight and 405s), or undefined if unknown. */
     allowedMethods: (path: string) => {
       const hit = find(path);

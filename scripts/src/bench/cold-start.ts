@@ -13,6 +13,17 @@ import { loadManifest, repoRoot } from '../lib/repo';
 /** One representative invocation per function. */
 const EVENTS: Record<string, unknown> = {
   'api-handler': { httpMethod: 'GET', path: '/health', resource: '/health', headers: {}, requestContext: { requestId: 'bench' } },
+  'ai-reviewer': {
+    version: '0',
+    id: 'bench-event',
+    'detail-type': 'ReviewRequested',
+    source: 'iac-review',
+    account: '123456789012',
+    time: '2026-01-01T00:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: { reviewId: 'bench-review', version: 1, source: 'api', inputKind: 'plan' },
+  },
 };
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 15;
@@ -27,7 +38,7 @@ const time = (args: string[], env: NodeJS.ProcessEnv): number => {
 };
 
 const main = () => {
-  const env = { PATH: process.env.PATH, LOG_LEVEL: 'silent', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', TABLE_NAME: 'bench' };
+  const env = { PATH: process.env.PATH, LOG_LEVEL: 'silent', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', TABLE_NAME: 'bench', INPUTS_BUCKET: 'bench', EVENT_BUS_NAME: 'bench' };
   const specs = loadManifest();
   const rows: string[] = [];
   const baseline: number[] = [];

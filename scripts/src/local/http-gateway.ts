@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { compileRoutes, problemResponse, PayloadTooLargeError, HttpProblemError, type Router } from '@iac-review/core';
+import { compileRoutes, problemResponse, PayloadTooLargeError, HttpProblemError, RateLimitedError, UnauthorizedError, type Router } from '@iac-review/core';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TextDecoder } from 'node:util';
@@ -145,23 +145,87 @@ const send = (res: ServerResponse, result: APIGatewayProxyResult) => {
   res.end(body);
 };
 
-export interface GatewayOptions {
-  openApi: { paths: Record<string, Record<string, unknown>> };
-  functions: Map<string, LocalFunction>;
-  onError?: (err: unknown) => void;
+export interface LocalApiKey {
+  /** What API Gateway would put in requestContext.identity.apiKeyId. */
+  id: string;
+  name: string;
 }
+
+export interface RateLimit {
+  ratePerSecond: number;
+  burst: number;
+}
+
+export interface GatewayOptions {
+  openApi: { paths: Record<string, Record<string, unknown>>; security?: unknown[] };
+  functions: Map<string, LocalFunction>;
+  /** API key value → key; operations with security need one of these in x-api-key, like API Gateway. */
+  apiKeys?: Map<string, LocalApiKey>;
+  /** Per-key token bucket, like a usage plan's throttle. */
+  rateLimit?: RateLimit;
+  onError?: (err: unknown) => void;
+  onSecurityEvent?: (event: { event: string; reason: string; sourceIp?: string }) => void;
+}
+
+/** A token bucket per API key (what a usage plan's rate and burst do in API Gateway). */
+export const createRateLimiter = (limit: RateLimit, now: () => number = Date.now) => {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return (key: string): { ok: true } | { ok: false; retryAfterSeconds: number } => {
+    const t = now();
+    const b = buckets.get(key) ?? { tokens: limit.burst, at: t };
+    b.tokens = Math.min(limit.burst, b.tokens + ((t - b.at) / 1000) * limit.ratePerSecond);
+    b.at = t;
+    buckets.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, retryAfterSeconds: (1 - b.tokens) / limit.ratePerSecond };
+  };
+};
 
 /** An HTTP request listener that does what API Gateway does: route from the OpenAPI document, build the proxy event, invoke. */
 export const createGateway = (opts: GatewayOptions) => {
   const router: Router = compileRoutes(opts.openApi);
+  const limiter = opts.rateLimit ? createRateLimiter(opts.rateLimit) : undefined;
+  const needsKey = (resource: string, method: string): boolean => {
+    const op = opts.openApi.paths[resource]?.[method.toLowerCase()] as { security?: unknown[] } | undefined;
+    const security = op?.security ?? opts.openApi.security ?? [];
+    return security.length > 0;
+  };
   return async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
-      const route = router.match(req.method ?? 'GET', url.pathname);
+      const method = req.method ?? 'GET';
+      let route: { resource: string; pathParameters: Record<string, string>; functionName: string; method: string };
+      if (method === 'OPTIONS') {
+        // CORS preflight: API Gateway routes OPTIONS of every path to the API function, without a key.
+        const hit = router.lookup(url.pathname);
+        const first = hit?.operations[0];
+        if (!hit || !first) throw router.match(method, url.pathname);
+        route = { resource: hit.resource, pathParameters: hit.pathParameters, functionName: first.functionName, method };
+      } else {
+        route = router.match(method, url.pathname);
+      }
+      let apiKey: LocalApiKey | undefined;
+      if (method !== 'OPTIONS' && needsKey(route.resource, route.method)) {
+        const value = req.headers['x-api-key'];
+        apiKey = typeof value === 'string' ? opts.apiKeys?.get(value) : undefined;
+        if (!apiKey) {
+          opts.onSecurityEvent?.({ event: 'apikey.invalid', reason: value ? 'unknown API key' : 'no API key', sourceIp: req.socket.remoteAddress });
+          throw new UnauthorizedError(value ? 'The API key is not valid.' : 'Send an API key in the x-api-key header.');
+        }
+        const verdict = limiter?.(apiKey.id);
+        if (verdict && !verdict.ok) {
+          opts.onSecurityEvent?.({ event: 'rate.limited', reason: `key ${apiKey.name} over its rate limit`, sourceIp: req.socket.remoteAddress });
+          throw new RateLimitedError(verdict.retryAfterSeconds);
+        }
+      }
       const fn = opts.functions.get(route.functionName);
       if (!fn) throw new Error(`route ${route.method} ${route.resource} names function ${route.functionName}, which the manifest does not define`);
       const body = await readBody(req);
       const event = toApiGatewayEvent(req, body, route, url);
+      if (apiKey) event.requestContext.identity = { ...event.requestContext.identity, apiKey: '[local]', apiKeyId: apiKey.id };
       const result = (await invokeWithTimeout(fn, event)) as APIGatewayProxyResult;
       send(res, result);
     } catch (err) {

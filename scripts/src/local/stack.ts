@@ -1,11 +1,14 @@
 import { openApiDocument } from '@iac-review/core';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadManifest, repoRoot, type FunctionSpec } from '../lib/repo';
 import { ensureTable, startDynalite, type LocalDynamo } from './dynamodb';
-import { createGateway, type LambdaLikeHandler, type LocalFunction } from './http-gateway';
+import { startEventBus, type BusRule, type LocalEventBus } from './event-bus';
+import type { EventPattern } from './event-pattern';
+import { createGateway, type LambdaLikeHandler, type LocalApiKey, type LocalFunction, type RateLimit } from './http-gateway';
+import { startS3, type LocalS3 } from './s3';
 
 export interface LocalStackOptions {
   /** HTTP port (0 = any free port). */
@@ -18,7 +21,16 @@ export interface LocalStackOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives unexpected gateway errors (defaults to stderr). */
   onError?: (err: unknown) => void;
+  /** Per-key rate limit (default: 50 requests/s, burst 100, like the deployed stage). */
+  rateLimit?: RateLimit;
+  /** Delays before the bus retries a failed delivery (default 1 s, 2 s: Lambda retries async events twice). */
+  retryDelaysMs?: number[];
 }
+
+export const DEFAULT_LOCAL_API_KEY = 'local-dev-key';
+export const DEFAULT_LOCAL_READONLY_API_KEY = 'local-readonly-key';
+const ALL_SCOPES = ['reviews:read', 'reviews:write', 'analytics:read'];
+const READ_SCOPES = ['reviews:read', 'analytics:read'];
 
 export interface ReviewerMode {
   mode: 'rules-only' | 'rules+bedrock';
@@ -37,6 +49,9 @@ export interface LocalStack {
   url: string;
   port: number;
   dynamo: LocalDynamo;
+  s3: LocalS3;
+  bus: LocalEventBus;
+  apiKeys: { admin: string; readonly: string; adminIsDefault: boolean; readonlyIsDefault: boolean };
   tableName: string;
   reviewer: ReviewerMode;
   functions: FunctionSpec[];
@@ -57,60 +72,108 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
   const reviewer = detectReviewerMode(env);
   const tableName = opts.tableName ?? 'iac-review-local';
   if (opts.dataDir) mkdirSync(join(opts.dataDir, 'dynamodb'), { recursive: true });
-  const dynamo = await startDynalite(opts.dataDir ? { path: join(opts.dataDir, 'dynamodb') } : {});
-  let server: Server | undefined;
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
   try {
+    const dynamo = await startDynalite(opts.dataDir ? { path: join(opts.dataDir, 'dynamodb') } : {});
+    stops.push(dynamo.close);
     await ensureTable(dynamo.client, tableName);
+    const localCredentials = !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE;
+    const s3 = await startS3({
+      bucket: 'iac-review-inputs-local',
+      accessKeyId: localCredentials ? 'local' : env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: localCredentials ? 'local' : env.AWS_SECRET_ACCESS_KEY,
+      ...(opts.dataDir ? { directory: join(opts.dataDir, 's3') } : {}),
+    });
+    stops.push(s3.close);
+
+    const specs = loadManifest();
+    const functions = new Map<string, LocalFunction>();
+    const rules: BusRule[] = [];
+    const bus = await startEventBus({
+      busName: 'iac-review-local',
+      rules,
+      retryDelaysMs: opts.retryDelaysMs ?? [1000, 2000],
+      onDelivery: (d) => {
+        if (!d.ok) process.stderr.write(`[bus] ${d.rule} attempt ${d.attempt} failed: ${d.error}\n`);
+      },
+    });
+    stops.push(bus.close);
+
+    const adminKey = env.LOCAL_API_KEY || DEFAULT_LOCAL_API_KEY;
+    const readonlyKey = env.LOCAL_READONLY_API_KEY || DEFAULT_LOCAL_READONLY_API_KEY;
+    if (adminKey === readonlyKey) throw new Error('LOCAL_API_KEY and LOCAL_READONLY_API_KEY must differ');
+    const apiKeys = new Map<string, LocalApiKey>([
+      [adminKey, { id: 'local-admin', name: 'local' }],
+      [readonlyKey, { id: 'local-readonly', name: 'local-readonly' }],
+    ]);
 
     // Wire the functions exactly as Terraform does in AWS: configuration through environment variables,
     // AWS endpoints through the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables.
-    process.env.TABLE_NAME = tableName;
-    process.env.AWS_REGION = env.AWS_REGION ?? 'us-east-1';
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-    process.env.IAC_REVIEW_REVIEWER_MODE = reviewer.mode;
-    if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
-      // dynalite accepts any credentials; these never leave the machine.
+    Object.assign(process.env, {
+      TABLE_NAME: tableName,
+      INPUTS_BUCKET: s3.bucket,
+      EVENT_BUS_NAME: 'iac-review-local',
+      AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+      IAC_REVIEW_REVIEWER_MODE: reviewer.mode,
+      BEDROCK_ENABLED: reviewer.mode === 'rules-only' ? 'false' : 'true',
+      API_CLIENTS: JSON.stringify({ 'local-admin': { name: 'local', scopes: ALL_SCOPES }, 'local-readonly': { name: 'local-readonly', scopes: READ_SCOPES } }),
+      CORS_ALLOWED_ORIGINS: env.CORS_ALLOWED_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173',
+    });
+    if (localCredentials) {
+      // The emulators accept any credentials; these never leave the machine.
       process.env.AWS_ACCESS_KEY_ID = 'local';
       process.env.AWS_SECRET_ACCESS_KEY = 'local';
     }
 
-    const specs = loadManifest();
-    const functions = new Map<string, LocalFunction>();
     for (const spec of specs) {
-      functions.set(spec.name, { name: spec.name, timeoutSeconds: spec.timeoutSeconds, memoryMb: spec.memoryMb, handler: loadHandler(spec) });
+      const fn: LocalFunction = { name: spec.name, timeoutSeconds: spec.timeoutSeconds, memoryMb: spec.memoryMb, handler: loadHandler(spec) };
+      functions.set(spec.name, fn);
+      spec.triggers.forEach((t, i) => {
+        if (t.type === 'event' && t.pattern) rules.push({ name: `${spec.name}-${i}`, pattern: t.pattern as EventPattern, target: fn });
+      });
     }
 
     const gateway = createGateway({
       openApi: openApiDocument,
       functions,
+      apiKeys,
+      rateLimit: opts.rateLimit ?? { ratePerSecond: 50, burst: 100 },
       onError: opts.onError ?? ((err) => process.stderr.write(`gateway error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)),
     });
     const srv = createServer((req, res) => void gateway(req, res));
-    server = srv;
     await new Promise<void>((resolve, reject) => {
       srv.once('error', reject);
       srv.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
     });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          srv.close(() => resolve());
+          srv.closeAllConnections();
+        }),
+    );
     const { port } = srv.address() as AddressInfo;
     const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
     return {
       url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
       port,
       dynamo,
+      s3,
+      bus,
+      apiKeys: { admin: adminKey, readonly: readonlyKey, adminIsDefault: !env.LOCAL_API_KEY, readonlyIsDefault: !env.LOCAL_READONLY_API_KEY },
       tableName,
       reviewer,
       functions: specs,
-      stop: async () => {
-        await new Promise<void>((resolve) => {
-          srv.close(() => resolve());
-          srv.closeAllConnections();
-        });
-        await dynamo.close();
-      },
+      stop: stopAll,
     };
   } catch (err) {
-    server?.close();
-    await dynamo.close();
+    await stopAll();
     throw err;
   }
 };
