@@ -30,8 +30,11 @@ const MAX_REPORTED_FAILURES = 5;
 
 const findingKey = (f: Pick<Finding, 'ruleId' | 'resourceAddress'>): string => `${f.ruleId}@${f.resourceAddress}`;
 
+/** Most severe first; at equal severity rule findings before model findings; then by address and rule id. */
 const byImportance = (x: Finding, y: Finding): number =>
-  severityRank(y.severity) - severityRank(x.severity) || x.resourceAddress.localeCompare(y.resourceAddress) || x.ruleId.localeCompare(y.ruleId);
+  severityRank(y.severity) - severityRank(x.severity) ||
+  Number(x.source === 'llm') - Number(y.source === 'llm') ||
+  x.resourceAddress.localeCompare(y.resourceAddress) || x.ruleId.localeCompare(y.ruleId);
 
 /**
  * Rule findings are kept exactly as the rules reported them; model findings are only added. A model

@@ -1,4 +1,3 @@
-import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import {
   createBedrockReviewer,
   createBedrockRuntimeClient,
@@ -25,7 +24,7 @@ import { DB_PASSWORD, INJECTION, largePlan, riskyPlan } from './support/plans';
 describe('ai-reviewer end to end (dynalite + Bedrock Converse stub)', () => {
   let table: LocalTable;
   let stub: BedrockStub;
-  let client: BedrockRuntimeClient;
+  let client: ReturnType<typeof createBedrockRuntimeClient>;
   let reviewSeq = 0;
 
   beforeAll(async () => {
