@@ -24,9 +24,6 @@ module "lambda" {
     BEDROCK_MAX_TOKENS                  = tostring(var.bedrock_max_tokens)
     BEDROCK_TEMPERATURE                 = tostring(var.bedrock_temperature)
     BEDROCK_TIMEOUT_MS                  = tostring(var.bedrock_timeout_ms)
-    BEDROCK_MAX_TOKENS                  = tostring(var.bedrock_max_tokens)
-    BEDROCK_TEMPERATURE                 = tostring(var.bedrock_temperature)
-    BEDROCK_TIMEOUT_MS                  = tostring(var.bedrock_timeout_ms)
     SECRETS_PREFIX                      = "${local.name_prefix}/"
     AWS_NODEJS_CONNECTION_REUSE_ENABLED = "1"
   })

@@ -56,24 +56,6 @@ variable "bedrock_timeout_ms" {
   default     = 60000
 }
 
-variable "bedrock_max_tokens" {
-  description = "Max output tokens per Bedrock Converse call of the reviewer."
-  type        = number
-  default     = 4096
-}
-
-variable "bedrock_temperature" {
-  description = "Sampling temperature of the reviewer's Bedrock calls (0-1)."
-  type        = number
-  default     = 0
-}
-
-variable "bedrock_timeout_ms" {
-  description = "Upper bound for one Bedrock call including the SDK's retries, in milliseconds (the Lambda deadline bounds it too)."
-  type        = number
-  default     = 60000
-}
-
 variable "bedrock_enabled" {
   description = "Whether the reviewer calls Bedrock; false reviews with rules only."
   type        = bool
