@@ -132,6 +132,15 @@ describe('scoreRisk', () => {
     const onUpdate = scoreRisk([medium('aws_s3_bucket.data_001_good')], del).contributions.find((c) => c.kind === 'finding');
     expect(onDelete!.points).toBeGreaterThan(onUpdate!.points);
   });
+
+  it('should reproduce the README worked example', () => {
+    const mk = (address: string, type: string, actions: ResourceChange['actions']): ResourceChange => ({ address, type, name: 'x', provider: '', mode: 'managed', actions, before: null, after: {}, unknownPaths: [], sensitivePaths: [], replacePaths: [], source: 'plan' });
+    const f = (ruleId: string, severity: Finding['severity']): Finding => ({ ruleId, severity, category: 'data-loss', resourceAddress: 'aws_dynamodb_table.t', message: 'm', remediation: 'r' });
+    const r = scoreRisk([f('DATA-002', 'critical'), f('DATA-006', 'low')], [mk('aws_dynamodb_table.t', 'aws_dynamodb_table', ['delete', 'create']), mk('aws_s3_bucket.b', 'aws_s3_bucket', ['update'])]);
+    expect(r.riskScore).toBe(77);
+    expect(r.riskLevel).toBe('critical');
+    expect(r.contributions.map((c) => c.points)).toEqual([75, 5.6, 5.6, 3.2]);
+  });
 });
 
 describe('computeConfidence', () => {
