@@ -9,7 +9,7 @@ import { parseReviewRequestedEvent } from './review-requested-event';
 import { ruleCatalogueSummary } from './rule-catalogue-summary';
 
 /** The review domain operations the reviewer needs (createReviewService / createAwsReviewService). */
-export type ReviewsPort = Pick<ReviewService, 'get' | 'loadInput' | 'complete'>;
+export type ReviewsPort = Pick<ReviewService, 'get' | 'loadInput' | 'complete' | 'fail'>;
 
 /** The LLM half (createBedrockReviewer); it reports model problems in its result instead of throwing. */
 export type LlmReviewerPort = Pick<BedrockReviewer, 'review' | 'promptVersion'> & { readonly config: { readonly modelId: string } };
@@ -157,8 +157,10 @@ export const createHandler = (deps: Deps) => {
       normalised = await normalise(deps.reviews, latest.content);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      log.error('stored input is not a reviewable plan or Terraform source; dropped', { reviewId, requestedVersion, reason: err.message });
-      log.audit({ action: 'review.complete', actor, resource: `review/${reviewId}`, outcome: 'failure', requestedVersion, reason: err.message });
+      // Not retryable: record the reason as a failed version so the submitter sees why.
+      const failed = await deps.reviews.fail(reviewId, { requestedVersion, reason: `The input cannot be reviewed: ${err.message}`, actor });
+      log.warn('stored input is not a reviewable plan or Terraform source; review marked failed', { reviewId, requestedVersion, reason: err.message, version: failed.version.version });
+      log.audit({ action: 'review.complete', actor, resource: `review/${reviewId}`, outcome: 'failure', requestedVersion, reason: err.message, version: failed.version.version });
       count('ReviewEventsRejected', { reason: 'invalid-input' });
       return { outcome: 'invalid-input', reviewId, reason: err.message };
     }

@@ -133,14 +133,17 @@ describe('ai-reviewer handler (in-memory ports)', () => {
     });
   });
 
-  it('should drop an input that is not a Terraform plan, recording the failure in the audit log', async () => {
+  it('should record an input that is not a Terraform plan as a failed version with the reason, once', async () => {
     const h = inMemoryHarness();
     const v1 = await h.submitPlan({ hello: 'world' });
     await expect(h.handler(reviewRequested({ reviewId: v1.id, version: 1, source: 'api', inputKind: 'plan' }), lambdaContext())).resolves.toMatchObject({
       outcome: 'invalid-input',
     });
     expect(h.log.lines().find((l) => l.type === 'audit')).toMatchObject({ outcome: 'failure' });
-    expect((await h.service.get(v1.id)).version).toBe(1);
+    const failed = await h.service.get(v1.id);
+    expect(failed).toMatchObject({ version: 2, content: { status: 'failed', failure: { reason: expect.stringContaining('cannot be reviewed') } } });
+    await h.handler(reviewRequested({ reviewId: v1.id, version: 1, source: 'api', inputKind: 'plan' }), lambdaContext());
+    expect((await h.service.get(v1.id)).version).toBe(2);
   });
 
   it('should throw on a transient store failure so Lambda retries', async () => {

@@ -1,30 +1,16 @@
-import { createInMemoryBlobStore, createInMemoryTablePort, createVersionedStore } from '@iac-review/dynamo-versioning';
-import { createLogger } from '@iac-review/logger';
-import { createInMemoryEventPublisher, createReviewService, reviewHead, type ReviewContent } from '@iac-review/reviews';
+import { captureLogger } from '@iac-review/logger/testing';
+import { createInMemoryReviewService } from '@iac-review/reviews';
 import type { HttpEvent } from '@iac-review/core';
-import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { createHandler } from '../src/handler';
 
-const lines: Array<Record<string, unknown>> = [];
-const logger = createLogger({
-  service: 't',
-  destination: new Writable({
-    write: (c: Buffer, _e, cb) => {
-      for (const l of c.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      cb();
-    },
-  }),
-});
+const captured = captureLogger();
+const logger = captured.logger;
 const now = new Date('2026-11-25T10:00:00.000Z');
 
 const setup = () => {
-  const table = createInMemoryTablePort();
-  const blobs = createInMemoryBlobStore();
-  const store = createVersionedStore<ReviewContent>({ table, tableName: 't', entity: 'REVIEW', head: reviewHead, blobStore: blobs });
-  const events = createInMemoryEventPublisher();
   let n = 0;
-  const reviews = createReviewService({ store, blobs, events, ids: () => `rev-${String(++n).padStart(8, '0')}`, clock: () => now });
+  const { service: reviews, events, store } = createInMemoryReviewService({ ids: () => `rev-${String(++n).padStart(8, '0')}`, clock: () => now });
   const handler = createHandler({
     config: {
       service: 'iac-review',
@@ -78,7 +64,7 @@ describe('api-handler', () => {
     expect(res.json).toMatchObject({ id: 'rev-00000001', status: 'pending', version: 1, links: { review: '/reviews/rev-00000001' } });
     expect(res.headers?.location).toBe('/reviews/rev-00000001');
     expect(events.published[0]?.detailType).toBe('ReviewRequested');
-    expect(lines.some((l) => l.type === 'audit' && l.action === 'review.create' && l.actor === 'ci')).toBe(true);
+    expect(captured.lines().some((l) => l.type === 'audit' && l.action === 'review.create' && l.actor === 'ci')).toBe(true);
   });
 
   it('should take a gzip-compressed submission', async () => {
@@ -95,7 +81,7 @@ describe('api-handler', () => {
     const denied = await call(handler, event('POST', '/reviews', { key: 'key-ro', body: { plan } }));
     expect(denied.statusCode).toBe(403);
     expect(denied.json.detail).toContain('reviews:write');
-    expect(lines.filter((l) => l.type === 'security' && l.event === 'auth.denied').length).toBeGreaterThanOrEqual(3);
+    expect(captured.lines().filter((l) => l.type === 'security' && l.event === 'auth.denied').length).toBeGreaterThanOrEqual(3);
   });
 
   it('should reject bad bodies with 400/413/415 naming the problem', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createLogger, sensitive, runWithInvocationContext, parseTraceHeader, REDACTED } from '../src/index';
-import { captureLines } from './capture';
+import { captureLines } from '../src/testing';
 
 const SECRET = 'ghs_S3cr3tT0k3nValue_do_not_leak';
 

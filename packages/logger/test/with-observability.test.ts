@@ -1,5 +1,5 @@
 import { createLogger, withObservability, resetColdStart, appendInvocationContext } from '../src/index';
-import { captureLines } from './capture';
+import { captureLines } from '../src/testing';
 
 const TRACE = 'Root=1-65f0a1b2-0123456789abcdef01234567;Parent=1234567890abcdef;Sampled=1';
 

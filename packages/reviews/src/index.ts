@@ -9,3 +9,4 @@ export { createEventBridgePublisher } from './adapters/eventbridge';
 export type { EventBridgePublisherOptions } from './adapters/eventbridge';
 export { createInMemoryEventPublisher } from './adapters/in-memory-events';
 export { createAwsReviewService } from './adapters/aws';
+export { createInMemoryReviewService } from './adapters/in-memory';

@@ -183,6 +183,27 @@ export const createReviewService = (deps: ReviewServiceDeps) => {
       }),
 
     /**
+     * Records that the submission cannot be reviewed (e.g. its input is not a usable plan), so it is
+     * not left pending forever. Idempotent: a re-delivered request writes nothing new.
+     */
+    fail: async (id: string, req: { requestedVersion: number; reason: string; actor: string }): Promise<{ version: Version<ReviewContent>; created: boolean }> => {
+      try {
+        const version = await store.append(
+          id,
+          (latest) => {
+            if (latest.content.status === 'failed' || (latest.content.result && latest.content.result.reviewedVersion >= req.requestedVersion)) throw new AlreadyDone(latest);
+            return { ...latest.content, status: 'failed', failure: { reason: req.reason } };
+          },
+          { actor: req.actor, reason: 'review failed: input cannot be reviewed' },
+        );
+        return { version, created: true };
+      } catch (err) {
+        if (err instanceof AlreadyDone) return { version: err.version, created: false };
+        throw err;
+      }
+    },
+
+    /**
      * Records the reviewer's result as the next version and announces it. A re-delivered request
      * (the submission already has a result) creates no version; it announces the existing result
      * again, because the first attempt may have failed between writing and announcing

@@ -1,5 +1,5 @@
-import { createInMemoryBlobStore, createInMemoryTablePort, createVersionedStore, VersionConflictError } from '@iac-review/dynamo-versioning';
-import { createInMemoryEventPublisher, createReviewService, EventPublishError, FeedbackRejectedError, reviewHead, type ReviewContent } from '../src/index';
+import { VersionConflictError } from '@iac-review/dynamo-versioning';
+import { createInMemoryReviewService, EventPublishError, FeedbackRejectedError, reviewHead } from '../src/index';
 
 const result = {
   riskScore: 72,
@@ -13,13 +13,8 @@ const result = {
 };
 
 const setup = () => {
-  const table = createInMemoryTablePort();
-  const blobs = createInMemoryBlobStore();
-  const store = createVersionedStore<ReviewContent>({ table, tableName: 't', entity: 'REVIEW', head: reviewHead, blobStore: blobs });
-  const events = createInMemoryEventPublisher();
   let n = 0;
-  const service = createReviewService({ store, blobs, events, ids: () => `review-${++n}-abcdef`, clock: () => new Date('2026-11-25T12:00:00Z') });
-  return { service, events, store };
+  return createInMemoryReviewService({ ids: () => `review-${++n}-abcdef`, clock: () => new Date('2026-11-25T12:00:00Z') });
 };
 
 describe('review service', () => {
@@ -61,6 +56,15 @@ describe('review service', () => {
     const retry = await service.complete(v1.id, { requestedVersion: 1, result, status: 'completed', actor: 'ai-reviewer' });
     expect(retry.created).toBe(false);
     expect(events.published.filter((e) => e.detailType === 'ReviewCompleted')).toHaveLength(1);
+  });
+
+  it('should record an unreviewable submission as failed once', async () => {
+    const { service } = setup();
+    const v1 = await service.submit({ input: { kind: 'plan', plan: { resource_changes: 'nope' } }, source: 'api', actor: 'dash' });
+    const first = await service.fail(v1.id, { requestedVersion: 1, reason: 'resource_changes is not an array', actor: 'ai-reviewer' });
+    const again = await service.fail(v1.id, { requestedVersion: 1, reason: 'resource_changes is not an array', actor: 'ai-reviewer' });
+    expect(first).toMatchObject({ created: true, version: { version: 2, content: { status: 'failed', failure: { reason: 'resource_changes is not an array' } } } });
+    expect(again.created).toBe(false);
   });
 
   it('should apply feedback as new versions and reject stale or senseless feedback', async () => {

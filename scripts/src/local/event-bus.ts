@@ -152,6 +152,9 @@ export const startEventBus = async (opts: LocalEventBusOptions): Promise<LocalEv
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
     close: async () => {
+      // Let deliveries in flight finish (bounded), as a draining Lambda would; then stop retrying.
+      const drained = Promise.all([...inFlight]).then(() => undefined);
+      await Promise.race([drained, new Promise((r) => setTimeout(r, 5000).unref())]);
       closed = true;
       for (const t of timers) clearTimeout(t);
       await new Promise<void>((resolve) => {

@@ -5,8 +5,7 @@ import {
   type ScriptedReply,
   type ConverseRequest,
 } from '@iac-review/bedrock-service';
-import { createInMemoryBlobStore, createInMemoryTablePort, createVersionedStore } from '@iac-review/dynamo-versioning';
-import { createInMemoryEventPublisher, createReviewService, reviewHead, type ReviewContent } from '@iac-review/reviews';
+import { createInMemoryReviewService } from '@iac-review/reviews';
 import { createHandler, type Deps, type HistoricalContextPort } from '../../src/handler';
 import { captureLogger } from './capture-logger';
 
@@ -21,12 +20,8 @@ export interface InMemoryOptions {
 /** The handler over in-memory fakes of every port (table, blobs, bus, Converse). */
 export const inMemoryHarness = (opts: InMemoryOptions = {}) => {
   const log = captureLogger();
-  const table = createInMemoryTablePort();
-  const blobs = createInMemoryBlobStore();
-  const store = createVersionedStore<ReviewContent>({ table, tableName: 't', entity: 'REVIEW', head: reviewHead, blobStore: createInMemoryBlobStore() });
-  const events = createInMemoryEventPublisher();
   let n = 0;
-  const service = createReviewService({ store, blobs, events, ids: () => `review-${++n}`, clock: () => new Date('2026-11-25T12:00:00Z') });
+  const { service, store, events } = createInMemoryReviewService({ ids: () => `review-${++n}`, clock: () => new Date('2026-11-25T12:00:00Z') });
   const port = opts.converse ? createInMemoryConversePort(opts.converse) : undefined;
   const llm: Deps['llm'] = port
     ? {
