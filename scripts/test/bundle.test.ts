@@ -58,3 +58,59 @@ describe('functions manifest', () => {
     }
   });
 });
+
+describe('bundled api-handler against the emulators', () => {
+  it('should submit a review through the zip alone: env credentials, DynamoDB, S3 and EventBridge clients', async () => {
+    const { startDynalite, ensureTable } = await import('../src/local/dynamodb');
+    const { startS3 } = await import('../src/local/s3');
+    const { startEventBus } = await import('../src/local/event-bus');
+    const dynamo = await startDynalite();
+    const s3 = await startS3({ bucket: 'bundle-test', accessKeyId: 'bundle-key', secretAccessKey: 'bundle-secret' });
+    const bus = await startEventBus({ busName: 'bundle-bus', rules: [] });
+    const dir = mkdtempSync(join(tmpdir(), 'bundle-e2e-'));
+    try {
+      await ensureTable(dynamo.client, 'bundle-table');
+      const spec = loadManifest().find((s) => s.name === 'api-handler');
+      if (!spec) throw new Error('api-handler missing from the manifest');
+      await bundleFunction(repoRoot, spec, dir);
+      // Exactly what Lambda provides: credentials in the environment (the bundle has no other credential source).
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: 'bundle-key',
+        AWS_SECRET_ACCESS_KEY: 'bundle-secret',
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+        TABLE_NAME: 'bundle-table',
+        INPUTS_BUCKET: 'bundle-test',
+        EVENT_BUS_NAME: 'bundle-bus',
+        API_CLIENTS: JSON.stringify({ k1: { name: 'ci', scopes: ['reviews:read', 'reviews:write'] } }),
+        LOG_LEVEL: 'silent',
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { handler } = require(join(dir, 'api-handler', 'index.js')) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }> };
+      const res = await handler(
+        {
+          httpMethod: 'POST',
+          path: '/reviews',
+          resource: '/reviews',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ title: 'from the zip', plan: { resource_changes: [] } }),
+          isBase64Encoded: false,
+          queryStringParameters: null,
+          requestContext: { requestId: 'r', identity: { apiKeyId: 'k1', sourceIp: '127.0.0.1' } },
+        },
+        { awsRequestId: 'bundle', getRemainingTimeInMillis: () => 10000 },
+      );
+      expect({ status: res.statusCode, body: res.statusCode === 202 ? '' : res.body }).toEqual({ status: 202, body: '' });
+      const id = (JSON.parse(res.body) as { id: string }).id;
+      const got = await handler({ httpMethod: 'GET', path: `/reviews/${id}`, resource: '/reviews/{id}', headers: {}, body: null, queryStringParameters: null, requestContext: { requestId: 'r2', identity: { apiKeyId: 'k1' } } }, { awsRequestId: 'b2' });
+      expect(got.statusCode).toBe(200);
+    } finally {
+      await bus.close();
+      await s3.close();
+      await dynamo.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -63,6 +63,8 @@ export const esbuildOptions = (entry: string, outfile: string, absWorkingDir: st
     legalComments: 'none',
     // Node >= 16 has globalThis.performance; hcl2json's wasm bridge only requires it as a fallback.
     external: ['performance'],
+    // Lambda gives credentials through the environment: no need for the whole default chain.
+    alias: { '@aws-sdk/credential-provider-node': join(__dirname, 'shims', 'credential-provider-node.ts') },
     logLevel: 'warning',
     // Paths in the output and metafile are relative to the repo, so a clone elsewhere builds the same bytes.
     absWorkingDir,
