@@ -13,6 +13,7 @@ const esmOnly = [
 module.exports = {
   testEnvironment: 'node',
   setupFiles: [require('node:path').join(__dirname, 'jest.setup.cjs')],
+  reporters: ['default', require('node:path').join(__dirname, 'jest.summary-reporter.cjs')],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   transform: {
     '^.+\\.(t|j|mj)sx?$': [

@@ -5,7 +5,7 @@
 // the requested task with node_modules/.bin on PATH.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,6 +57,23 @@ function ensureDeps() {
   writeFileSync(marker, lockHash());
 }
 
+/** Adds up the per-package jest counts (each package's .test-results/summary.json). */
+function testTotals() {
+  const totals = { passed: 0, failed: 0 };
+  for (const group of ['packages', 'functions', 'scripts']) {
+    const base = join(root, group);
+    const dirs = group === 'scripts' ? [base] : existsSync(base) ? readdirSync(base).map((d) => join(base, d)) : [];
+    for (const dir of dirs) {
+      const file = join(dir, '.test-results', 'summary.json');
+      if (!existsSync(file)) continue;
+      const s = JSON.parse(readFileSync(file, 'utf8'));
+      totals.passed += s.passed;
+      totals.failed += s.failed;
+    }
+  }
+  return totals;
+}
+
 function exitWith(status) {
   process.exit(status);
 }
@@ -103,8 +120,10 @@ const tasks = {
         return status;
       }
     }
+    const totals = testTotals();
     say(`all checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return 0;
+    process.stdout.write(`tests: ${totals.passed} passed, ${totals.failed} failed\n`);
+    return totals.failed > 0 || totals.passed === 0 ? 1 : 0;
   },
   bundle() {
     ensureDeps();

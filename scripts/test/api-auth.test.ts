@@ -30,16 +30,20 @@ describe('API keys, scopes, rate limits, CORS and concurrency (local stack)', ()
 
   it('should give 20 concurrent feedback posts 20 new contiguous versions, and 409 on a stale If-Match', async () => {
     const created = (await (await post('/reviews', { plan: { resource_changes: [] } }, 'k-admin')).json()) as { id: string };
+    // Let the reviewer finish first (it appends the completed version), so only feedback races.
+    await stack.bus.idle();
+    const base = ((await (await fetch(`${stack.url}/reviews/${created.id}`, { headers: { 'x-api-key': 'k-ro' } })).json()) as { version: number }).version;
+    expect(base).toBe(2);
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => post(`/reviews/${created.id}/feedback`, { action: 'acknowledge', comment: `ack ${i}` }, 'k-admin')));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
     const versions = ((await Promise.all(results.map((r) => r.json()))) as Array<{ version: number; previousVersion: number }>).map((v) => v.version).sort((a, b) => a - b);
-    expect(versions).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+    expect(versions).toEqual(Array.from({ length: 20 }, (_, i) => base + 1 + i));
     const list = (await (await fetch(`${stack.url}/reviews/${created.id}/versions?limit=100`, { headers: { 'x-api-key': 'k-ro' } })).json()) as { items: Array<{ version: number; previousVersion?: number }> };
-    expect(list.items.map((v) => v.version)).toEqual(Array.from({ length: 21 }, (_, i) => 21 - i));
+    expect(list.items.map((v) => v.version)).toEqual(Array.from({ length: base + 20 }, (_, i) => base + 20 - i));
     for (const v of list.items) if (v.version > 1) expect(v.previousVersion).toBe(v.version - 1);
     const stale = await post(`/reviews/${created.id}/feedback`, { action: 'reopen', comment: 'late' }, 'k-admin', { 'if-match': '"5"' });
     expect(stale.status).toBe(409);
-    expect(await stale.json()).toMatchObject({ status: 409, expectedVersion: 5, latestVersion: 21 });
+    expect(await stale.json()).toMatchObject({ status: 409, expectedVersion: 5, latestVersion: base + 20 });
   });
 
   it('should answer preflight for allowed origins and keep other origins out', async () => {

@@ -1,33 +1,53 @@
 import { PlanParseError } from '../errors';
-import { flagPaths } from '../paths';
-import { setFlagMirrors } from './plan-flags';
+import { defineLazyFlagPaths, setFlagMirrors } from './plan-flags';
 import type { Action, AttributePath, ResourceChange } from '../types';
 
-const ACTIONS = new Set<Action>(['create', 'update', 'delete', 'no-op', 'read']);
+const ACTIONS = new Set<unknown>(['create', 'update', 'delete', 'no-op', 'read'] satisfies Action[]);
+
+/** A non-empty list of Terraform actions. */
+function validActions(actions: unknown[]): actions is Action[] {
+  if (actions.length === 0) return false;
+  for (let i = 0; i < actions.length; i++) if (!ACTIONS.has(actions[i])) return false;
+  return true;
+}
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+const BACKSLASH = 92;
+const QUOTE = 34;
+const OPEN = 91;
+const CLOSE = 93;
+
 /** Strips instance keys from an address: `module.a[0].aws_x.y["k"]` → `module.a.aws_x.y`. */
 function configAddress(address: string): string {
+  if (address.indexOf('[') < 0 && address.indexOf(']') < 0) return address;
+  // Copies runs of kept characters as slices rather than one character at a time.
   let out = '';
+  let run = -1;
   let depth = 0;
   let quoted = false;
   for (let i = 0; i < address.length; i++) {
-    const c = address[i];
+    const c = address.charCodeAt(i);
     if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) quoted = false;
       continue;
     }
-    if (c === '[') depth++;
-    else if (c === ']') depth--;
-    else if (depth > 0 && c === '"') quoted = true;
-    else if (depth === 0) out += c;
+    if (c === OPEN) depth++;
+    else if (c === CLOSE) depth--;
+    else if (depth > 0 && c === QUOTE) quoted = true;
+    else if (depth === 0) {
+      if (run < 0) run = i;
+      continue;
+    }
+    if (run >= 0) {
+      out += address.slice(run, i);
+      run = -1;
+    }
   }
-  return out;
+  return run >= 0 ? out + address.slice(run) : out;
 }
-
 /** Map of config address → names of top-level attributes that are literal constants. */
 function literalIndex(configuration: unknown): Map<string, { literal: string[]; configured: string[] }> {
   const out = new Map<string, { literal: string[]; configured: string[] }>();
@@ -82,8 +102,8 @@ export function normalisePlan(planJson: unknown): ResourceChange[] {
       throw new PlanParseError(`not a Terraform plan: resource_changes[${i}] has no address, type or change`);
     }
     const change = rc.change;
-    const actions = Array.isArray(change.actions) ? change.actions : [];
-    if (actions.length === 0 || !actions.every((a): a is Action => typeof a === 'string' && ACTIONS.has(a as Action))) {
+    const actions: unknown = change.actions;
+    if (!Array.isArray(actions) || !validActions(actions)) {
       throw new PlanParseError(`not a Terraform plan: resource_changes[${i}] (${rc.address}) has invalid actions`);
     }
     const replacePaths = Array.isArray(change.replace_paths)
@@ -96,9 +116,10 @@ export function normalisePlan(planJson: unknown): ResourceChange[] {
       const cut = rc.address.lastIndexOf(mode === 'data' ? '.data.' : `.${rc.type}.`);
       if (cut > 0) moduleAddress = rc.address.slice(0, cut);
     }
-    const lit = literals.get(configAddress(rc.address));
-    // One object literal with every field (undefined when absent) keeps the objects' shape uniform.
-    const out: ResourceChange = {
+    const lit = literals.size > 0 ? literals.get(configAddress(rc.address)) : undefined;
+    // Every change gets the same fields in the same order (undefined when absent), so all changes
+    // share one hidden class. `unknownPaths` / `sensitivePaths` are built from the mirrors on first read.
+    const out = {
       address: rc.address,
       type: rc.type,
       name: typeof rc.name === 'string' ? rc.name : rc.address.split('.').pop() ?? rc.address,
@@ -106,17 +127,16 @@ export function normalisePlan(planJson: unknown): ResourceChange[] {
       mode,
       moduleAddress,
       index: typeof rc.index === 'string' || typeof rc.index === 'number' ? rc.index : undefined,
-      actions: actions as Action[],
+      actions,
       before: asRecord(change.before),
       after: asRecord(change.after),
-      unknownPaths: flagPaths(change.after_unknown),
-      sensitivePaths: [...flagPaths(change.before_sensitive), ...flagPaths(change.after_sensitive)],
-      replacePaths,
-      literalAttributes: lit?.literal,
-      configuredAttributes: lit?.configured,
-      location: undefined,
-      source: 'plan',
-    };
+    } as ResourceChange;
+    defineLazyFlagPaths(out);
+    out.replacePaths = replacePaths;
+    out.literalAttributes = lit?.literal;
+    out.configuredAttributes = lit?.configured;
+    out.location = undefined;
+    out.source = 'plan';
     setFlagMirrors(out, { unknown: change.after_unknown, sensitive: [change.before_sensitive, change.after_sensitive] });
     changes.push(out);
   }

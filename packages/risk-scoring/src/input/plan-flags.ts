@@ -1,3 +1,4 @@
+import { flagPaths } from '../paths';
 import type { AttributePath, ResourceChange } from '../types';
 
 /**
@@ -29,3 +30,41 @@ export function mirrorCovers(mirror: unknown, path: AttributePath): boolean {
   return false;
 }
 
+/** {@link mirrorCovers} for any of several mirrors. */
+export function mirrorsCover(list: unknown[], path: AttributePath): boolean {
+  for (let i = 0; i < list.length; i++) if (mirrorCovers(list[i], path)) return true;
+  return false;
+}
+
+// `unknownPaths` / `sensitivePaths` of plan changes are own, enumerable accessor properties that
+// build the path lists from the mirrors on first read (the CLI's rules read the mirrors directly,
+// so a plain review never builds them). Reading or assigning turns them into plain data properties.
+// The getters and setters are shared, so every change keeps the same hidden class.
+const settle = (target: object, key: string, value: unknown): void => {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+};
+function getUnknownPaths(this: ResourceChange): AttributePath[] {
+  const v = flagPaths(mirrors.get(this)?.unknown);
+  settle(this, 'unknownPaths', v);
+  return v;
+}
+function getSensitivePaths(this: ResourceChange): AttributePath[] {
+  const v: AttributePath[] = [];
+  for (const s of mirrors.get(this)?.sensitive ?? []) flagPaths(s, [], v);
+  settle(this, 'sensitivePaths', v);
+  return v;
+}
+function setUnknownPaths(this: ResourceChange, v: AttributePath[]): void {
+  settle(this, 'unknownPaths', v);
+}
+function setSensitivePaths(this: ResourceChange, v: AttributePath[]): void {
+  settle(this, 'sensitivePaths', v);
+}
+const UNKNOWN_PATHS: PropertyDescriptor = { get: getUnknownPaths, set: setUnknownPaths, enumerable: true, configurable: true };
+const SENSITIVE_PATHS: PropertyDescriptor = { get: getSensitivePaths, set: setSensitivePaths, enumerable: true, configurable: true };
+
+/** Adds the lazy `unknownPaths` and `sensitivePaths` properties (in that order) to a change under construction. */
+export function defineLazyFlagPaths(change: object): void {
+  Object.defineProperty(change, 'unknownPaths', UNKNOWN_PATHS);
+  Object.defineProperty(change, 'sensitivePaths', SENSITIVE_PATHS);
+}
