@@ -5,6 +5,12 @@ const clamp = (n: number, lo: number, hi: number): number => Math.min(hi, Math.m
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 let coveredTypes: Set<string> | undefined;
 
+/** True unless every action is `no-op` or `read`. */
+function changesSomething(actions: readonly string[]): boolean {
+  for (let i = 0; i < actions.length; i++) if (actions[i] !== 'no-op' && actions[i] !== 'read') return true;
+  return false;
+}
+
 /**
  * Confidence 0–1 as a product of factors: input kind (plan 1.0, HCL 0.6), unknown values the rules
  * needed, coverage of the input, rule coverage of the resource types, and the model's validity and
@@ -26,9 +32,16 @@ export function computeConfidence(input: ConfidenceInput): Confidence {
     factors.push({ name: 'coverage', factor: round2(0.5 + 0.5 * ratio), detail: `${input.coverage.analysed} of ${input.coverage.total} items analysed` });
   }
   coveredTypes ??= new Set(rules.flatMap((r) => r.resourceTypes));
-  const managed = input.changes.filter((c) => c.mode === 'managed' && !c.actions.every((a) => a === 'no-op' || a === 'read'));
-  if (managed.length > 0) {
-    const ratio = managed.filter((c) => coveredTypes?.has(c.type)).length / managed.length;
+  let managed = 0;
+  let covered = 0;
+  for (let i = 0; i < input.changes.length; i++) {
+    const c = input.changes[i]!;
+    if (c.mode !== 'managed' || !changesSomething(c.actions)) continue;
+    managed++;
+    if (coveredTypes.has(c.type)) covered++;
+  }
+  if (managed > 0) {
+    const ratio = covered / managed;
     factors.push({ name: 'rule-coverage', factor: round2(0.9 + 0.1 * ratio), detail: `${Math.round(ratio * 100)}% of changed resources have rules for their type` });
   }
   if (!input.model) {

@@ -1,4 +1,4 @@
-import { CATEGORIES, SEVERITIES, severityRank, type Category, type Severity } from '@iac-review/core';
+import { CATEGORIES, SEVERITIES, severityRank, type Category, type Finding, type Severity } from '@iac-review/core';
 import type { ConfidenceInput, InputKind, ResourceChange, ReviewResult, ReviewStats } from './types';
 import { runRules } from './rules/evaluate-rules';
 import { rules } from './rules/catalogue';
@@ -38,12 +38,33 @@ function summarise(stats: ReviewStats, riskScore: number, riskLevel: string): st
   return `Risk ${riskLevel} (${riskScore}/100): ${what}${acts.length ? ` (${acts.join(', ')})` : ''}; ${sev.length ? `findings: ${sev.join(', ')}` : 'no findings'}.`;
 }
 
+const byAddressThenRule = (x: Finding, y: Finding): number => cmp(x.resourceAddress, y.resourceAddress) || cmp(x.ruleId, y.ruleId);
+
+/**
+ * Sorts in place by severity (highest first), then resource address, then rule id; ties keep their
+ * order. Findings are bucketed by severity (stably) and each bucket sorted by address and rule, the
+ * same order as one stable sort on all three keys.
+ */
+function sortFindings(findings: Finding[]): Finding[] {
+  const buckets: Finding[][] = SEVERITIES.map(() => []);
+  const other: Finding[] = []; // a severity outside the scale ranks below all (rank -1)
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    (buckets[severityRank(f.severity)] ?? other).push(f);
+  }
+  let n = 0;
+  for (let b = buckets.length - 1; b >= -1; b--) {
+    const bucket = b >= 0 ? buckets[b]! : other;
+    bucket.sort(byAddressThenRule);
+    for (let i = 0; i < bucket.length; i++) findings[n++] = bucket[i]!;
+  }
+  return findings;
+}
+
 /** Reviews normalised changes with the rule catalogue: findings, risk, confidence, summary and stats. */
 export function reviewChanges(changes: ResourceChange[], options: ReviewOptions): ReviewResult {
   const evaluation = runRules(changes);
-  const findings = evaluation.findings.sort(
-    (x, y) => severityRank(y.severity) - severityRank(x.severity) || cmp(x.resourceAddress, y.resourceAddress) || cmp(x.ruleId, y.ruleId),
-  );
+  const findings = sortFindings(evaluation.findings);
   const risk = scoreRisk(findings, changes);
   const confidenceInput: ConfidenceInput = { inputKind: options.inputKind, changes, checks: evaluation.checks };
   if (options.coverage) confidenceInput.coverage = options.coverage;

@@ -50,23 +50,32 @@ export function scoreRisk(findings: readonly Finding[], changes: readonly Resour
   let points = 0;
 
   // One contribution per rule: the sum over its findings (each weighted by its resource's action and criticality).
-  const byRule = new Map<string, { points: number; count: number; severity: Severity; address: string; kinds: Set<ActionKind> }>();
-  for (const f of findings) {
+  type Agg = { ruleId: string; points: number; count: number; severity: Severity; address: string; kinds: Set<ActionKind> };
+  const aggs: Agg[] = []; // in order of first finding
+  const byRule = new Map<string, Map<Severity, Agg>>();
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
     const change = byAddress.get(f.resourceAddress);
     const kind = change ? actionKind(change) : 'create';
     const p = SEVERITY_POINTS[f.severity] * ACTION_WEIGHT[kind] * criticality(change?.type ?? '');
     if (p <= 0) continue;
     points += p;
-    const key = `${f.ruleId}\u0000${f.severity}`;
-    const agg = byRule.get(key);
+    let bySeverity = byRule.get(f.ruleId);
+    if (!bySeverity) byRule.set(f.ruleId, (bySeverity = new Map()));
+    const agg = bySeverity.get(f.severity);
     if (agg) {
       agg.points += p;
       agg.count++;
       agg.kinds.add(kind);
-    } else byRule.set(key, { points: p, count: 1, severity: f.severity, address: f.resourceAddress, kinds: new Set([kind]) });
+    } else {
+      const a: Agg = { ruleId: f.ruleId, points: p, count: 1, severity: f.severity, address: f.resourceAddress, kinds: new Set([kind]) };
+      bySeverity.set(f.severity, a);
+      aggs.push(a);
+    }
   }
-  for (const [key, a] of byRule) {
-    const ruleId = key.slice(0, key.indexOf('\u0000'));
+  for (const a of aggs) {
+    const cut = a.ruleId.indexOf('\u0000'); // (reported up to a NUL, as when rules were keyed by "id NUL severity")
+    const ruleId = cut < 0 ? a.ruleId : a.ruleId.slice(0, cut);
     const on = [...a.kinds].join('/');
     contributions.push(
       a.count === 1

@@ -21,33 +21,57 @@ const CLOSE = 93;
 
 /** Strips instance keys from an address: `module.a[0].aws_x.y["k"]` → `module.a.aws_x.y`. */
 function configAddress(address: string): string {
-  if (address.indexOf('[') < 0 && address.indexOf(']') < 0) return address;
-  // Copies runs of kept characters as slices rather than one character at a time.
+  let open = address.indexOf('[');
+  let close = address.indexOf(']');
+  if (open < 0 && close < 0) return address;
+  // Copies the text between bracketed keys as slices; scans only inside the brackets.
   let out = '';
-  let run = -1;
+  let from = 0;
+  while (open >= 0) {
+    if (close >= 0 && close < open) return configAddressByChar(address); // a stray "]"
+    out += address.slice(from, open);
+    let depth = 0;
+    let quoted = false;
+    let i = open;
+    for (; i < address.length; i++) {
+      const c = address.charCodeAt(i);
+      if (quoted) {
+        if (c === BACKSLASH) i++;
+        else if (c === QUOTE) quoted = false;
+      } else if (c === OPEN) depth++;
+      else if (c === CLOSE) {
+        if (--depth === 0) break;
+      } else if (c === QUOTE) quoted = true;
+    }
+    if (i >= address.length) return out; // unterminated: the rest is inside the key
+    from = i + 1;
+    open = address.indexOf('[', from);
+    close = address.indexOf(']', from);
+  }
+  if (close >= 0) return configAddressByChar(address);
+  return out + address.slice(from);
+}
+
+/** {@link configAddress} one character at a time, for addresses with unbalanced brackets. */
+function configAddressByChar(address: string): string {
+  let out = '';
   let depth = 0;
   let quoted = false;
   for (let i = 0; i < address.length; i++) {
-    const c = address.charCodeAt(i);
+    const c = address[i];
     if (quoted) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) quoted = false;
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
       continue;
     }
-    if (c === OPEN) depth++;
-    else if (c === CLOSE) depth--;
-    else if (depth > 0 && c === QUOTE) quoted = true;
-    else if (depth === 0) {
-      if (run < 0) run = i;
-      continue;
-    }
-    if (run >= 0) {
-      out += address.slice(run, i);
-      run = -1;
-    }
+    if (c === '[') depth++;
+    else if (c === ']') depth--;
+    else if (depth > 0 && c === '"') quoted = true;
+    else if (depth === 0) out += c;
   }
-  return run >= 0 ? out + address.slice(run) : out;
+  return out;
 }
+
 /** Map of config address → names of top-level attributes that are literal constants. */
 function literalIndex(configuration: unknown): Map<string, { literal: string[]; configured: string[] }> {
   const out = new Map<string, { literal: string[]; configured: string[] }>();

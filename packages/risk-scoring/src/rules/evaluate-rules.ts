@@ -35,6 +35,18 @@ function indexOf(list: readonly Rule[]): Index {
 
 const MAX_MESSAGE = 2000;
 
+const finding = (rule: Rule, resourceAddress: string, message: string): Finding => ({
+  ruleId: rule.id,
+  title: rule.title,
+  severity: rule.severity,
+  category: rule.category,
+  resourceAddress,
+  message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message,
+  remediation: rule.remediation,
+  source: 'rule',
+  references: rule.references.length <= 10 ? rule.references : rule.references.slice(0, 10),
+});
+
 /** Runs every applicable rule over the changes; returns findings plus the bookkeeping confidence needs. */
 export function runRules(changes: readonly ResourceChange[], list: readonly Rule[] = catalogue): RuleEvaluation {
   const idx = indexOf(list);
@@ -43,35 +55,28 @@ export function runRules(changes: readonly ResourceChange[], list: readonly Rule
   let undetermined = 0;
   let analysed = 0;
   let covered = 0;
-  for (const change of changes) {
-    const deleting = change.actions.includes('delete');
-    const configuring = change.after !== null && (change.actions.includes('create') || change.actions.includes('update') || (change.mode === 'data' && change.source === 'hcl'));
+  for (let c = 0; c < changes.length; c++) {
+    const change = changes[c]!;
+    const acts = change.actions;
+    const deleting = acts.includes('delete');
+    const configuring = change.after !== null && (acts.includes('create') || acts.includes('update') || (change.mode === 'data' && change.source === 'hcl'));
     if (!deleting && !configuring) continue;
     analysed++;
-    const specific = idx.byType.get(change.type) ?? [];
-    if (specific.length > 0) covered++;
-    const view = new ResourceView(change);
-    for (const rule of idx.withAny.get(change.type) ?? idx.any) {
+    if (idx.byType.has(change.type)) covered++;
+    const applicable = idx.withAny.get(change.type) ?? idx.any;
+    let view: ResourceView | undefined;
+    for (let r = 0; r < applicable.length; r++) {
+      const rule = applicable[r]!;
       if (rule.on === 'config' ? !configuring : !deleting) continue;
       if (rule.resourceTypes[0] === '*' && change.mode === 'data') continue;
+      view ??= new ResourceView(change);
       view.undetermined = false;
       total++;
       const result = rule.check(view);
       if (view.undetermined && !result) undetermined++;
       if (!result) continue;
-      for (const message of Array.isArray(result) ? result : [result]) {
-        findings.push({
-          ruleId: rule.id,
-          title: rule.title,
-          severity: rule.severity,
-          category: rule.category,
-          resourceAddress: change.address,
-          message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message,
-          remediation: rule.remediation,
-          source: 'rule',
-          references: rule.references.length <= 10 ? rule.references : rule.references.slice(0, 10),
-        });
-      }
+      if (typeof result === 'string') findings.push(finding(rule, change.address, result));
+      else for (let m = 0; m < result.length; m++) findings.push(finding(rule, change.address, result[m]!));
     }
   }
   return { findings, checks: { total, undetermined }, analysed, covered };

@@ -1,11 +1,11 @@
 import type { Rule } from './rule';
 import { UNKNOWN } from './resource-view';
-import { allows, anyPrincipal, isReadOnlyAction, isStar, policyStatements, scopedByCondition } from './policy';
+import { allowStatements, anyPrincipal, isReadOnlyAction, isStar, scopedByCondition } from './policy';
 
 const IDENTITY_POLICY_TYPES = ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_policy_document'];
 const ATTACHMENT_TYPES = ['aws_iam_role_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment', 'aws_iam_policy_attachment'];
 
-const identity = (view: Parameters<Rule['check']>[0]) => allows(policyStatements(view, 'policy'));
+const identity = (view: Parameters<Rule['check']>[0]) => allowStatements(view, 'policy');
 
 /** Managed policy ARNs a change attaches (attachments, or `managed_policy_arns` on a role). */
 function attachedPolicyArns(view: Parameters<Rule['check']>[0]): string[] {
@@ -16,9 +16,15 @@ function attachedPolicyArns(view: Parameters<Rule['check']>[0]): string[] {
   const arn = view.str('policy_arn');
   return typeof arn === 'string' ? [arn] : [];
 }
-const awsManaged = (arn: string, name: string): boolean => new RegExp(`^arn:aws[a-z-]*:iam::aws:policy/(.*/)?${name}$`).test(arn);
+const managedPatterns = new Map<string, RegExp>();
+function awsManaged(arn: string, name: string): boolean {
+  let re = managedPatterns.get(name);
+  if (!re) managedPatterns.set(name, (re = new RegExp(`^arn:aws[a-z-]*:iam::aws:policy/(.*/)?${name}$`)));
+  return re.test(arn);
+}
 
 const PRIVILEGED_SERVICES = ['iam', 'sts', 'kms', 'organizations', 'secretsmanager'];
+const PRIVILEGED_WILDCARDS = new Set(PRIVILEGED_SERVICES.map((svc) => `${svc}:*`));
 /** Actions that do not support resource-level permissions, so `Resource: "*"` is the only option. */
 const RESOURCE_STAR_ONLY = /^(xray:Put|cloudwatch:PutMetricData|ec2:(Create|Delete|Describe|Assign|Unassign)NetworkInterface|logs:(CreateLogGroup|DescribeLogGroups)|sts:GetCallerIdentity|ecr:GetAuthorizationToken|ssm:DescribeParameters|tag:GetResources|kms:ListAliases|s3:ListAllMyBuckets)/i;
 
@@ -57,7 +63,7 @@ export const iamRules: Rule[] = [
     references: ['AWS FSBP IAM.21'],
     check: (v) => {
       const hits = new Set<string>();
-      for (const s of identity(v)) for (const a of s.actions) if (PRIVILEGED_SERVICES.some((svc) => a.toLowerCase() === `${svc}:*`)) hits.add(a);
+      for (const s of identity(v)) for (const a of s.actions) if (PRIVILEGED_WILDCARDS.has(a.toLowerCase())) hits.add(a);
       return hits.size > 0 && `Allows ${[...hits].join(', ')}: enough to escalate privileges or read secrets.`;
     },
   },
@@ -165,7 +171,7 @@ export const iamRules: Rule[] = [
     remediation: 'Name the trusted accounts, roles or services in `Principal`, or scope with aws:PrincipalOrgID / aws:SourceAccount.',
     references: ['AWS IAM best practices', 'AWS FSBP IAM'],
     check: (v) =>
-      allows(policyStatements(v, 'assume_role_policy')).some((s) => anyPrincipal(s) && !scopedByCondition(s)) &&
+      allowStatements(v, 'assume_role_policy').some((s) => anyPrincipal(s) && !scopedByCondition(s)) &&
       'Trust policy lets any AWS principal assume this role.',
   },
   {
@@ -178,7 +184,7 @@ export const iamRules: Rule[] = [
     remediation: 'Add a `StringLike` condition on `token.actions.githubusercontent.com:sub` naming your repository (and branch/environment).',
     references: ['GitHub OIDC hardening guide'],
     check: (v) =>
-      allows(policyStatements(v, 'assume_role_policy')).some(
+      allowStatements(v, 'assume_role_policy').some(
         (s) =>
           (s.principals.Federated ?? []).some((f) => f.includes('token.actions.githubusercontent.com')) &&
           !s.conditionKeys.some((k) => /token\.actions\.githubusercontent\.com:sub/i.test(k)),

@@ -69,13 +69,40 @@ function readIngressRules(view: ResourceView): IngressRule[] {
 export const isAllTraffic = (r: IngressRule): boolean =>
   r.protocol === '-1' || r.protocol === 'all' || (r.protocol !== 'icmp' && r.protocol !== 'icmpv6' && r.from <= 1 && r.to >= 65535);
 
-export const isPortProtocol = (r: IngressRule): boolean => ['tcp', 'udp', '6', '17'].includes(r.protocol.toLowerCase());
+const PORT_PROTOCOLS = new Set(['tcp', 'udp', '6', '17']);
+export const isPortProtocol = (r: IngressRule): boolean => PORT_PROTOCOLS.has(r.protocol.toLowerCase());
 
-export const worldCidrs = (r: IngressRule): string[] => r.cidrs.filter((c) => WORLD.has(c));
+const NONE: readonly string[] = Object.freeze([]);
+
+/** The rule's CIDRs that are the whole internet (a shared empty list when there are none: do not mutate). */
+export function worldCidrs(r: IngressRule): string[] {
+  const cidrs = r.cidrs;
+  let i = 0;
+  while (i < cidrs.length && !WORLD.has(cidrs[i]!)) i++;
+  if (i === cidrs.length) return NONE as string[];
+  const out: string[] = [];
+  for (; i < cidrs.length; i++) if (WORLD.has(cidrs[i]!)) out.push(cidrs[i]!);
+  return out;
+}
+
+/** Each port table as `[port, "port (name)"]` in the table's key order, built once. */
+const labelled = new WeakMap<Record<number, string>, [number, string][]>();
+function labels(table: Record<number, string>): [number, string][] {
+  let l = labelled.get(table);
+  if (!l) {
+    l = Object.entries(table).map(([p, name]): [number, string] => [Number(p), `${p} (${name})`]);
+    labelled.set(table, l);
+  }
+  return l;
+}
 
 /** Named ports of `table` inside the rule's range. */
 export function portsIn(r: IngressRule, table: Record<number, string>): string[] {
-  return Object.entries(table)
-    .filter(([p]) => Number(p) >= r.from && Number(p) <= r.to)
-    .map(([p, name]) => `${p} (${name})`);
+  const l = labels(table);
+  let out: string[] | undefined;
+  for (let i = 0; i < l.length; i++) {
+    const [p, label] = l[i]!;
+    if (p >= r.from && p <= r.to) (out ??= []).push(label);
+  }
+  return out ?? (NONE as string[]);
 }

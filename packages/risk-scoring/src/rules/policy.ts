@@ -78,14 +78,30 @@ function documentStatements(view: ResourceView): Statement[] {
   });
 }
 
+const policyKeys = new Map<string, string>();
+const allowKeys = new Map<string, string>();
+const keyFor = (cache: Map<string, string>, prefix: string, attribute: string): string => {
+  let key = cache.get(attribute);
+  if (key === undefined) {
+    key = prefix + attribute;
+    cache.set(attribute, key);
+  }
+  return key;
+};
+
 /** Statements of the policy held in `attribute` (or of a policy document data source); undefined when unknown or absent. */
 export function policyStatements(view: ResourceView, attribute: string): Statement[] | undefined {
-  return view.memo(`policy:${attribute}`, () => {
+  return view.memo(keyFor(policyKeys, 'policy:', attribute), () => {
     if (view.type === 'aws_iam_policy_document') return documentStatements(view);
     const v = view.get(attribute);
     if (v === UNKNOWN || v === undefined || v === '') return undefined;
     return parsePolicy(v);
   });
+}
+
+/** The Allow statements of {@link policyStatements}, shared between the rules of one change (do not mutate). */
+export function allowStatements(view: ResourceView, attribute: string): Statement[] {
+  return view.memo(keyFor(allowKeys, 'allow:', attribute), () => allows(policyStatements(view, attribute)));
 }
 
 export const allows = (statements: Statement[] | undefined): Statement[] => (statements ?? []).filter((s) => s.effect === 'Allow');
@@ -95,7 +111,8 @@ export const isStar = (s: string): boolean => s === '*' || s === '*:*';
 /** True when the statement's principal is anyone: `"*"` or `{"AWS": "*"}`. */
 export function anyPrincipal(s: Statement): boolean {
   if (s.notPrincipals) return true;
-  return Object.entries(s.principals).some(([type, ids]) => (type === '*' || type === 'AWS') && ids.includes('*'));
+  const p = s.principals;
+  return (Object.hasOwn(p, '*') && p['*']!.includes('*')) || (Object.hasOwn(p, 'AWS') && p.AWS!.includes('*'));
 }
 
 /** Condition keys that genuinely scope a wildcard principal to known callers. */

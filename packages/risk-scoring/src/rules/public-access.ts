@@ -1,6 +1,6 @@
 import type { Rule } from './rule';
 import type { ResourceView } from './resource-view';
-import { allows, anyPrincipal, isReadOnlyAction, policyStatements, scopedByCondition, type Statement } from './policy';
+import { allowStatements, anyPrincipal, isReadOnlyAction, scopedByCondition, type Statement } from './policy';
 
 const ALL_USERS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
 
@@ -22,8 +22,13 @@ function publicAclGrants(v: ResourceView): { write: boolean; read: boolean } {
   return { write, read };
 }
 
-const openStatements = (v: ResourceView, attribute: string): Statement[] =>
-  allows(policyStatements(v, attribute)).filter((s) => anyPrincipal(s) && !scopedByCondition(s));
+const openKeys = new Map<string, string>();
+/** Allow statements open to any principal without a scoping condition, shared between the rules of one change (do not mutate). */
+function openStatements(v: ResourceView, attribute: string): Statement[] {
+  let key = openKeys.get(attribute);
+  if (key === undefined) openKeys.set(attribute, (key = `open:${attribute}`));
+  return v.memo(key, () => allowStatements(v, attribute).filter((s) => anyPrincipal(s) && !scopedByCondition(s)));
+}
 
 function resourcePolicyRule(id: string, service: string, types: string[], attribute: string, refs: string[]): Rule {
   return {

@@ -1,5 +1,5 @@
 import { PathSet, getAt } from '../paths';
-import { flagMirrors, mirrorCovers } from '../input/plan-flags';
+import { flagMirrors, mirrorCovers, mirrorsCover, type FlagMirrors } from '../input/plan-flags';
 import type { AttributePath, ResourceChange } from '../types';
 
 /** Returned by {@link ResourceView.get} when a value is not known before apply. */
@@ -15,21 +15,38 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  */
 export class ResourceView {
   readonly change: ResourceChange;
-  readonly #unknown: { covers(path: AttributePath): boolean };
-  readonly #sensitive: { covers(path: AttributePath): boolean };
+  /** Terraform's flag mirrors (plan input), or path sets built from the change's path arrays. */
+  readonly #mirrors: FlagMirrors | undefined;
+  #unknownSet: PathSet | undefined;
+  #sensitiveSet: PathSet | undefined;
   undetermined = false;
   #memo: Map<string, { value: unknown; undetermined: boolean }> | undefined;
 
   constructor(change: ResourceChange) {
     this.change = change;
-    const m = flagMirrors(change);
-    if (m) {
-      this.#unknown = { covers: (p) => mirrorCovers(m.unknown, p) };
-      this.#sensitive = { covers: (p) => m.sensitive.some((s) => mirrorCovers(s, p)) };
-    } else {
-      this.#unknown = new PathSet(change.unknownPaths);
-      this.#sensitive = new PathSet(change.sensitivePaths);
+    this.#mirrors = flagMirrors(change);
+  }
+
+  #unknownCovers(path: AttributePath): boolean {
+    const m = this.#mirrors;
+    if (m) return mirrorCovers(m.unknown, path);
+    return (this.#unknownSet ??= new PathSet(this.change.unknownPaths)).covers(path);
+  }
+
+  #sensitiveCovers(path: AttributePath): boolean {
+    const m = this.#mirrors;
+    if (m) return mirrorsCover(m.sensitive, path);
+    return (this.#sensitiveSet ??= new PathSet(this.change.sensitivePaths)).covers(path);
+  }
+
+  /** {@link get} with the path as an array (not copied). */
+  #read(path: AttributePath): unknown {
+    if (this.#unknownCovers(path)) {
+      this.undetermined = true;
+      return UNKNOWN;
     }
+    const v = getAt(this.change.after, path);
+    return v === null ? undefined : v;
   }
 
   get address(): string {
@@ -50,17 +67,12 @@ export class ResourceView {
 
   /** The proposed value at `path`, `undefined` when absent/null, {@link UNKNOWN} when not known. */
   get(...path: AttributePath): unknown {
-    if (this.#unknown.covers(path)) {
-      this.undetermined = true;
-      return UNKNOWN;
-    }
-    const v = getAt(this.change.after, path);
-    return v === null ? undefined : v;
+    return this.#read(path);
   }
 
   /** Known boolean at path (also accepts "true"/"false" strings), `undefined` when absent. */
   bool(...path: AttributePath): Maybe<boolean> {
-    const v = this.get(...path);
+    const v = this.#read(path);
     if (v === UNKNOWN) return UNKNOWN;
     if (typeof v === 'boolean') return v;
     if (v === 'true') return true;
@@ -69,7 +81,7 @@ export class ResourceView {
   }
 
   str(...path: AttributePath): Maybe<string> {
-    const v = this.get(...path);
+    const v = this.#read(path);
     if (v === UNKNOWN) return UNKNOWN;
     if (typeof v === 'string') return v;
     if (typeof v === 'number') return String(v);
@@ -77,7 +89,7 @@ export class ResourceView {
   }
 
   num(...path: AttributePath): Maybe<number> {
-    const v = this.get(...path);
+    const v = this.#read(path);
     if (v === UNKNOWN) return UNKNOWN;
     if (typeof v === 'number') return v;
     if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
@@ -86,24 +98,34 @@ export class ResourceView {
 
   /** Known list of strings at path; unknown elements are skipped (and mark the check undetermined). */
   strings(...path: AttributePath): Maybe<string[]> {
-    const v = this.get(...path);
+    const v = this.#read(path);
     if (v === UNKNOWN) return UNKNOWN;
     if (typeof v === 'string') return [v];
     if (!Array.isArray(v)) return undefined;
     const out: string[] = [];
-    v.forEach((item, i) => {
-      if (this.#unknown.covers([...path, i])) this.undetermined = true;
-      else if (typeof item === 'string') out.push(item);
-    });
+    const itemPath = [...path, 0];
+    for (let i = 0; i < v.length; i++) {
+      itemPath[path.length] = i;
+      if (this.#unknownCovers(itemPath)) this.undetermined = true;
+      else if (typeof v[i] === 'string') out.push(v[i] as string);
+    }
     return out;
   }
 
   /** Nested blocks (list of objects) at path with their own paths; `[]` when absent. */
   blocks(...path: AttributePath): { value: Record<string, unknown>; path: AttributePath }[] {
-    const v = this.get(...path);
+    const v = this.#read(path);
     if (v === UNKNOWN || v === undefined) return [];
-    const list = Array.isArray(v) ? v : [v];
-    return list.flatMap((item, i) => (isObject(item) ? [{ value: item, path: Array.isArray(v) ? [...path, i] : path }] : []));
+    const out: { value: Record<string, unknown>; path: AttributePath }[] = [];
+    if (!Array.isArray(v)) {
+      if (isObject(v)) out.push({ value: v, path });
+      return out;
+    }
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      if (isObject(item)) out.push({ value: item, path: [...path, i] });
+    }
+    return out;
   }
 
   /** First nested block at path, as a view-relative path, or undefined. */
@@ -112,7 +134,7 @@ export class ResourceView {
   }
 
   isSensitive(...path: AttributePath): boolean {
-    return this.#sensitive.covers(path);
+    return this.#sensitiveCovers(path);
   }
 
   /** True when the top-level attribute is written as a literal in configuration (known for HCL and plan JSON with configuration). */

@@ -42,20 +42,50 @@ function containerEnv(v: ResourceView): [string, unknown, (string | number)[]][]
   );
 }
 
-/** Calls `visit` for every string in the proposed values with its path (the path array is reused: copy it to keep it). */
-function eachString(value: unknown, path: (string | number)[], visit: (s: string, path: (string | number)[]) => void): void {
-  if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      path.push(i);
-      eachString(value[i], path, visit);
-      path.pop();
-    }
-  } else if (isObject(value)) {
-    for (const k in value) {
-      path.push(k);
-      eachString(value[k], path, visit);
-      path.pop();
+/**
+ * Credential kinds found in the strings of the proposed values, as `<kind> in <top-level attribute>`
+ * (never the values). One walk per change, with a single reused path array and no closures.
+ */
+function credentialHits(view: ResourceView): Set<string> | undefined {
+  const after = view.change.after;
+  if (after === null) return undefined;
+  const scan: CredentialScan = { view, path: [], hits: undefined };
+  for (const k in after) {
+    scan.path.push(k);
+    scanStrings(after[k], scan);
+    scan.path.pop();
+  }
+  return scan.hits;
+}
+
+interface CredentialScan {
+  view: ResourceView;
+  path: (string | number)[];
+  hits: Set<string> | undefined;
+}
+
+function scanStrings(value: unknown, scan: CredentialScan): void {
+  if (typeof value === 'string') {
+    // credentialKind needs 10 characters, and decoding base64 only makes a string shorter.
+    if (value.length < 10) return;
+    const top = scan.path[0];
+    const kind = credentialKind(top === 'user_data_base64' || top === 'user_data' ? maybeBase64(value) : value);
+    if (kind && !scan.view.isSensitive(...scan.path)) (scan.hits ??= new Set()).add(`${kind} in ${String(top)}`);
+  } else if (value !== null && typeof value === 'object') {
+    const path = scan.path;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        scanStrings(value[i], scan);
+        path.pop();
+      }
+    } else {
+      const obj = value as Record<string, unknown>;
+      for (const k in obj) {
+        path.push(k);
+        scanStrings(obj[k], scan);
+        path.pop();
+      }
     }
   }
 }
@@ -217,12 +247,8 @@ export const secretsRules: Rule[] = [
     remediation: 'Revoke the credential now (it is in version control and state), then load it from Secrets Manager/SSM at runtime.',
     references: ['CWE-798'],
     check: (v) => {
-      const hits = new Set<string>();
-      eachString(v.change.after, [], (value, path) => {
-        const kind = credentialKind(path[0] === 'user_data_base64' || path[0] === 'user_data' ? maybeBase64(value) : value);
-        if (kind && !v.isSensitive(...path)) hits.add(`${kind} in ${String(path[0])}`);
-      });
-      return hits.size > 0 && `Found ${[...hits].join('; ')}.`;
+      const hits = credentialHits(v);
+      return hits !== undefined && hits.size > 0 && `Found ${[...hits].join('; ')}.`;
     },
   },
 ];
