@@ -97,7 +97,8 @@ export const formatPath = (path: AttributePath): string =>
 
 export function getAt(value: unknown, path: AttributePath): unknown {
   let cur = value;
-  for (const seg of path) {
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
     if (cur === null || cur === undefined) return undefined;
     if (typeof seg === 'number') {
       if (!Array.isArray(cur)) return undefined;

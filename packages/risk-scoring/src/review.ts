@@ -72,7 +72,8 @@ export function reviewChanges(changes: ResourceChange[], options: ReviewOptions)
   const confidence = computeConfidence(confidenceInput);
 
   const actions = { create: 0, update: 0, delete: 0, replace: 0, read: 0, noOp: 0 };
-  for (const c of changes) {
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
     const k = actionKind(c);
     if (k === 'other') {
       if (c.actions.includes('read')) actions.read++;
@@ -81,7 +82,8 @@ export function reviewChanges(changes: ResourceChange[], options: ReviewOptions)
   }
   const bySeverity = zero<Severity>(SEVERITIES);
   const byCategory = zero<Category>(CATEGORIES);
-  for (const f of findings) {
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
     bySeverity[f.severity]++;
     byCategory[f.category]++;
   }

@@ -45,7 +45,7 @@ export const levelFor = (score: number): RiskLevel => LEVEL_THRESHOLDS.find(([t]
  */
 export function scoreRisk(findings: readonly Finding[], changes: readonly ResourceChange[]): RiskScore {
   const byAddress = new Map<string, ResourceChange>();
-  for (const c of changes) byAddress.set(c.address, c);
+  for (let i = 0; i < changes.length; i++) byAddress.set(changes[i]!.address, changes[i]!);
   const contributions: Contribution[] = [];
   let points = 0;
 
@@ -88,7 +88,8 @@ export function scoreRisk(findings: readonly Finding[], changes: readonly Resour
   const counts: Record<ActionKind, number> = { replace: 0, delete: 0, update: 0, create: 0, other: 0 };
   let actionPoints = 0;
   let managed = 0;
-  for (const c of changes) {
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
     if (c.mode !== 'managed') continue;
     const kind = actionKind(c);
     if (kind === 'other') continue;
@@ -110,7 +111,7 @@ export function scoreRisk(findings: readonly Finding[], changes: readonly Resour
 
   const curve = 100 * (1 - Math.exp(-points / SATURATION));
   let worst: Severity = 'info';
-  for (const f of findings) if (SEVERITY_FLOOR[f.severity] > SEVERITY_FLOOR[worst]) worst = f.severity;
+  for (let i = 0; i < findings.length; i++) if (SEVERITY_FLOOR[findings[i]!.severity] > SEVERITY_FLOOR[worst]) worst = findings[i]!.severity;
   const floor = SEVERITY_FLOOR[worst];
   let riskScore = Math.round(curve);
   if (floor > riskScore) {

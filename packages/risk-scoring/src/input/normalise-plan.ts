@@ -161,7 +161,7 @@ export function normalisePlan(planJson: unknown): ResourceChange[] {
     out.configuredAttributes = lit?.configured;
     out.location = undefined;
     out.source = 'plan';
-    setFlagMirrors(out, { unknown: change.after_unknown, sensitive: [change.before_sensitive, change.after_sensitive] });
+    setFlagMirrors(out, { after_unknown: change.after_unknown, before_sensitive: change.before_sensitive, after_sensitive: change.after_sensitive });
     changes.push(out);
   }
   return changes;

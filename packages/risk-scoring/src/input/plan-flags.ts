@@ -7,16 +7,31 @@ import type { AttributePath, ResourceChange } from '../types';
  * that is copied or edited has no mirrors and falls back to its path arrays.
  */
 export interface FlagMirrors {
-  unknown: unknown;
-  sensitive: unknown[];
+  after_unknown?: unknown;
+  before_sensitive?: unknown;
+  after_sensitive?: unknown;
 }
 
-const mirrors = new WeakMap<ResourceChange, FlagMirrors>();
+/**
+ * Held in a non-enumerable symbol property (cheaper than a WeakMap entry per change): spreads,
+ * `Object.assign`, `structuredClone`, JSON and equality checks do not see or copy it.
+ */
+const MIRRORS: unique symbol = Symbol('flagMirrors');
+type WithMirrors = { [MIRRORS]?: FlagMirrors };
+const descriptor: PropertyDescriptor = { value: undefined, enumerable: false, writable: false, configurable: true };
 
 export const setFlagMirrors = (change: ResourceChange, m: FlagMirrors): void => {
-  mirrors.set(change, m);
+  descriptor.value = m;
+  Object.defineProperty(change, MIRRORS, descriptor);
+  descriptor.value = undefined;
 };
-export const flagMirrors = (change: ResourceChange): FlagMirrors | undefined => mirrors.get(change);
+export const flagMirrors = (change: ResourceChange): FlagMirrors | undefined => (change as WithMirrors)[MIRRORS];
+
+/** True when `after_unknown` flags `path` or one of its ancestors. */
+export const unknownCovers = (m: FlagMirrors, path: AttributePath): boolean => mirrorCovers(m.after_unknown, path);
+
+/** True when `before_sensitive` or `after_sensitive` flags `path` or one of its ancestors. */
+export const sensitiveCovers = (m: FlagMirrors, path: AttributePath): boolean => mirrorCovers(m.before_sensitive, path) || mirrorCovers(m.after_sensitive, path);
 
 /** True when the mirror flags `path` or one of its ancestors. */
 export function mirrorCovers(mirror: unknown, path: AttributePath): boolean {
@@ -30,12 +45,6 @@ export function mirrorCovers(mirror: unknown, path: AttributePath): boolean {
   return false;
 }
 
-/** {@link mirrorCovers} for any of several mirrors. */
-export function mirrorsCover(list: unknown[], path: AttributePath): boolean {
-  for (let i = 0; i < list.length; i++) if (mirrorCovers(list[i], path)) return true;
-  return false;
-}
-
 // `unknownPaths` / `sensitivePaths` of plan changes are own, enumerable accessor properties that
 // build the path lists from the mirrors on first read (the CLI's rules read the mirrors directly,
 // so a plain review never builds them). Reading or assigning turns them into plain data properties.
@@ -44,13 +53,14 @@ const settle = (target: object, key: string, value: unknown): void => {
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 };
 function getUnknownPaths(this: ResourceChange): AttributePath[] {
-  const v = flagPaths(mirrors.get(this)?.unknown);
+  const v = flagPaths(flagMirrors(this)?.after_unknown);
   settle(this, 'unknownPaths', v);
   return v;
 }
 function getSensitivePaths(this: ResourceChange): AttributePath[] {
-  const v: AttributePath[] = [];
-  for (const s of mirrors.get(this)?.sensitive ?? []) flagPaths(s, [], v);
+  const m = flagMirrors(this);
+  const v = flagPaths(m?.before_sensitive);
+  flagPaths(m?.after_sensitive, [], v);
   settle(this, 'sensitivePaths', v);
   return v;
 }

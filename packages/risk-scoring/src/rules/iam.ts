@@ -62,9 +62,13 @@ export const iamRules: Rule[] = [
     remediation: 'Grant the specific iam/sts/kms/organizations/secretsmanager actions needed, never the service wildcard.',
     references: ['AWS FSBP IAM.21'],
     check: (v) => {
-      const hits = new Set<string>();
-      for (const s of identity(v)) for (const a of s.actions) if (PRIVILEGED_WILDCARDS.has(a.toLowerCase())) hits.add(a);
-      return hits.size > 0 && `Allows ${[...hits].join(', ')}: enough to escalate privileges or read secrets.`;
+      let hits: Set<string> | undefined;
+      const statements = identity(v);
+      for (let i = 0; i < statements.length; i++) {
+        const actions = statements[i]!.actions;
+        for (let j = 0; j < actions.length; j++) if (PRIVILEGED_WILDCARDS.has(actions[j]!.toLowerCase())) (hits ??= new Set()).add(actions[j]!);
+      }
+      return hits !== undefined && `Allows ${[...hits].join(', ')}: enough to escalate privileges or read secrets.`;
     },
   },
   {
@@ -77,10 +81,16 @@ export const iamRules: Rule[] = [
     remediation: 'Replace `service:*` with the actions the workload calls.',
     references: ['AWS FSBP IAM.21'],
     check: (v) => {
-      const hits = new Set<string>();
-      for (const s of identity(v))
-        for (const a of s.actions) if (/^[a-z0-9-]+:\*$/i.test(a) && !PRIVILEGED_SERVICES.includes(a.split(':')[0]!.toLowerCase())) hits.add(a);
-      return hits.size > 0 && `Allows service-wide wildcards: ${[...hits].join(', ')}.`;
+      let hits: Set<string> | undefined;
+      const statements = identity(v);
+      for (let i = 0; i < statements.length; i++) {
+        const actions = statements[i]!.actions;
+        for (let j = 0; j < actions.length; j++) {
+          const a = actions[j]!;
+          if (/^[a-z0-9-]+:\*$/i.test(a) && !PRIVILEGED_SERVICES.includes(a.split(':')[0]!.toLowerCase())) (hits ??= new Set()).add(a);
+        }
+      }
+      return hits !== undefined && `Allows service-wide wildcards: ${[...hits].join(', ')}.`;
     },
   },
   {
@@ -93,12 +103,17 @@ export const iamRules: Rule[] = [
     remediation: 'Scope `Resource` to the ARNs the actions need; keep `"*"` only for actions without resource-level permissions.',
     references: ['AWS FSBP IAM.21'],
     check: (v) => {
-      const hits = new Set<string>();
-      for (const s of identity(v)) {
+      let hits: Set<string> | undefined;
+      const statements = identity(v);
+      for (let i = 0; i < statements.length; i++) {
+        const s = statements[i]!;
         if (!s.resources.some(isStar)) continue;
-        for (const a of s.actions) if (!isStar(a) && !/:\*$/.test(a) && !isReadOnlyAction(a) && !RESOURCE_STAR_ONLY.test(a) && !/^iam:PassRole$/i.test(a)) hits.add(a); // PassRole: IAM-007
+        for (let j = 0; j < s.actions.length; j++) {
+          const a = s.actions[j]!;
+          if (!isStar(a) && !/:\*$/.test(a) && !isReadOnlyAction(a) && !RESOURCE_STAR_ONLY.test(a) && !/^iam:PassRole$/i.test(a)) (hits ??= new Set()).add(a); // PassRole: IAM-007
+        }
       }
-      return hits.size > 0 && `Allows ${[...hits].slice(0, 5).join(', ')}${hits.size > 5 ? ' …' : ''} on Resource "*".`;
+      return hits !== undefined && `Allows ${[...hits].slice(0, 5).join(', ')}${hits.size > 5 ? ' …' : ''} on Resource "*".`;
     },
   },
   {

@@ -5,13 +5,16 @@ import { ADMIN_PORTS, DATABASE_PORTS, ingressRules, isAllTraffic, isPortProtocol
 const SG_TYPES = ['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_default_security_group'];
 
 function worldPorts(v: ResourceView, table: Record<number, string>): string[] {
-  const hits = new Set<string>();
-  for (const r of ingressRules(v)) {
+  let hits: Set<string> | undefined;
+  const rules = ingressRules(v);
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i]!;
     const world = worldCidrs(r);
     if (world.length === 0 || isAllTraffic(r) || !isPortProtocol(r)) continue;
-    for (const p of portsIn(r, table)) hits.add(`${p} from ${world.join(' and ')}`);
+    const ports = portsIn(r, table);
+    for (let j = 0; j < ports.length; j++) (hits ??= new Set()).add(`${ports[j]!} from ${world.join(' and ')}`);
   }
-  return [...hits];
+  return hits ? [...hits] : [];
 }
 
 export const networkRules: Rule[] = [
@@ -68,7 +71,9 @@ export const networkRules: Rule[] = [
     references: ['AWS FSBP EC2.18'],
     check: (v) => {
       const hits: string[] = [];
-      for (const r of ingressRules(v)) {
+      const rules = ingressRules(v);
+      for (let i = 0; i < rules.length; i++) {
+        const r = rules[i]!;
         if (worldCidrs(r).length === 0 || isAllTraffic(r) || !isPortProtocol(r)) continue;
         if (portsIn(r, ADMIN_PORTS).length || portsIn(r, DATABASE_PORTS).length) continue;
         if ((r.from === 80 || r.from === 443) && r.to === r.from) continue;

@@ -44,13 +44,15 @@ const known = (v: string[] | undefined | typeof UNKNOWN): string[] => (v === UNK
 
 /** Ingress rules from inline `ingress` blocks, `aws_security_group_rule` and `aws_vpc_security_group_ingress_rule`. */
 export function ingressRules(view: ResourceView): IngressRule[] {
-  return view.memo('ingress', () => readIngressRules(view));
+  return view.derive('ingress', readIngressRules, undefined);
 }
 
 function readIngressRules(view: ResourceView): IngressRule[] {
   const out: IngressRule[] = [];
   if (view.type === 'aws_security_group' || view.type === 'aws_default_security_group') {
-    for (const { path } of view.blocks('ingress')) {
+    const ingress = view.blocks('ingress');
+    for (let i = 0; i < ingress.length; i++) {
+      const path = ingress[i]!.path;
       const p = ports(view, path, 'protocol');
       if (p) out.push({ ...p, cidrs: [...known(view.strings(...path, 'cidr_blocks')), ...known(view.strings(...path, 'ipv6_cidr_blocks'))] });
     }
@@ -101,8 +103,8 @@ export function portsIn(r: IngressRule, table: Record<number, string>): string[]
   const l = labels(table);
   let out: string[] | undefined;
   for (let i = 0; i < l.length; i++) {
-    const [p, label] = l[i]!;
-    if (p >= r.from && p <= r.to) (out ??= []).push(label);
+    const p = l[i]![0];
+    if (p >= r.from && p <= r.to) (out ??= []).push(l[i]![1]);
   }
   return out ?? (NONE as string[]);
 }

@@ -91,18 +91,22 @@ const keyFor = (cache: Map<string, string>, prefix: string, attribute: string): 
 
 /** Statements of the policy held in `attribute` (or of a policy document data source); undefined when unknown or absent. */
 export function policyStatements(view: ResourceView, attribute: string): Statement[] | undefined {
-  return view.memo(keyFor(policyKeys, 'policy:', attribute), () => {
-    if (view.type === 'aws_iam_policy_document') return documentStatements(view);
-    const v = view.get(attribute);
-    if (v === UNKNOWN || v === undefined || v === '') return undefined;
-    return parsePolicy(v);
-  });
+  return view.derive(keyFor(policyKeys, 'policy:', attribute), readPolicy, attribute);
+}
+
+function readPolicy(view: ResourceView, attribute: string): Statement[] | undefined {
+  if (view.type === 'aws_iam_policy_document') return documentStatements(view);
+  const v = view.get(attribute);
+  if (v === UNKNOWN || v === undefined || v === '') return undefined;
+  return parsePolicy(v);
 }
 
 /** The Allow statements of {@link policyStatements}, shared between the rules of one change (do not mutate). */
 export function allowStatements(view: ResourceView, attribute: string): Statement[] {
-  return view.memo(keyFor(allowKeys, 'allow:', attribute), () => allows(policyStatements(view, attribute)));
+  return view.derive(keyFor(allowKeys, 'allow:', attribute), readAllows, attribute);
 }
+
+const readAllows = (view: ResourceView, attribute: string): Statement[] => allows(policyStatements(view, attribute));
 
 export const allows = (statements: Statement[] | undefined): Statement[] => (statements ?? []).filter((s) => s.effect === 'Allow');
 

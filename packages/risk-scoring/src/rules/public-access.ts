@@ -4,13 +4,18 @@ import { allowStatements, anyPrincipal, isReadOnlyAction, scopedByCondition, typ
 
 const ALL_USERS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
 
-/** Grants (permission names) an S3 ACL resource gives to everyone. */
-function publicAclGrants(v: ResourceView): { write: boolean; read: boolean } {
+/** Grants (permission names) an S3 ACL resource gives to everyone (computed once per change). */
+const publicAclGrants = (v: ResourceView): { write: boolean; read: boolean } => v.derive('public-acl-grants', readPublicAclGrants, undefined);
+
+function readPublicAclGrants(v: ResourceView): { write: boolean; read: boolean } {
   const acl = v.str('acl');
   let write = acl === 'public-read-write';
   let read = acl === 'public-read' || acl === 'authenticated-read';
-  for (const { path } of v.blocks('access_control_policy')) {
-    for (const g of v.blocks(...path, 'grant')) {
+  const policies = v.blocks('access_control_policy');
+  for (let i = 0; i < policies.length; i++) {
+    const grants = v.blocks(...policies[i]!.path, 'grant');
+    for (let j = 0; j < grants.length; j++) {
+      const g = grants[j]!;
       const grantee = v.blocks(...g.path, 'grantee')[0]?.value;
       const uri = typeof grantee?.uri === 'string' ? grantee.uri : '';
       if (!ALL_USERS.test(uri)) continue;
@@ -27,8 +32,9 @@ const openKeys = new Map<string, string>();
 function openStatements(v: ResourceView, attribute: string): Statement[] {
   let key = openKeys.get(attribute);
   if (key === undefined) openKeys.set(attribute, (key = `open:${attribute}`));
-  return v.memo(key, () => allowStatements(v, attribute).filter((s) => anyPrincipal(s) && !scopedByCondition(s)));
+  return v.derive(key, readOpenStatements, attribute);
 }
+const readOpenStatements = (v: ResourceView, attribute: string): Statement[] => allowStatements(v, attribute).filter((s) => anyPrincipal(s) && !scopedByCondition(s));
 
 function resourcePolicyRule(id: string, service: string, types: string[], attribute: string, refs: string[]): Rule {
   return {

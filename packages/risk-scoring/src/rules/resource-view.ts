@@ -1,5 +1,5 @@
 import { PathSet, getAt } from '../paths';
-import { flagMirrors, mirrorCovers, mirrorsCover, type FlagMirrors } from '../input/plan-flags';
+import { flagMirrors, sensitiveCovers, unknownCovers, type FlagMirrors } from '../input/plan-flags';
 import type { AttributePath, ResourceChange } from '../types';
 
 /** Returned by {@link ResourceView.get} when a value is not known before apply. */
@@ -29,13 +29,13 @@ export class ResourceView {
 
   #unknownCovers(path: AttributePath): boolean {
     const m = this.#mirrors;
-    if (m) return mirrorCovers(m.unknown, path);
+    if (m) return unknownCovers(m, path);
     return (this.#unknownSet ??= new PathSet(this.change.unknownPaths)).covers(path);
   }
 
   #sensitiveCovers(path: AttributePath): boolean {
     const m = this.#mirrors;
-    if (m) return mirrorsCover(m.sensitive, path);
+    if (m) return sensitiveCovers(m, path);
     return (this.#sensitiveSet ??= new PathSet(this.change.sensitivePaths)).covers(path);
   }
 
@@ -152,6 +152,11 @@ export class ResourceView {
    * rules; replays the "undetermined" mark for every rule that reuses it.
    */
   memo<T>(key: string, compute: () => T): T {
+    return this.derive(key, compute, undefined);
+  }
+
+  /** {@link memo} for a compute function that takes the view and one argument (no closure per call). */
+  derive<T, A>(key: string, compute: (view: ResourceView, arg: A) => T, arg: A): T {
     this.#memo ??= new Map();
     const hit = this.#memo.get(key);
     if (hit) {
@@ -160,7 +165,7 @@ export class ResourceView {
     }
     const before = this.undetermined;
     this.undetermined = false;
-    const value = compute();
+    const value = compute(this, arg);
     this.#memo.set(key, { value, undetermined: this.undetermined });
     this.undetermined = this.undetermined || before;
     return value;

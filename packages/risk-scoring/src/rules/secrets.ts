@@ -6,14 +6,20 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /** Names of environment variables holding literal secrets (never their values). */
 function secretEnvNames(v: ResourceView, entries: [string, unknown, (string | number)[]][]): string[] {
-  return entries
-    .filter(([name, value, path]) => typeof value === 'string' && !v.isSensitive(...path) && isSecretName(name) && !isReferenceValue(value) && !credentialKind(value))
-    .map(([name]) => name);
+  const names: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const name = entries[i]![0];
+    const value = entries[i]![1];
+    if (typeof value === 'string' && !v.isSensitive(...entries[i]![2]) && isSecretName(name) && !isReferenceValue(value) && !credentialKind(value)) names.push(name);
+  }
+  return names;
 }
 
 function lambdaEnv(v: ResourceView): [string, unknown, (string | number)[]][] {
   const out: [string, unknown, (string | number)[]][] = [];
-  for (const { path } of v.blocks('environment')) {
+  const blocks = v.blocks('environment');
+  for (let i = 0; i < blocks.length; i++) {
+    const path = blocks[i]!.path;
     const vars = v.get(...path, 'variables');
     if (!isObject(vars)) continue;
     for (const k of Object.keys(vars)) {
@@ -49,20 +55,28 @@ function containerEnv(v: ResourceView): [string, unknown, (string | number)[]][]
 function credentialHits(view: ResourceView): Set<string> | undefined {
   const after = view.change.after;
   if (after === null) return undefined;
-  const scan: CredentialScan = { view, path: [], hits: undefined };
+  const scan = SCAN;
+  scan.view = view;
+  scan.hits = undefined;
+  scan.path.length = 0;
   for (const k in after) {
     scan.path.push(k);
     scanStrings(after[k], scan);
     scan.path.pop();
   }
-  return scan.hits;
+  const hits = scan.hits;
+  scan.view = undefined;
+  scan.hits = undefined;
+  return hits;
 }
 
 interface CredentialScan {
-  view: ResourceView;
+  view: ResourceView | undefined;
   path: (string | number)[];
   hits: Set<string> | undefined;
 }
+/** The scan state, reused by every (synchronous) scan; `path` is empty between scans. */
+const SCAN: CredentialScan = { view: undefined, path: [], hits: undefined };
 
 function scanStrings(value: unknown, scan: CredentialScan): void {
   if (typeof value === 'string') {
@@ -70,7 +84,7 @@ function scanStrings(value: unknown, scan: CredentialScan): void {
     if (value.length < 10) return;
     const top = scan.path[0];
     const kind = credentialKind(top === 'user_data_base64' || top === 'user_data' ? maybeBase64(value) : value);
-    if (kind && !scan.view.isSensitive(...scan.path)) (scan.hits ??= new Set()).add(`${kind} in ${String(top)}`);
+    if (kind && !scan.view!.isSensitive(...scan.path)) (scan.hits ??= new Set()).add(`${kind} in ${String(top)}`);
   } else if (value !== null && typeof value === 'object') {
     const path = scan.path;
     if (Array.isArray(value)) {
@@ -89,6 +103,8 @@ function scanStrings(value: unknown, scan: CredentialScan): void {
     }
   }
 }
+
+const USER_DATA = ['user_data', 'user_data_base64'];
 
 const PASSWORD_ATTRIBUTES: Record<string, string[]> = {
   aws_db_instance: ['password'],
@@ -162,7 +178,8 @@ export const secretsRules: Rule[] = [
     remediation: 'Fetch secrets at boot from Secrets Manager/SSM using the instance role; keep user data free of credentials.',
     references: ['AWS FSBP EC2', 'CWE-798'],
     check: (v) => {
-      for (const attr of ['user_data', 'user_data_base64']) {
+      for (let i = 0; i < USER_DATA.length; i++) {
+        const attr = USER_DATA[i]!;
         const raw = v.str(attr);
         if (typeof raw !== 'string' || v.isSensitive(attr) || /^[0-9a-f]{40}$/.test(raw)) continue; // plan JSON stores a hash of aws_instance user_data
         const script = maybeBase64(raw);
