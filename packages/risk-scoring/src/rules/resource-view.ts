@@ -20,7 +20,8 @@ export class ResourceView {
   #unknownSet: PathSet | undefined;
   #sensitiveSet: PathSet | undefined;
   undetermined = false;
-  #memo: Map<string, { value: unknown; undetermined: boolean }> | undefined;
+  /** Memoised derivations as `key, value, undetermined` triples (a view holds only a few). */
+  #memo: unknown[] | undefined;
 
   constructor(change: ResourceChange) {
     this.change = change;
@@ -157,16 +158,17 @@ export class ResourceView {
 
   /** {@link memo} for a compute function that takes the view and one argument (no closure per call). */
   derive<T, A>(key: string, compute: (view: ResourceView, arg: A) => T, arg: A): T {
-    this.#memo ??= new Map();
-    const hit = this.#memo.get(key);
-    if (hit) {
-      if (hit.undetermined) this.undetermined = true;
-      return hit.value as T;
+    const memo = (this.#memo ??= []);
+    for (let i = 0; i < memo.length; i += 3) {
+      if (memo[i] === key) {
+        if (memo[i + 2] === true) this.undetermined = true;
+        return memo[i + 1] as T;
+      }
     }
     const before = this.undetermined;
     this.undetermined = false;
     const value = compute(this, arg);
-    this.#memo.set(key, { value, undetermined: this.undetermined });
+    memo.push(key, value, this.undetermined);
     this.undetermined = this.undetermined || before;
     return value;
   }

@@ -50,7 +50,7 @@ function containerEnv(v: ResourceView): [string, unknown, (string | number)[]][]
 
 /**
  * Credential kinds found in the strings of the proposed values, as `<kind> in <top-level attribute>`
- * (never the values). One walk per change, with a single reused path array and no closures.
+ * (never the values). One walk per change, with one reused path buffer and no closures.
  */
 function credentialHits(view: ResourceView): Set<string> | undefined {
   const after = view.change.after;
@@ -58,11 +58,10 @@ function credentialHits(view: ResourceView): Set<string> | undefined {
   const scan = SCAN;
   scan.view = view;
   scan.hits = undefined;
-  scan.path.length = 0;
   for (const k in after) {
-    scan.path.push(k);
+    scan.path[0] = k;
+    scan.depth = 1;
     scanStrings(after[k], scan);
-    scan.path.pop();
   }
   const hits = scan.hits;
   scan.view = undefined;
@@ -72,11 +71,13 @@ function credentialHits(view: ResourceView): Set<string> | undefined {
 
 interface CredentialScan {
   view: ResourceView | undefined;
+  /** The current path is `path[0..depth)`; the buffer only grows, so it is not reallocated per value. */
   path: (string | number)[];
+  depth: number;
   hits: Set<string> | undefined;
 }
-/** The scan state, reused by every (synchronous) scan; `path` is empty between scans. */
-const SCAN: CredentialScan = { view: undefined, path: [], hits: undefined };
+/** The scan state, reused by every (synchronous) scan. */
+const SCAN: CredentialScan = { view: undefined, path: [], depth: 0, hits: undefined };
 
 function scanStrings(value: unknown, scan: CredentialScan): void {
   if (typeof value === 'string') {
@@ -84,23 +85,23 @@ function scanStrings(value: unknown, scan: CredentialScan): void {
     if (value.length < 10) return;
     const top = scan.path[0];
     const kind = credentialKind(top === 'user_data_base64' || top === 'user_data' ? maybeBase64(value) : value);
-    if (kind && !scan.view!.isSensitive(...scan.path)) (scan.hits ??= new Set()).add(`${kind} in ${String(top)}`);
+    if (kind && !scan.view!.isSensitive(...scan.path.slice(0, scan.depth))) (scan.hits ??= new Set()).add(`${kind} in ${String(top)}`);
   } else if (value !== null && typeof value === 'object') {
-    const path = scan.path;
+    const depth = scan.depth;
+    scan.depth = depth + 1;
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
-        path.push(i);
+        scan.path[depth] = i;
         scanStrings(value[i], scan);
-        path.pop();
       }
     } else {
       const obj = value as Record<string, unknown>;
       for (const k in obj) {
-        path.push(k);
+        scan.path[depth] = k;
         scanStrings(obj[k], scan);
-        path.pop();
       }
     }
+    scan.depth = depth;
   }
 }
 
