@@ -35,7 +35,8 @@ export async function build() {
     format: 'esm',
     // hcl2json loads its WebAssembly next to its own files: keep it a runtime dependency.
     external: ['@cdktf/hcl2json'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    // `require` for bundled code that needs it, created on first call (not on every start).
+    banner: { js: "import { createRequire as __cr } from 'node:module'; let __rq; const require = (id) => (__rq ??= __cr(import.meta.url))(id);" },
     mainFields: ['module', 'main'],
     legalComments: 'none',
     logLevel: 'warning',

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import type { Finding, Severity } from '@iac-review/core';
 import type { ReviewResult } from '../types';
 import { rules } from '../rules/catalogue';
@@ -15,7 +15,18 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error
 /** GitHub code scanning maps security-severity to critical ≥ 9, high ≥ 7, medium ≥ 4, low > 0. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.5' };
 
-const fingerprint = (f: Finding): string => createHash('sha256').update(`${f.ruleId}\u0000${f.resourceAddress}`).digest('hex').slice(0, 32);
+/**
+ * node:crypto, loaded on first use: a static import costs every `review` run (most never render
+ * SARIF) a couple of milliseconds of start-up. `require` is the fallback before Node.js 20.16.
+ */
+let crypto: typeof Crypto | undefined;
+const loadCrypto = (): typeof Crypto =>
+  (crypto ??=
+    (process.getBuiltinModule?.('node:crypto') as typeof Crypto | undefined) ??
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous fallback for Node.js < 20.16 (the bundle defines `require`)
+    (require('node:crypto') as typeof Crypto));
+
+const fingerprint = (f: Finding): string => loadCrypto().createHash('sha256').update(`${f.ruleId}\u0000${f.resourceAddress}`).digest('hex').slice(0, 32);
 
 /** SARIF 2.1.0 log for GitHub code scanning. */
 export function renderSarif(result: ReviewResult, options: SarifOptions = {}): Record<string, unknown> {
