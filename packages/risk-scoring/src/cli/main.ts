@@ -14,13 +14,18 @@ function writeStdout(s: string): void {
     process.stdout.write(s);
     return;
   }
-  const buf = Buffer.from(s, 'utf8');
+  // The string is written without an intermediate Buffer; only a partial write needs one.
+  let buf: Buffer | undefined;
   let off = 0;
   try {
-    while (off < buf.length) off += writeSync(1, buf, off, buf.length - off);
+    off = writeSync(1, s);
+    if (off < Buffer.byteLength(s, 'utf8')) {
+      buf = Buffer.from(s, 'utf8');
+      while (off < buf.length) off += writeSync(1, buf, off, buf.length - off);
+    }
   } catch {
     direct = false;
-    process.stdout.write(buf.subarray(off));
+    process.stdout.write(off === 0 ? s : (buf ?? Buffer.from(s, 'utf8')).subarray(off));
   }
 }
 
