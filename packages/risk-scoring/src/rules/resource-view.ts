@@ -42,12 +42,43 @@ export class ResourceView {
 
   /** {@link get} with the path as an array (not copied). */
   #read(path: AttributePath): unknown {
-    if (this.#unknownCovers(path)) {
+    const m = this.#mirrors;
+    if (!m) {
+      if (this.#unknownCovers(path)) {
+        this.undetermined = true;
+        return UNKNOWN;
+      }
+      const v = getAt(this.change.after, path);
+      return v === null ? undefined : v;
+    }
+    // Plan input: one pass over the path checks `after_unknown` (as mirrorCovers does) and reads
+    // the value (as getAt does); an unknown ancestor wins even where the value is absent.
+    let u: unknown = m.after_unknown;
+    if (u === true) {
       this.undetermined = true;
       return UNKNOWN;
     }
-    const v = getAt(this.change.after, path);
-    return v === null ? undefined : v;
+    let cur: unknown = this.change.after;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]!;
+      if (u !== undefined) {
+        if (u === null || typeof u !== 'object') u = undefined;
+        else {
+          u = (u as Record<string, unknown>)[seg as string];
+          if (u === true) {
+            this.undetermined = true;
+            return UNKNOWN;
+          }
+        }
+      }
+      if (cur === null || cur === undefined) {
+        if (u === undefined) return undefined;
+        continue;
+      }
+      if (typeof seg === 'number') cur = Array.isArray(cur) ? cur[seg] : undefined;
+      else cur = typeof cur !== 'object' || Array.isArray(cur) ? undefined : (cur as Record<string, unknown>)[seg];
+    }
+    return cur === null ? undefined : cur;
   }
 
   get address(): string {
