@@ -2,6 +2,8 @@ import { writeSync } from 'node:fs';
 import { runCli } from './run-cli';
 
 let direct = true;
+/** Set once anything went through the `process.stdout` / `process.stderr` streams. */
+let streamed = false;
 
 /**
  * Writes to stdout with synchronous `write(2)` calls on fd 1, which spares the run the cost of
@@ -11,6 +13,7 @@ let direct = true;
  */
 function writeStdout(s: string): void {
   if (!direct) {
+    streamed = true;
     process.stdout.write(s);
     return;
   }
@@ -25,13 +28,17 @@ function writeStdout(s: string): void {
     }
   } catch {
     direct = false;
+    streamed = true;
     process.stdout.write(off === 0 ? s : (buf ?? Buffer.from(s, 'utf8')).subarray(off));
   }
 }
 
 runCli(process.argv.slice(2), {
   stdout: writeStdout,
-  stderr: (s) => process.stderr.write(s),
+  stderr: (s) => {
+    streamed = true;
+    process.stderr.write(s);
+  },
   readStdin: async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -40,6 +47,10 @@ runCli(process.argv.slice(2), {
 }).then(
   (code) => {
     process.exitCode = code;
+    // Everything was written with synchronous writes: exit now rather than wait for Node.js to
+    // tear the environment down (a few milliseconds with a large plan's heap). Output that went
+    // through a stream is left to drain on the normal exit path.
+    if (!streamed) process.exit(code);
   },
   (err: unknown) => {
     process.stderr.write(`review: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
