@@ -56,6 +56,7 @@ if (build.status !== 0) throw new Error('building the review CLI failed');
 
 const dir = mkdtempSync(join(tmpdir(), 'risk-bench-'));
 const rows: string[] = [];
+const ratios: Array<{ n: number; mix: Mix; ratio: number }> = [];
 try {
   for (const [n, mix] of [[500, 'fixtures'], [5000, 'fixtures'], [500, 'clean'], [5000, 'clean']] as [number, Mix][]) {
     const file = join(dir, `plan-${n}-${mix}.json`);
@@ -75,6 +76,7 @@ try {
     const v = median(review);
     process.stderr.write(`${n} ${mix}: parse ${fmtMs(p)}, review ${fmtMs(v)} (${(v / p).toFixed(2)}×)\n`);
     rows.push(`| ${n} | ${mix} | ${mb.toFixed(1)} MB | ${findings} | ${fmtMs(p)} | ${fmtMs(v)} | **${(v / p).toFixed(2)}×** |`);
+    ratios.push({ n, mix, ratio: v / p });
   }
   // One large plan: correctness and memory headroom for ~50 MB inputs (one run each).
   const big = join(dir, 'plan-big.json');
@@ -90,6 +92,12 @@ try {
   rows.push(`| ${n} | fixtures | ${bigMb.toFixed(1)} MB | ${bigFindings} | ${fmtMs(bp)} | ${fmtMs(br.ms)} | ${(br.ms / bp).toFixed(2)}× (1 run) |`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+function status(): string {
+  const over = ratios.filter((r) => r.ratio > 2);
+  if (over.length === 0) return `the 2× target holds for every generated plan (worst ${Math.max(...ratios.map((r) => r.ratio)).toFixed(2)}×)`;
+  return `the 2× target is missed for ${over.map((r) => `${r.n} ${r.mix} (${r.ratio.toFixed(2)}×)`).join(', ')}`;
 }
 
 const markdown = `## risk-scoring: review vs bare JSON.parse
@@ -109,11 +117,13 @@ findings). Target: review within 2× of bare parsing.
 |---:|---|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
-Status: the 2× target holds at 500 changes and for a clean 5000-change plan (about 2×), not for the
-5000-change worst case (about 3.4×, roughly half its resources carrying findings). The extra time
-there is single-pass rule evaluation, normalisation and ~2,600 findings built and serialised, all
-running cold in a fresh process (measured with \`node --cpu-prof\`). The machine is shared with other
-work, so single runs vary by ±30 %; compare ratios from the same run only.
+Status (this run): ${status()}. The 5000-change worst case was about 3.4× before the allocation
+work (lazy unknown/sensitive path lists, one-pass flag and value lookups, closure- and iterator-free
+rule helpers, one string walk per change for SEC-009, lazy \`node:crypto\`, synchronous stdout).
+What remains above bare parsing is mostly the fixed cost of a fresh process running this code cold:
+the ESM entry, evacuating the parsed plan from the young generation, ~19,000 rule checks, and
+~2,600 findings (1 MB of JSON) serialised and piped out. The machine is shared with other work, so
+single runs vary by ±10–30 %; compare ratios from the same run only.
 `;
 process.stdout.write(`${markdown}\n`);
 if (write) writeBenchmarkSection('risk-scoring', markdown);
