@@ -3,7 +3,7 @@ import { DEFAULT_RETRY, fullJitterDelay, realSleep, type RetryPolicy } from './b
 import { canonicalJson } from './canonical-json';
 import { clampLimit, decodeCursor, encodeCursor } from './cursor';
 import { BlobNotFoundError, HistoryTamperedError, PayloadTooLargeError, StoreFailureError, ValidationError, VersionConflictError, VersionNotFoundError } from './errors';
-import { HASH_SCHEME, sha256Hex, versionHash } from './hash-chain';
+import { HASH_SCHEME, sha256Hex, versionHash, type HashedFields } from './hash-chain';
 import {
   assertEntity,
   assertId,
@@ -85,18 +85,9 @@ export interface VersionedStore<T> {
   listHeads(opts: ListHeadsOptions): Promise<Page<Head>>;
 }
 
-/** A version item as read back, before its content is loaded. */
-interface StoredVersion {
-  id: string;
-  version: number;
-  previousVersion: number | null;
-  createdAt: string;
-  firstCreatedAt: string;
-  actor: string;
-  reason: string;
+/** A version item as read back, before its content is loaded: the hashed fields plus the hash. */
+interface StoredVersion extends Omit<HashedFields, 'entity'> {
   hash: string;
-  previousHash: string | null;
-  contentSha256: string;
   content?: string;
   contentBlob?: string;
   head?: HeadAttributes;

@@ -3,7 +3,7 @@ import type { RiskLevel } from '@iac-review/core';
 import type { BlobStore, Head, Page, Version, VersionedStore } from '@iac-review/dynamo-versioning';
 import { EventPublishError, FeedbackRejectedError } from './errors';
 import { EVENT_SOURCE, REVIEW_COMPLETED, REVIEW_REQUESTED, type EventPublisher, type ReviewCompletedDetail, type ReviewRequestedDetail } from './events';
-import { effectiveRiskLevel, findingId, type FeedbackAction, type ReviewContent, type ReviewInput, type ReviewResultRecord, type ReviewSource } from './model';
+import { effectiveRiskLevel, findingId, type FeedbackAction, type ReviewContent, type ReviewInput, type ReviewResultRecord } from './model';
 
 export interface ReviewServiceDeps {
   store: VersionedStore<ReviewContent>;
@@ -13,14 +13,9 @@ export interface ReviewServiceDeps {
   clock: () => Date;
 }
 
-export interface SubmitRequest {
+/** The submission's metadata is what the review records about it. */
+export interface SubmitRequest extends Pick<ReviewContent, 'source' | 'title' | 'repository' | 'stack' | 'ref' | 'external'> {
   input: ReviewInput;
-  source: ReviewSource;
-  title?: string;
-  repository?: string;
-  stack?: string;
-  ref?: string;
-  external?: Record<string, string>;
   actor: string;
   /** Use this id instead of a fresh one (e.g. derived from a webhook delivery, for idempotency). */
   id?: string;
