@@ -23,13 +23,13 @@ describe('API keys, scopes, rate limits, CORS and concurrency (local stack)', ()
 
   it('should let the read-only key read but answer 403 on writes', async () => {
     expect((await fetch(`${stack.url}/reviews`, { headers: { 'x-api-key': 'k-ro' } })).status).toBe(200);
-    const denied = await post('/reviews', { plan: { resource_changes: [] } }, 'k-ro');
+    const denied = await post('/reviews', { plan: { format_version: '1.2', resource_changes: [] } }, 'k-ro');
     expect(denied.status).toBe(403);
     expect(((await denied.json()) as { detail: string }).detail).toContain('reviews:write');
   });
 
   it('should give 20 concurrent feedback posts 20 new contiguous versions, and 409 on a stale If-Match', async () => {
-    const created = (await (await post('/reviews', { plan: { resource_changes: [] } }, 'k-admin')).json()) as { id: string };
+    const created = (await (await post('/reviews', { plan: { format_version: '1.2', resource_changes: [] } }, 'k-admin')).json()) as { id: string };
     // Let the reviewer finish first (it appends the completed version), so only feedback races.
     await stack.bus.idle();
     const base = ((await (await fetch(`${stack.url}/reviews/${created.id}`, { headers: { 'x-api-key': 'k-ro' } })).json()) as { version: number }).version;

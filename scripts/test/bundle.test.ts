@@ -95,7 +95,7 @@ describe('bundled api-handler against the emulators', () => {
           path: '/reviews',
           resource: '/reviews',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ title: 'from the zip', plan: { resource_changes: [] } }),
+          body: JSON.stringify({ title: 'from the zip', plan: { format_version: '1.2', resource_changes: [] } }),
           isBase64Encoded: false,
           queryStringParameters: null,
           requestContext: { requestId: 'r', identity: { apiKeyId: 'k1', sourceIp: '127.0.0.1' } },

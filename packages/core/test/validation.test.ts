@@ -13,7 +13,7 @@ const fieldsOf = (fn: () => void) => {
 
 describe('validateRequest', () => {
   it('should accept a plan submission and a files submission', () => {
-    expect(() => validateRequest('createReview', { body: { title: 't', plan: { resource_changes: [] } } })).not.toThrow();
+    expect(() => validateRequest('createReview', { body: { title: 't', plan: { format_version: '1.2', resource_changes: [] } } })).not.toThrow();
     expect(() => validateRequest('createReview', { body: { repository: 'acme/infra', files: [{ path: 'main.tf', content: '' }] } })).not.toThrow();
   });
 
@@ -31,6 +31,11 @@ describe('validateRequest', () => {
         { field: 'body:files.0.path', reason: expect.stringContaining('must match pattern') },
       ]),
     );
+  });
+
+  it('should name format_version when the plan is not terraform show -json output', () => {
+    const r = fieldsOf(() => validateRequest('createReview', { body: { plan: { resource_changes: [] } } }));
+    expect(r?.errors).toEqual(expect.arrayContaining([{ field: 'body:plan.format_version', reason: 'is required' }]));
   });
 
   it('should reject a non-object body', () => {

@@ -48,9 +48,13 @@ export type ReviewSubmission = {
    */
   ref?: string;
   /**
-   * Terraform plan JSON (terraform show -json).
+   * Terraform plan JSON, exactly as `terraform show -json <planfile>` prints it.
    */
   plan?: {
+    /**
+     * Plan JSON format version (0.x or 1.x).
+     */
+    format_version: string;
     resource_changes: unknown[];
   };
   /**
