@@ -1,3 +1,4 @@
+import { detectBedrockMode } from '@iac-review/bedrock-service';
 import { openApiDocument } from '@iac-review/core';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -37,12 +38,14 @@ export interface ReviewerMode {
   reason: string;
 }
 
-/** Bedrock is used only when something points at it: AWS credentials or the SDK's Bedrock endpoint variable. */
+/**
+ * Bedrock is used only when something points at it (AWS credentials, BEDROCK_ENABLED, or the SDK's
+ * Bedrock endpoint variable): the very decision the reviewer makes (bedrock-service's
+ * detectBedrockMode), so the banner cannot disagree with it.
+ */
 export const detectReviewerMode = (env: NodeJS.ProcessEnv): ReviewerMode => {
-  if (env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME) return { mode: 'rules+bedrock', reason: `AWS_ENDPOINT_URL_BEDROCK_RUNTIME=${env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME}` };
-  if (env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI)
-    return { mode: 'rules+bedrock', reason: 'AWS credentials found in the environment' };
-  return { mode: 'rules-only', reason: 'no AWS credentials and no AWS_ENDPOINT_URL_BEDROCK_RUNTIME: the reviewer uses deterministic rules only' };
+  const m = detectBedrockMode(env);
+  return { mode: m.enabled ? 'rules+bedrock' : 'rules-only', reason: m.reason };
 };
 
 export interface LocalStack {
