@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { compileRoutes, problemResponse, PayloadTooLargeError, HttpProblemError, RateLimitedError, UnauthorizedError, type Router } from '@iac-review/core';
+import { compileRoutes, problemResponse, NotFoundError, PayloadTooLargeError, HttpProblemError, RateLimitedError, UnauthorizedError, type Router } from '@iac-review/core';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TextDecoder } from 'node:util';
@@ -202,7 +202,7 @@ export const createGateway = (opts: GatewayOptions) => {
         // CORS preflight: API Gateway routes OPTIONS of every path to the API function, without a key.
         const hit = router.lookup(url.pathname);
         const first = hit?.operations[0];
-        if (!hit || !first) throw router.match(method, url.pathname);
+        if (!hit || !first) throw new NotFoundError(`No route for ${url.pathname}. See the OpenAPI document for the routes this API serves.`);
         route = { resource: hit.resource, pathParameters: hit.pathParameters, functionName: first.functionName, method };
       } else {
         route = router.match(method, url.pathname);
