@@ -9,7 +9,8 @@ export interface ReviewRequestedDetail {
   /** The version holding the submission to review. */
   version: number;
   source: string;
-  inputKind: 'plan' | 'hcl';
+  /** `pull-request`: the input must first be fetched from GitHub (pr-review-handler), then it is requested again as `hcl`. */
+  inputKind: 'plan' | 'hcl' | 'pull-request';
 }
 
 export interface ReviewCompletedDetail {

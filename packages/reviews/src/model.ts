@@ -9,7 +9,8 @@ export type FeedbackAction = 'acknowledge' | 'dismiss-finding' | 'override-risk'
 export type ReviewInput = { kind: 'plan'; plan: unknown } | { kind: 'hcl'; files: Array<{ path: string; content: string }> };
 
 export interface ReviewInputRef {
-  kind: 'plan' | 'hcl';
+  /** `pull-request`: a GitHub push whose files are not fetched yet (see github.ts); never reviewed as such. */
+  kind: 'plan' | 'hcl' | 'pull-request';
   key: string;
   sha256: string;
   size: number;
@@ -66,6 +67,8 @@ export interface ReviewContent {
   riskOverride?: { riskLevel: RiskLevel; actor: string; comment: string };
   feedback: FeedbackEntry[];
   failure?: { reason: string };
+  /** What was left out of the reviewed input and why (e.g. files skipped from a pull request). */
+  inputNotes?: string[];
 }
 
 /** A finding's stable id within a review: `<ruleId>@<resourceAddress>`. */

@@ -27,5 +27,5 @@ export const createAwsReviewService = (config: ServiceConfig, opts: { logger?: S
     ...(opts.logger ? { logger: opts.logger } : {}),
   });
   const events = createEventBridgePublisher({ client: bus, busName: config.eventBusName });
-  return { service: createReviewService({ store, blobs, events, ids: randomUUID, clock: () => new Date() }), store, table, blobs };
+  return { service: createReviewService({ store, blobs, events, ids: randomUUID, clock: () => new Date() }), store, table, blobs, events };
 };

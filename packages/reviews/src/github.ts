@@ -1,0 +1,342 @@
+import { createHash } from 'node:crypto';
+import { VersionConflictError, VersionNotFoundError, type BlobStore, type Version, type VersionedStore } from '@iac-review/dynamo-versioning';
+import { EventPublishError } from './errors';
+import { REVIEW_REQUESTED, type EventPublisher, type ReviewRequestedDetail } from './events';
+import type { ReviewContent, ReviewInput, ReviewInputRef } from './model';
+
+/**
+ * Pull-request reviews: one review per repository + PR number (a stable id), one submission
+ * version per push (head SHA), the outcome (merged or not) appended when the PR closes.
+ *
+ * A push first becomes a `pull-request` submission: the webhook path must not call GitHub, so the
+ * files are fetched afterwards (pr-review-handler), stored as an `hcl` input and requested again;
+ * a plan posted for the same PR and head SHA (POST /reviews) replaces that input ("reviewed from plan").
+ */
+
+export interface GithubReviewsDeps {
+  store: VersionedStore<ReviewContent>;
+  blobs: BlobStore;
+  events: EventPublisher;
+  clock: () => Date;
+}
+
+/** What the pointer input of a `pull-request` submission holds (the files are fetched later). */
+export interface PullRequestInput {
+  kind: 'pull-request';
+  repository: string;
+  pullRequest: number;
+  headSha: string;
+  baseSha?: string;
+}
+
+export interface PushRequest {
+  /** owner/name as GitHub spells it. */
+  repository: string;
+  pullRequest: number;
+  headSha: string;
+  baseSha?: string;
+  headRef?: string;
+  baseRef?: string;
+  title?: string;
+  url?: string;
+  installationId?: number;
+  deliveryId: string;
+  /** The webhook action (opened, synchronize, reopened, ready_for_review). */
+  action: string;
+  actor: string;
+}
+
+export interface PlanForPushRequest {
+  repository: string;
+  pullRequest: number;
+  headSha: string;
+  plan: unknown;
+  title?: string;
+  actor: string;
+}
+
+export interface OutcomeRequest {
+  repository: string;
+  pullRequest: number;
+  merged: boolean;
+  closedAt?: string;
+  mergeCommitSha?: string;
+  deliveryId: string;
+  actor: string;
+}
+
+export interface FetchedInputRequest {
+  /** The `pull-request` submission version the files were fetched for (from ReviewRequested). */
+  requestedVersion: number;
+  headSha: string;
+  input: Extract<ReviewInput, { kind: 'hcl' }>;
+  /** What was left out and why (shown with the review). */
+  notes: string[];
+  actor: string;
+}
+
+export type SubmitOutcome = { outcome: 'submitted'; version: Version<ReviewContent> } | { outcome: 'duplicate'; version: Version<ReviewContent> };
+export type FetchedOutcome =
+  | { outcome: 'requested'; version: Version<ReviewContent> }
+  | { outcome: 're-requested'; version: Version<ReviewContent> }
+  | { outcome: 'superseded'; version: Version<ReviewContent> };
+
+/** The failure reason written when a submission could not be queued: a retry of the same push may try again. */
+export const QUEUE_FAILED_REASON = 'could not be queued for review; redeliver the webhook or submit it again';
+
+const SEGMENT = /^[A-Za-z0-9_.-]+$/;
+const MAX_ID = 128;
+
+/**
+ * The review id of a pull request: `github:<owner>:<repo>:<number>` in lower case (GitHub names are
+ * case-insensitive), or `github:<sha256 prefix>` when that would be longer than 128 characters.
+ */
+export const githubReviewId = (repository: string, pullRequest: number): string => {
+  const [owner, repo, ...rest] = repository.split('/');
+  if (!owner || !repo || rest.length > 0 || !SEGMENT.test(owner) || !SEGMENT.test(repo)) throw new Error(`repository must be owner/name, got "${repository}"`);
+  if (!Number.isSafeInteger(pullRequest) || pullRequest < 1) throw new Error(`pull request number must be a positive integer, got ${pullRequest}`);
+  const id = `github:${owner.toLowerCase()}:${repo.toLowerCase()}:${pullRequest}`;
+  if (id.length <= MAX_ID) return id;
+  return `github:${createHash('sha256').update(`${owner.toLowerCase()}/${repo.toLowerCase()}#${pullRequest}`).digest('hex').slice(0, 40)}`;
+};
+
+/** Thrown inside an updater: nothing to write, answer with this version. */
+class Stop extends Error {
+  constructor(
+    readonly version: Version<ReviewContent>,
+    readonly why: 'duplicate' | 'superseded' | 're-request',
+  ) {
+    super(why);
+  }
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** Keys of `external` that describe one submission or the PR's end, not the PR: not carried to the next push. */
+const PER_SUBMISSION = new Set(['fetchedFor', 'reviewInput', 'outcome', 'closedAt', 'mergeCommitSha', 'deliveryId', 'action', 'baseSha', 'pushedAt']);
+const carried = (external: Record<string, string> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(external ?? {}).filter(([k]) => !PER_SUBMISSION.has(k)));
+
+const queueFailed = (c: ReviewContent): boolean => c.status === 'failed' && c.failure?.reason === QUEUE_FAILED_REASON;
+
+export const createGithubReviews = (deps: GithubReviewsDeps) => {
+  const { store, blobs, events, clock } = deps;
+
+  const putInput = async (key: string, input: unknown): Promise<ReviewInputRef & { kind: ReviewInputRef['kind'] }> => {
+    const bytes = Buffer.from(JSON.stringify(input), 'utf8');
+    const ref = await blobs.put(key, bytes, 'application/json');
+    return { kind: (input as { kind: ReviewInputRef['kind'] }).kind, key: ref.key ?? key, sha256: sha256(bytes), size: bytes.length };
+  };
+
+  /** Appends to the review, or creates it when this is its first submission (also under races). */
+  const createOrAppend = async (
+    id: string,
+    build: (latest: Version<ReviewContent> | undefined) => ReviewContent,
+    meta: { actor: string; reason: string },
+  ): Promise<Version<ReviewContent>> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await store.append(id, (latest) => build(latest), meta);
+      } catch (err) {
+        if (!(err instanceof VersionNotFoundError)) throw err;
+      }
+      try {
+        return await store.create(id, build(undefined), meta);
+      } catch (err) {
+        // Someone else created it first: append on top of theirs.
+        if (!(err instanceof VersionConflictError) || attempt >= 3) throw err;
+      }
+    }
+  };
+
+  /** A new submission's content: the PR's metadata, a fresh pending state, the review's feedback history kept. */
+  const nextSubmission = (
+    latest: Version<ReviewContent> | undefined,
+    fields: { repository: string; title?: string; ref?: string; external: Record<string, string>; input: ReviewInputRef; actor: string },
+  ): ReviewContent => {
+    const prev = latest?.content;
+    return {
+      status: 'pending',
+      source: 'github',
+      repository: fields.repository,
+      ...((fields.title ?? prev?.title) ? { title: fields.title ?? prev?.title } : {}),
+      ...((fields.ref ?? prev?.ref) ? { ref: fields.ref ?? prev?.ref } : {}),
+      external: { ...carried(prev?.external), ...fields.external },
+      submittedBy: fields.actor,
+      input: fields.input,
+      // A new push needs a new acknowledgement; dismissals are per finding and stay; feedback is history.
+      acknowledged: false,
+      dismissedFindings: prev?.dismissedFindings ?? [],
+      feedback: prev?.feedback ?? [],
+    };
+  };
+
+  const request = async (id: string, version: Version<ReviewContent>, inputKind: ReviewRequestedDetail['inputKind']): Promise<void> => {
+    const detail: ReviewRequestedDetail = { reviewId: id, version: version.version, source: 'github', inputKind };
+    await events.publish([{ detailType: REVIEW_REQUESTED, detail }]);
+  };
+
+  /** The bus refused the request: record it (so a retry of the same push is not a duplicate) and fail retryably. */
+  const queueingFailed = async (id: string, cause: unknown): Promise<never> => {
+    await store
+      .append(id, (latest) => ({ ...latest.content, status: 'failed', failure: { reason: QUEUE_FAILED_REASON } }), { actor: 'system', reason: 'queueing failed' })
+      .catch(() => undefined);
+    throw new EventPublishError('The review could not be queued; retry shortly.', { cause });
+  };
+
+  /**
+   * A push (opened, synchronize, reopened, ready_for_review): appends a `pull-request` submission for
+   * its head SHA and requests it. The same head SHA again (another delivery, a reopen, or a plan that
+   * came first) is a duplicate: nothing is written or requested.
+   */
+  const submitPush = async (req: PushRequest): Promise<SubmitOutcome> => {
+    const id = githubReviewId(req.repository, req.pullRequest);
+    const pointer: PullRequestInput = { kind: 'pull-request', repository: req.repository, pullRequest: req.pullRequest, headSha: req.headSha, ...(req.baseSha ? { baseSha: req.baseSha } : {}) };
+    const input = await putInput(`inputs/${encodeURIComponent(id)}/${req.headSha}.pull-request.json`, pointer);
+    const external: Record<string, string> = {
+      pullRequest: String(req.pullRequest),
+      headSha: req.headSha,
+      deliveryId: req.deliveryId,
+      action: req.action,
+      ...(req.baseSha ? { baseSha: req.baseSha } : {}),
+      ...(req.headRef ? { headRef: req.headRef } : {}),
+      ...(req.baseRef ? { baseRef: req.baseRef } : {}),
+      ...(req.url ? { url: req.url } : {}),
+      ...(req.installationId !== undefined ? { installationId: String(req.installationId) } : {}),
+      pushedAt: clock().toISOString(),
+    };
+    let version: Version<ReviewContent>;
+    try {
+      version = await createOrAppend(
+        id,
+        (latest) => {
+          if (latest && latest.content.external?.headSha === req.headSha && !queueFailed(latest.content)) throw new Stop(latest, 'duplicate');
+          return nextSubmission(latest, { repository: req.repository, ...(req.title ? { title: req.title } : {}), ...(req.headRef ? { ref: req.headRef } : {}), external, input, actor: req.actor });
+        },
+        { actor: req.actor, reason: `push ${req.headSha.slice(0, 12)} (${req.action})` },
+      );
+    } catch (err) {
+      if (err instanceof Stop) return { outcome: 'duplicate', version: err.version };
+      throw err;
+    }
+    try {
+      await request(id, version, 'pull-request');
+    } catch (err) {
+      return queueingFailed(id, err);
+    }
+    return { outcome: 'submitted', version };
+  };
+
+  /**
+   * A plan (terraform show -json) for a PR's head SHA: it becomes the reviewed input of that push. The
+   * same plan for the same SHA again is a duplicate.
+   */
+  const submitPlan = async (req: PlanForPushRequest): Promise<SubmitOutcome> => {
+    const id = githubReviewId(req.repository, req.pullRequest);
+    const bytes = Buffer.from(JSON.stringify({ kind: 'plan', plan: req.plan }), 'utf8');
+    const digest = sha256(bytes);
+    const input = await putInput(`inputs/${encodeURIComponent(id)}/${req.headSha}.plan.${digest.slice(0, 16)}.json`, { kind: 'plan', plan: req.plan });
+    let version: Version<ReviewContent>;
+    try {
+      version = await createOrAppend(
+        id,
+        (latest) => {
+          const c = latest?.content;
+          if (latest && c && c.external?.headSha === req.headSha && c.input.kind === 'plan' && c.input.sha256 === input.sha256 && !queueFailed(c)) throw new Stop(latest, 'duplicate');
+          return nextSubmission(latest, {
+            repository: req.repository,
+            ...(req.title ? { title: req.title } : {}),
+            external: { pullRequest: String(req.pullRequest), headSha: req.headSha, reviewInput: 'plan', pushedAt: clock().toISOString() },
+            input,
+            actor: req.actor,
+          });
+        },
+        { actor: req.actor, reason: `plan for ${req.headSha.slice(0, 12)}` },
+      );
+    } catch (err) {
+      if (err instanceof Stop) return { outcome: 'duplicate', version: err.version };
+      throw err;
+    }
+    try {
+      await request(id, version, 'plan');
+    } catch (err) {
+      return queueingFailed(id, err);
+    }
+    return { outcome: 'submitted', version };
+  };
+
+  /**
+   * The files of a `pull-request` submission, fetched from GitHub: stored as an `hcl` input in the
+   * next version and requested for review. A newer push or a plan for the same SHA supersedes it; a
+   * re-delivered request re-announces the version it wrote before.
+   */
+  const attachFetchedInput = async (id: string, req: FetchedInputRequest): Promise<FetchedOutcome> => {
+    const input = await putInput(`inputs/${encodeURIComponent(id)}/${req.headSha}.hcl.json`, req.input);
+    let version: Version<ReviewContent>;
+    try {
+      version = await store.append(
+        id,
+        (latest) => {
+          const c = latest.content;
+          if (c.external?.fetchedFor === String(req.requestedVersion) && c.external.headSha === req.headSha) {
+            if (c.status === 'pending') throw new Stop(latest, 're-request');
+            throw new Stop(latest, 'superseded');
+          }
+          if (latest.version !== req.requestedVersion || c.input.kind !== 'pull-request' || c.external?.headSha !== req.headSha) throw new Stop(latest, 'superseded');
+          return {
+            ...c,
+            input,
+            external: { ...(c.external ?? {}), fetchedFor: String(req.requestedVersion), reviewInput: 'hcl' },
+            ...(req.notes.length > 0 ? { inputNotes: req.notes } : {}),
+          };
+        },
+        { actor: req.actor, reason: `fetched ${req.input.files.length} Terraform file(s) at ${req.headSha.slice(0, 12)}` },
+      );
+    } catch (err) {
+      if (!(err instanceof Stop)) throw err;
+      if (err.why === 'superseded') return { outcome: 'superseded', version: err.version };
+      await request(id, err.version, 'hcl').catch((cause: unknown) => {
+        throw new EventPublishError('The review could not be queued; the event will be retried.', { cause });
+      });
+      return { outcome: 're-requested', version: err.version };
+    }
+    await request(id, version, 'hcl').catch((cause: unknown) => {
+      throw new EventPublishError('The review could not be queued; the event will be retried.', { cause });
+    });
+    return { outcome: 'requested', version };
+  };
+
+  /** Records how the PR ended (merged or closed without merging). No review yet → undefined. */
+  const recordOutcome = async (req: OutcomeRequest): Promise<SubmitOutcome | undefined> => {
+    const id = githubReviewId(req.repository, req.pullRequest);
+    const outcome = req.merged ? 'merged' : 'closed';
+    try {
+      const version = await store.append(
+        id,
+        (latest) => {
+          const c = latest.content;
+          if (c.external?.outcome === outcome && c.external.closedAt === (req.closedAt ?? c.external.closedAt)) throw new Stop(latest, 'duplicate');
+          return {
+            ...c,
+            external: {
+              ...(c.external ?? {}),
+              outcome,
+              closedAt: req.closedAt ?? clock().toISOString(),
+              ...(req.mergeCommitSha ? { mergeCommitSha: req.mergeCommitSha } : {}),
+            },
+          };
+        },
+        { actor: req.actor, reason: req.merged ? 'pull request merged' : 'pull request closed without merging' },
+      );
+      return { outcome: 'submitted', version };
+    } catch (err) {
+      if (err instanceof Stop) return { outcome: 'duplicate', version: err.version };
+      if (err instanceof VersionNotFoundError) return undefined;
+      throw err;
+    }
+  };
+
+  return { submitPush, submitPlan, attachFetchedInput, recordOutcome, reviewId: githubReviewId };
+};
+
+export type GithubReviews = ReturnType<typeof createGithubReviews>;
