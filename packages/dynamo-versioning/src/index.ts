@@ -14,7 +14,22 @@ export type {
   ListHeadsOptions,
   VerifyResult,
   VerifyFailureReason,
+  IntegrityFailure,
+  VersionCheck,
+  HistoryReport,
 } from './types';
+export {
+  MAC_SCHEME,
+  MIN_MAC_KEY_BYTES,
+  versionMac,
+  createInMemoryMacKeyProvider,
+  createFileMacKeyProvider,
+  rotateMacKeyFile,
+  createSecretsManagerMacKeyProvider,
+} from './mac';
+export type { MacKey, MacKeyProvider, MacFields, InMemoryMacKeyProvider, SecretsManagerLike, SecretsManagerMacKeyOptions } from './mac';
+export { verifyTouched } from './verify-touched';
+export type { VerifyTouchedOptions, VerifyTouchedResult } from './verify-touched';
 export type {
   TablePort,
   BlobStore,

@@ -19,6 +19,8 @@ export interface Version<T> {
   previousHash: string | null;
   /** Hex SHA-256 of the canonical JSON of `content`. */
   contentSha256: string;
+  /** Id of the MAC key that sealed this version (absent when the store has no MAC key provider). */
+  keyId?: string;
   content: T;
 }
 
@@ -103,8 +105,43 @@ export type VerifyFailureReason =
   | 'blob-missing'
   | 'head-ahead'
   | 'head-hash-mismatch'
+  | 'mac-mismatch'
+  | 'unknown-key'
   | 'malformed';
 
 export type VerifyResult =
   | { ok: true; versions: number; latestHash: string }
   | { ok: false; brokenAt: number; reason: VerifyFailureReason; detail: string };
+
+/** One integrity failure found by a read (`read`) or a history walk (`verify`). */
+export interface IntegrityFailure {
+  entity: string;
+  id: string;
+  version: number;
+  reason: string;
+  check: 'read' | 'verify';
+}
+
+/**
+ * The verdict on one version: `ok`; `content-mismatch` (content, fields or MAC do not match: it was
+ * rewritten); `broken-link` (it does not chain onto the version before it, or the head disagrees);
+ * `missing-version` (a gap, or the head records more versions than exist); `unknown-key` (sealed
+ * with a key that is no longer available, so it cannot be verified).
+ */
+export interface VersionCheck {
+  version: number;
+  status: 'ok' | 'content-mismatch' | 'broken-link' | 'missing-version' | 'unknown-key';
+  /** The key that sealed it, when it has a MAC. */
+  keyId?: string;
+  detail?: string;
+}
+
+export interface HistoryReport {
+  id: string;
+  /** True iff every version is ok. */
+  ok: boolean;
+  /** Oldest first. */
+  versions: VersionCheck[];
+  /** What the head item records. */
+  latestVersion?: number;
+}

@@ -4,6 +4,7 @@ import { canonicalJson } from './canonical-json';
 import { clampLimit, decodeCursor, encodeCursor } from './cursor';
 import { BlobNotFoundError, HistoryTamperedError, PayloadTooLargeError, StoreFailureError, ValidationError, VersionConflictError, VersionNotFoundError } from './errors';
 import { HASH_SCHEME, sha256Hex, versionHash, type HashedFields } from './hash-chain';
+import { MAC_SCHEME, macMatches, versionMac, type MacKeyProvider } from './mac';
 import {
   assertEntity,
   assertId,
@@ -30,6 +31,9 @@ import type {
   ListHeadsOptions,
   ListVersionsOptions,
   Page,
+  HistoryReport,
+  IntegrityFailure,
+  VersionCheck,
   VerifyFailureReason,
   VerifyResult,
   Version,
@@ -61,6 +65,14 @@ export interface VersionedStoreOptions<T> {
   sleep?: (ms: number) => Promise<void>;
   retry?: Partial<RetryPolicy>;
   logger?: StoreLogger;
+  /**
+   * Seals every new version with an HMAC under this provider's current key and verifies the MAC
+   * (and the link to the previous version) on every read. With a provider, a version without a
+   * MAC is refused as tampered: stripping the MAC must not downgrade a version to unkeyed.
+   */
+  mac?: MacKeyProvider;
+  /** Called on every integrity failure a read or a verification finds (log a security event, emit a metric). */
+  onIntegrityFailure?: (failure: IntegrityFailure) => void;
 }
 
 export interface VersionedStore<T> {
@@ -79,8 +91,10 @@ export interface VersionedStore<T> {
   getHead(id: string): Promise<Head>;
   /** Versions newest first. */
   listVersions(id: string, opts?: ListVersionsOptions): Promise<Page<Version<T>>>;
-  /** Recomputes the whole hash chain and reports the first broken version. */
+  /** Recomputes the whole hash chain (and MACs) and reports the first broken version. */
   verifyHistory(id: string): Promise<VerifyResult>;
+  /** Walks the whole history and reports every version: ok, content mismatch, broken link, missing. */
+  auditHistory(id: string): Promise<HistoryReport>;
   /** Head items newest first, from one of the GSIs. */
   listHeads(opts: ListHeadsOptions): Promise<Page<Head>>;
 }
@@ -88,6 +102,8 @@ export interface VersionedStore<T> {
 /** A version item as read back, before its content is loaded: the hashed fields plus the hash. */
 interface StoredVersion extends Omit<HashedFields, 'entity'> {
   hash: string;
+  mac?: string;
+  macKeyId?: string;
   content?: string;
   contentBlob?: string;
   head?: HeadAttributes;
@@ -131,6 +147,10 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     const out: StoredVersion = { id, version, previousVersion, createdAt, firstCreatedAt, actor, reason, hash, previousHash, contentSha256, sortKey };
     if (isString(content)) out.content = content;
     else if (isString(contentBlob)) out.contentBlob = contentBlob;
+    if (isString(item.mac) && isString(item.macKeyId) && item.macScheme === MAC_SCHEME) {
+      out.mac = item.mac;
+      out.macKeyId = item.macKeyId;
+    }
     if (head && typeof head === 'object' && !Array.isArray(head) && isString(head.scope)) out.head = head as unknown as HeadAttributes;
     return out;
   };
@@ -178,11 +198,63 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     return { json };
   };
 
-  const materialize = async (s: StoredVersion): Promise<Version<T>> => {
-    if (recomputeHash(s) !== s.hash) throw new HistoryTamperedError(s.id, s.version, 'hash does not match the version');
+  const reportFailure = (failure: IntegrityFailure): void => {
+    try {
+      opts.onIntegrityFailure?.(failure);
+    } catch {
+      // A failing reporter must not hide the integrity failure itself.
+    }
+  };
+
+  const tampered = (id: string, version: number, reason: string, check: IntegrityFailure['check'] = 'read'): HistoryTamperedError => {
+    reportFailure({ entity, id, version, reason, check });
+    return new HistoryTamperedError(id, version, reason);
+  };
+
+  /** Undefined when the version's MAC verifies (or no MAC key provider is configured); else why not. */
+  const macProblem = async (s: StoredVersion): Promise<{ status: 'content-mismatch' | 'unknown-key'; detail: string } | undefined> => {
+    if (!opts.mac) return undefined;
+    if (s.mac === undefined || s.macKeyId === undefined) return { status: 'content-mismatch', detail: 'the version carries no MAC' };
+    const key = await opts.mac.byId(s.macKeyId);
+    if (!key) return { status: 'unknown-key', detail: `the key ${s.macKeyId} that sealed it is not available` };
+    if (!macMatches(key, { entity, id: s.id, version: s.version, keyId: s.macKeyId, hash: s.hash }, s.mac)) {
+      return { status: 'content-mismatch', detail: 'the MAC does not match the version (rewritten without the key)' };
+    }
+    return undefined;
+  };
+
+  /** Checks a version on its own: fields vs hash, MAC, content vs digest. Returns the content JSON. */
+  const checkOwn = async (s: StoredVersion, check: IntegrityFailure['check'] = 'read'): Promise<string> => {
+    if (recomputeHash(s) !== s.hash) throw tampered(s.id, s.version, 'hash does not match the version', check);
+    const mac = await macProblem(s);
+    if (mac) throw tampered(s.id, s.version, mac.detail, check);
     const loaded = await loadContentJson(s);
-    if (!('json' in loaded)) throw new HistoryTamperedError(s.id, s.version, loaded.detail);
-    return toVersion(s, JSON.parse(loaded.json) as T);
+    if (!('json' in loaded)) throw tampered(s.id, s.version, loaded.detail, check);
+    return loaded.json;
+  };
+
+  const materialize = async (s: StoredVersion): Promise<Version<T>> => toVersion(s, JSON.parse(await checkOwn(s)) as T);
+
+  /**
+   * With a MAC key: the version's link to its predecessor holds (the predecessor exists, is sealed
+   * and its hash is this version's previousHash). Catches a version replaced by an older sealed one.
+   */
+  const checkLink = async (s: StoredVersion, previous?: StoredItem): Promise<void> => {
+    if (!opts.mac) return;
+    if (s.version === 1) {
+      if (s.previousHash !== null || s.previousVersion !== null) throw tampered(s.id, 1, 'the first version links to a predecessor');
+      return;
+    }
+    if (s.previousVersion !== s.version - 1) throw tampered(s.id, s.version, `previousVersion is ${s.previousVersion}, expected ${s.version - 1}`);
+    const item = previous ?? (await table.get(tableName, versionKey(names, entity, s.id, s.version - 1), { consistent: true }));
+    if (!item) throw tampered(s.id, s.version - 1, 'the previous version is missing');
+    const p = parseVersion(item);
+    if (typeof p === 'string' || p.id !== s.id) throw tampered(s.id, s.version - 1, 'the previous version is malformed');
+    if (p.version !== s.version - 1) throw tampered(s.id, s.version - 1, 'the previous version is missing');
+    if (recomputeHash(p) !== p.hash) throw tampered(s.id, p.version, 'hash does not match the version');
+    const mac = await macProblem(p);
+    if (mac) throw tampered(s.id, p.version, mac.detail);
+    if (s.previousHash !== p.hash) throw tampered(s.id, s.version, 'previousHash does not match the previous version’s hash');
   };
 
   const toVersion = (s: StoredVersion, content: T): Version<T> => ({
@@ -195,6 +267,7 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     hash: s.hash,
     previousHash: s.previousHash,
     contentSha256: s.contentSha256,
+    ...(s.macKeyId !== undefined ? { keyId: s.macKeyId } : {}),
     content,
   });
 
@@ -301,6 +374,7 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     const firstCreatedAt = base.firstCreatedAt ?? createdAt;
     const previousVersion = base.version === 0 ? null : base.version;
     const hash = versionHash({ entity, id, version, previousVersion, createdAt, firstCreatedAt, actor: meta.actor, reason: meta.reason, contentSha256, previousHash: base.hash });
+    const sealKey = opts.mac ? await opts.mac.current() : undefined;
     const item: StoredItem = {
       ...versionKey(names, entity, id, version),
       entity,
@@ -317,6 +391,7 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
       contentSha256,
       contentSize: Buffer.byteLength(json, 'utf8'),
       head: headAttrs as unknown as StoredValue,
+      ...(sealKey ? { macScheme: MAC_SCHEME, macKeyId: sealKey.keyId, mac: versionMac(sealKey.key, { entity, id, version, keyId: sealKey.keyId, hash }) } : {}),
     };
     const size = item.contentSize as number;
     if (size > inlineLimit) {
@@ -343,6 +418,7 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
       hash,
       previousHash: base.hash,
       contentSha256,
+      ...(sealKey ? { keyId: sealKey.keyId } : {}),
       content: JSON.parse(json) as T,
     };
   };
@@ -427,7 +503,10 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     }
     if (head && newest.version < head.latestVersion) throw new HistoryTamperedError(id, newest.version + 1, `the head says ${head.latestVersion} but the newest version is ${newest.version}`);
     if (!head || head.latestVersion < newest.version) await repairHead(newest);
-    return materialize(newest);
+    const v = await materialize(newest);
+    await checkLink(newest);
+    if (opts.mac && head && head.latestVersion === newest.version && head.latestHash !== newest.hash) throw tampered(id, newest.version, 'the head’s latestHash differs from the newest version’s hash');
+    return v;
   };
 
   const getVersion = async (id: string, version: number): Promise<Version<T>> => {
@@ -435,7 +514,10 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     if (!isInt(version) || version < 1 || version > MAX_VERSION) throw new ValidationError('version must be a positive integer.');
     const item = await table.get(tableName, versionKey(names, entity, id, version), { consistent: true });
     if (!item) throw new VersionNotFoundError(id, version);
-    return materialize(requireVersion(id, item, version));
+    const s = requireVersion(id, item, version);
+    const v = await materialize(s);
+    await checkLink(s);
+    return v;
   };
 
   const getHead = async (id: string): Promise<Head> => {
@@ -470,6 +552,8 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     if (items.length === 0 && o.cursor === undefined) throw new VersionNotFoundError(id);
     const shown = items.slice(0, limit).map((item) => requireVersion(id, item));
     const versions = await Promise.all(shown.map(materialize));
+    // Newest first: each version links to the next one in the page; the last to the item after it.
+    await Promise.all(shown.map((s, i) => checkLink(s, i + 1 < items.length ? items[i + 1] : undefined)));
     const last = versions[versions.length - 1];
     return items.length > limit && last ? { items: versions, cursor: encodeCursor({ id, v: last.version }) } : { items: versions };
   };
@@ -547,7 +631,10 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     assertId(id);
     // Head first: it is only ever moved after its version exists, so it cannot be ahead of what we read next.
     const head = await readHead(id);
-    const fail = (brokenAt: number, reason: VerifyFailureReason, detail: string): VerifyResult => ({ ok: false, brokenAt, reason, detail });
+    const fail = (brokenAt: number, reason: VerifyFailureReason, detail: string): VerifyResult => {
+      reportFailure({ entity, id, version: brokenAt, reason: `${reason}: ${detail}`, check: 'verify' });
+      return { ok: false, brokenAt, reason, detail };
+    };
     let expected = 1;
     let previousHash: string | null = null;
     let startKey: StoredItem | undefined;
@@ -574,6 +661,8 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
         const loaded = await loadContentJson(s);
         if (!('json' in loaded)) return fail(expected, loaded.reason, loaded.detail);
         if (recomputeHash(s) !== s.hash) return fail(expected, 'hash-mismatch', 'stored hash does not match the version’s fields');
+        const mac = await macProblem(s);
+        if (mac) return fail(expected, mac.status === 'unknown-key' ? 'unknown-key' : 'mac-mismatch', mac.detail);
         previousHash = s.hash;
         expected++;
       }
@@ -586,5 +675,59 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     return { ok: true, versions: count, latestHash: previousHash };
   };
 
-  return { create, append, getLatest, getVersion, getHead, listVersions, verifyHistory, listHeads };
+  const auditHistory = async (id: string): Promise<HistoryReport> => {
+    assertId(id);
+    const head = await readHead(id);
+    const checks: VersionCheck[] = [];
+    let previous: { version: number; hash: string } | undefined;
+    let startKey: StoredItem | undefined;
+    const push = (c: VersionCheck) => {
+      checks.push(c);
+      if (c.status !== 'ok') reportFailure({ entity, id, version: c.version, reason: `${c.status}: ${c.detail ?? ''}`, check: 'verify' });
+    };
+    do {
+      const page = await table.query(tableName, {
+        partition: { attribute: names.pk, value: itemPk(entity, id) },
+        range: { attribute: names.sk, beginsWith: VERSION_SK_PREFIX },
+        limit: 100,
+        consistent: true,
+        ...(startKey ? { startKey } : {}),
+      });
+      startKey = page.lastKey;
+      for (const item of page.items) {
+        const keyVersion = Number((item[names.sk] as string).slice(VERSION_SK_PREFIX.length));
+        for (let missing = (previous?.version ?? 0) + 1; missing < keyVersion; missing++) push({ version: missing, status: 'missing-version', detail: 'no item is stored for this version' });
+        const s = parseVersion(item);
+        if (typeof s === 'string' || s.version !== keyVersion || s.id !== id || s.sortKey !== versionSk(s.version)) {
+          push({ version: keyVersion, status: 'content-mismatch', detail: typeof s === 'string' ? `malformed item (${s})` : 'the item does not match its key' });
+          previous = { version: keyVersion, hash: '' };
+          continue;
+        }
+        const check: VersionCheck = { version: s.version, status: 'ok', ...(s.macKeyId ? { keyId: s.macKeyId } : {}) };
+        const loaded = await loadContentJson(s);
+        const mac = await macProblem(s);
+        const wantPrevious = s.version === 1 ? null : s.version - 1;
+        if (!('json' in loaded)) Object.assign(check, { status: 'content-mismatch', detail: loaded.detail });
+        else if (recomputeHash(s) !== s.hash) Object.assign(check, { status: 'content-mismatch', detail: 'stored hash does not match the version’s fields' });
+        else if (mac) Object.assign(check, { status: mac.status, detail: mac.detail });
+        else if (s.previousVersion !== wantPrevious) Object.assign(check, { status: 'broken-link', detail: `previousVersion is ${s.previousVersion}, expected ${wantPrevious}` });
+        else if (s.version === 1 ? s.previousHash !== null : previous?.version === s.version - 1 && s.previousHash !== previous.hash) {
+          Object.assign(check, { status: 'broken-link', detail: 'previousHash does not match the previous version’s hash' });
+        }
+        push(check);
+        previous = { version: s.version, hash: s.hash };
+      }
+    } while (startKey);
+    if (checks.length === 0 && !head) throw new VersionNotFoundError(id);
+    const stored = previous?.version ?? 0;
+    if (head) for (let missing = stored + 1; missing <= head.latestVersion; missing++) push({ version: missing, status: 'missing-version', detail: `the head records version ${head.latestVersion}` });
+    if (head && previous && head.latestVersion === previous.version && head.latestHash !== previous.hash) {
+      const last = checks[checks.length - 1];
+      if (last && last.status === 'ok') Object.assign(last, { status: 'broken-link', detail: 'the head’s latestHash differs from this version’s hash' });
+      reportFailure({ entity, id, version: previous.version, reason: 'broken-link: head hash mismatch', check: 'verify' });
+    }
+    return { id, ok: checks.every((c) => c.status === 'ok'), versions: checks, ...(head ? { latestVersion: head.latestVersion } : {}) };
+  };
+
+  return { create, append, getLatest, getVersion, getHead, listVersions, verifyHistory, auditHistory, listHeads };
 };
