@@ -96,6 +96,7 @@ const tasks = {
   npm run bundle       bundle every function in functions/manifest.json into dist/functions/<name>.zip
   npm run review -- …  review a plan JSON / .tf file / directory (see: npm run review -- --help)
   npm run bench        run the benchmarks and print their figures
+  npm run plan -- --out FILE   offline plan of terraform/ as JSON (terraform show -json), for review
 `);
     return 0;
   },
@@ -136,6 +137,10 @@ const tasks = {
     const built = run('node', ['packages/risk-scoring/scripts/build-cli.mjs', '--if-stale'], { stdio: ['ignore', 2, 2] });
     if (built !== 0) return 2;
     return run('node', ['packages/risk-scoring/dist/review.mjs', ...rest]);
+  },
+  plan() {
+    ensureDeps();
+    return run('tsx', ['scripts/src/terraform/plan.ts', ...rest]);
   },
   bench() {
     ensureDeps();

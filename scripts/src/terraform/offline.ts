@@ -1,40 +1,39 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const PROVIDER_DIR = join('registry.terraform.io', 'hashicorp', 'aws');
+import { PROVIDER_ADDRESS, type ProviderSource } from './provider-source';
 
 /**
- * Finds the filesystem mirror holding hashicorp/aws: TF_PROVIDER_MIRROR if set, else common
- * locations, else a bounded search of the filesystem. Never a hard-coded single path.
+ * Writes a Terraform CLI config for the chosen provider source: hashicorp/aws from the mirror and
+ * nothing from the network, or everything from the registry (checked against the lock file).
+ * `registryHost` overrides the registry's provider service (tests point it at a closed loopback port).
  */
-export const findProviderMirror = (env: NodeJS.ProcessEnv = process.env): string | undefined => {
-  const candidates = [env.TF_PROVIDER_MIRROR, '/opt/tf-plugins', '/usr/share/terraform/plugins', '/usr/local/share/terraform/plugins', join(env.HOME ?? '/root', '.terraform.d', 'plugins'), join(env.HOME ?? '/root', '.local', 'share', 'terraform', 'plugins')].filter(
-    (c): c is string => !!c,
-  );
-  for (const c of candidates) if (existsSync(join(c, PROVIDER_DIR))) return c;
-  const r = spawnSync('find', ['/', '-maxdepth', '7', '-type', 'f', '-name', 'terraform-provider-aws_*', '-not', '-path', '/proc/*'], { encoding: 'utf8', timeout: 60000 });
-  const hit = r.stdout?.split('\n').find((l) => l.includes(PROVIDER_DIR));
-  return hit ? hit.slice(0, hit.indexOf(PROVIDER_DIR) - 1) : undefined;
-};
-
-/** Writes a Terraform CLI config that installs hashicorp/aws from the mirror and nothing from the network. */
-export const writeCliConfig = (dir: string, mirror: string): string => {
+export const writeCliConfig = (dir: string, source: ProviderSource, registryHost?: string): string => {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'terraform.rc');
-  writeFileSync(
-    file,
-    `provider_installation {
+  const installation =
+    source.kind === 'mirror'
+      ? `provider_installation {
   filesystem_mirror {
-    path    = ${JSON.stringify(mirror)}
-    include = ["registry.terraform.io/hashicorp/aws"]
+    path    = ${JSON.stringify(source.path)}
+    include = ["${PROVIDER_ADDRESS}"]
   }
   direct {
-    exclude = ["registry.terraform.io/hashicorp/aws"]
+    exclude = ["${PROVIDER_ADDRESS}"]
   }
 }
-`,
-  );
+`
+      : `provider_installation {
+  direct {}
+}
+`;
+  const host = registryHost ? `host "registry.terraform.io" {
+  services = {
+    "providers.v1" = ${JSON.stringify(registryHost)}
+  }
+}
+` : '';
+  writeFileSync(file, installation + host);
   return file;
 };
 
