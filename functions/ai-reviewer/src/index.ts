@@ -1,7 +1,7 @@
 import { createBedrockReviewer, createBedrockRuntimeClient, createBedrockRuntimeConversePort, PROMPT_VERSION } from '@iac-review/bedrock-service';
 import { readServiceConfig } from '@iac-review/core';
 import { createLogger, withObservability, type LogLevel } from '@iac-review/logger';
-import { createAwsReviewService } from '@iac-review/reviews';
+import { createAwsReviewService, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
 import { readAiReviewerConfig } from './config';
 import { createHandler, type HandlerOutcome, type LlmSetting } from './handler';
 
@@ -18,7 +18,7 @@ const logger = createLogger({
 const build = () => {
   const service = readServiceConfig(env);
   const config = readAiReviewerConfig(env);
-  const { service: reviews } = createAwsReviewService(service, { logger });
+  const { service: reviews } = createAwsReviewService(service, { logger, macKeys: historyKeyProviderFromEnv(env, service.region), onIntegrityFailure: reportIntegrityFailures(logger) });
   let llm: LlmSetting;
   if (config.mode.enabled) {
     const client = createBedrockRuntimeClient({

@@ -1,6 +1,6 @@
 import { readServiceConfig } from '@iac-review/core';
 import { createLogger, withObservability } from '@iac-review/logger';
-import { createAwsReviewService } from '@iac-review/reviews';
+import { createAwsReviewService, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
 import { parseClientRegistry } from './auth';
 import { createHandler } from './handler';
 
@@ -13,7 +13,7 @@ const logger = createLogger({
   functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
   level: config.logLevel,
 });
-const { service: reviews } = createAwsReviewService(config, { logger });
+const { service: reviews } = createAwsReviewService(config, { logger, macKeys: historyKeyProviderFromEnv(env, config.region), onIntegrityFailure: reportIntegrityFailures(logger) });
 
 export const handler = withObservability(
   createHandler({

@@ -19,6 +19,11 @@ export interface SubmitRequest extends Pick<ReviewContent, 'source' | 'title' | 
   actor: string;
   /** Use this id instead of a fresh one (e.g. derived from a webhook delivery, for idempotency). */
   id?: string;
+  /**
+   * When the bus refuses ReviewRequested: `fail` (default) records a failed version; `keep-pending`
+   * leaves the review pending for a retry with the same idempotency key or the pending sweep.
+   */
+  onPublishFailure?: 'fail' | 'keep-pending';
 }
 
 export interface ListRequest {
@@ -77,7 +82,9 @@ export const createReviewService = (deps: ReviewServiceDeps) => {
   const submit = async (req: SubmitRequest): Promise<Version<ReviewContent>> => {
     const id = req.id ?? deps.ids();
     const bytes = Buffer.from(JSON.stringify(req.input), 'utf8');
-    const key = `inputs/${id}.json`;
+    // With a caller-chosen id the key includes the digest, so a second request racing for the same id
+    // cannot overwrite the stored input of the first.
+    const key = req.id ? `inputs/${id}.${sha256(bytes).slice(0, 16)}.json` : `inputs/${id}.json`;
     const ref = await blobs.put(key, bytes, 'application/json');
     const content: ReviewContent = {
       status: 'pending',
@@ -98,6 +105,9 @@ export const createReviewService = (deps: ReviewServiceDeps) => {
     try {
       await events.publish([{ detailType: REVIEW_REQUESTED, detail }]);
     } catch (err) {
+      if (req.onPublishFailure === 'keep-pending') {
+        throw new EventPublishError('The review was stored but could not be queued yet. Retrying with the same Idempotency-Key is safe; otherwise it is queued automatically within minutes.', { cause: err });
+      }
       await store
         .append(id, (latest) => ({ ...latest.content, status: 'failed', failure: { reason: 'could not be queued for review; submit it again' } }), {
           actor: 'system',
@@ -144,12 +154,21 @@ export const createReviewService = (deps: ReviewServiceDeps) => {
     return next;
   };
 
+  /** Publishes ReviewRequested (again) for a pending version: at-least-once, the reviewer dedupes. */
+  const requestReview = async (v: Version<ReviewContent>): Promise<void> => {
+    const detail: ReviewRequestedDetail = { reviewId: v.id, version: v.version, source: v.content.source, inputKind: v.content.input.kind as ReviewRequestedDetail['inputKind'] };
+    await events.publish([{ detailType: REVIEW_REQUESTED, detail }]);
+  };
+
   return {
     submit,
+    requestReview,
     loadInput,
     get: (id: string) => store.getLatest(id),
     getVersion: (id: string, version: number) => store.getVersion(id, version),
     listVersions: (id: string, opts: { limit?: number; cursor?: string }) => store.listVersions(id, opts),
+    /** Walks the whole history: per version ok, content mismatch, broken link or missing (HMAC chain). */
+    verify: (id: string) => store.auditHistory(id),
 
     list: (req: ListRequest): Promise<Page<Head>> => {
       const filter = {

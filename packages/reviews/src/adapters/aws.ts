@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { ServiceConfig } from '@iac-review/core';
-import { createDynamoDbTablePort, createS3BlobStore, createVersionedStore, type StoreLogger } from '@iac-review/dynamo-versioning';
+import { createDynamoDbTablePort, createS3BlobStore, createVersionedStore, type IntegrityFailure, type MacKeyProvider, type StoreLogger } from '@iac-review/dynamo-versioning';
 import { randomUUID } from 'node:crypto';
 import { reviewHead, type ReviewContent } from '../model';
 import { createReviewService } from '../review-service';
@@ -12,7 +12,15 @@ import { createEventBridgePublisher } from './eventbridge';
  * Wires the review service to DynamoDB, S3 and EventBridge. Call once per container (module
  * scope). Endpoints follow the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables.
  */
-export const createAwsReviewService = (config: ServiceConfig, opts: { logger?: StoreLogger } = {}) => {
+export interface AwsReviewServiceOptions {
+  logger?: StoreLogger;
+  /** The key that seals review history (historyKeyProviderFromEnv(env, region) in a composition root). */
+  macKeys: MacKeyProvider;
+  /** Called on every history integrity failure (log a security event, emit a metric). */
+  onIntegrityFailure?: (failure: IntegrityFailure) => void;
+}
+
+export const createAwsReviewService = (config: ServiceConfig, opts: AwsReviewServiceOptions) => {
   const dynamo = new DynamoDBClient({ region: config.region, maxAttempts: 3 });
   const s3 = new S3Client({ region: config.region, forcePathStyle: config.s3ForcePathStyle });
   const bus = new EventBridgeClient({ region: config.region, maxAttempts: 3 });
@@ -25,6 +33,8 @@ export const createAwsReviewService = (config: ServiceConfig, opts: { logger?: S
     head: reviewHead,
     blobStore: createS3BlobStore({ client: s3, bucket: config.inputsBucket, prefix: 'versions/' }),
     ...(opts.logger ? { logger: opts.logger } : {}),
+    mac: opts.macKeys,
+    ...(opts.onIntegrityFailure ? { onIntegrityFailure: opts.onIntegrityFailure } : {}),
   });
   const events = createEventBridgePublisher({ client: bus, busName: config.eventBusName });
   return { service: createReviewService({ store, blobs, events, ids: randomUUID, clock: () => new Date() }), store, table, blobs, events };
