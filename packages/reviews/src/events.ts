@@ -10,7 +10,7 @@ export interface ReviewRequestedDetail {
   version: number;
   source: string;
   /** `pull-request`: the input must first be fetched from GitHub (pr-review-handler), then it is requested again as `hcl`. */
-  inputKind: 'plan' | 'hcl' | 'pull-request';
+  inputKind: 'plan' | 'hcl' | 'pull-request' | 'spacelift-changes' | 'spacelift-run';
 }
 
 export interface ReviewCompletedDetail {

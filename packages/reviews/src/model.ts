@@ -1,16 +1,22 @@
 import type { Finding, RiskLevel } from '@iac-review/core';
 import type { HeadAttributes } from '@iac-review/dynamo-versioning';
+import type { SpaceliftChangesInput, SpaceliftRunInput } from './spacelift';
 
 export type ReviewSource = 'api' | 'github' | 'spacelift';
 export type ReviewStatus = 'pending' | 'completed' | 'completed-degraded' | 'failed';
 export type FeedbackAction = 'acknowledge' | 'dismiss-finding' | 'override-risk' | 'reopen';
 
 /** The change under review, as submitted (stored once in the blob store, never copied into versions). */
-export type ReviewInput = { kind: 'plan'; plan: unknown } | { kind: 'hcl'; files: Array<{ path: string; content: string }> };
+export type ReviewInput =
+  | { kind: 'plan'; plan: unknown }
+  | { kind: 'hcl'; files: Array<{ path: string; content: string }> }
+  // Spacelift runs (see spacelift.ts): changes carried in the webhook, or a run whose changes the reviewer fetches.
+  | SpaceliftChangesInput
+  | SpaceliftRunInput;
 
 export interface ReviewInputRef {
   /** `pull-request`: a GitHub push whose files are not fetched yet (see github.ts); never reviewed as such. */
-  kind: 'plan' | 'hcl' | 'pull-request';
+  kind: 'plan' | 'hcl' | 'pull-request' | 'spacelift-changes' | 'spacelift-run';
   key: string;
   sha256: string;
   size: number;
