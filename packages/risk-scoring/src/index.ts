@@ -1,8 +1,12 @@
 export { RiskScoringError, InputError, PlanParseError, HclParseError } from './errors';
 export type { Action, AttributePath, ResourceChange, InputKind, Contribution, RiskScore, ConfidenceInput, ConfidenceFactor, Confidence, ReviewStats, ReviewResult } from './types';
 export { normalisePlan } from './input/normalise-plan';
-export { normaliseHcl } from './input/normalise-hcl';
-export type { SourceFile } from './input/normalise-hcl';
+export { normaliseHcl, evaluateHcl, hclCoverage } from './input/normalise-hcl';
+export type { SourceFile, HclOptions, HclEvaluation, HclCoverage, NotReviewedModule } from './input/normalise-hcl';
+export { parseHcl, parseExpression, HclSyntaxError } from './hcl/parser';
+export type { HclFile, Comment as HclComment, Body as HclBody, Block as HclBlock, Attribute as HclAttribute, Expr as HclExpr } from './hcl/ast';
+export { SUPPORTED_FUNCTIONS } from './hcl/functions';
+export { UNKNOWN_TEXT } from './hcl/values';
 export { rules } from './rules/catalogue';
 export type { Rule, CheckResult } from './rules/rule';
 export { ResourceView, UNKNOWN } from './rules/resource-view';

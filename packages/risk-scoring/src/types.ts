@@ -21,6 +21,12 @@ export interface ResourceChange {
   after: Record<string, unknown> | null;
   /** Paths in `after` whose values are known only after apply (or are expressions, for HCL). */
   unknownPaths: AttributePath[];
+  /**
+   * HCL input: paths in `after` holding a JSON document (`jsonencode`, a heredoc policy) with some
+   * parts not known before apply; those parts read `(known after apply)`, the rest is as written.
+   * (Terraform's plan would show the whole string as unknown.)
+   */
+  partialPaths?: AttributePath[];
   /** Paths in `before`/`after` whose values are sensitive: they never leave the engine. */
   sensitivePaths: AttributePath[];
   /** Paths whose change forces the replacement. */
@@ -29,6 +35,13 @@ export interface ResourceChange {
   literalAttributes?: string[];
   /** Top-level attribute names set in the configuration at all (literal or expression), when known. */
   configuredAttributes?: string[];
+  /**
+   * Top-level attribute name → config addresses of the resources its expression references
+   * (`aws_subnet.public`, `module.net.aws_subnet.a`, `data.aws_iam_policy_document.x`: no instance
+   * keys, no attribute suffix, module path of the referencing resource included), when known.
+   * Cross-resource rules follow these to the referenced changes.
+   */
+  references?: Record<string, string[]>;
   /** Where the resource is declared (HCL input). */
   location?: { file: string; line: number };
   source: 'plan' | 'hcl';
@@ -37,7 +50,8 @@ export interface ResourceChange {
 export type InputKind = 'plan' | 'hcl';
 
 export interface Contribution {
-  kind: 'finding' | 'action' | 'blast-radius' | 'severity-floor';
+  /** `history`: added by the reviewer from outcomes (a changed resource's recent applies failed). */
+  kind: 'finding' | 'action' | 'blast-radius' | 'severity-floor' | 'history';
   points: number;
   detail: string;
   ruleId?: string;
@@ -87,6 +101,19 @@ export interface ReviewStats {
   checks: number;
   undeterminedChecks: number;
   confidenceFactors: ConfidenceFactor[];
+  /** HCL input: what the evaluation could not see (also lowers the coverage factor). */
+  hcl?: {
+    /** Module calls whose resources are not reviewed (registry/remote sources, local sources not in the files). */
+    notReviewedModules: { address: string; source: string; reason: string }[];
+    /** Addresses whose `count`/`for_each` was unknown: reviewed once, instances unknown. */
+    unknownExpansions: string[];
+    /** Resource attributes evaluated, and how many hold values not known before apply. */
+    attributes: { total: number; unknown: number };
+    /** Functions the evaluator does not implement (results unknown). */
+    unsupportedFunctions: string[];
+    /** Expressions that failed to evaluate (treated as unknown). */
+    errors: number;
+  };
 }
 
 /** What `review --format json` prints. */

@@ -84,12 +84,14 @@ describe('normalisePlan', () => {
 });
 
 describe('normaliseHcl', () => {
-  it('should treat resources as proposed creates with interpolations unknown and record their line', async () => {
+  it('should expand for_each into plan addresses, evaluate each.key and record the declaration line', async () => {
     const changes = await hclChanges('modules');
-    const sg = changes.find((c) => c.address === 'aws_security_group.svc');
-    expect(sg).toMatchObject({ actions: ['create'], source: 'hcl', location: { file: 'modules/main.tf', line: tfSource('modules').split('\n').findIndex((l) => l.startsWith('resource "aws_security_group" "svc"')) + 1 } });
-    expect(sg?.unknownPaths).toContainEqual(['ingress', 0, 'from_port']);
+    const sg = changes.find((c) => c.address === 'aws_security_group.svc["admin"]');
+    expect(sg).toMatchObject({ actions: ['create'], source: 'hcl', index: 'admin', location: { file: 'modules/main.tf', line: tfSource('modules').split('\n').findIndex((l) => l.startsWith('resource "aws_security_group" "svc"')) + 1 } });
+    expect(sg?.after).toMatchObject({ name: 'admin', ingress: [{ from_port: 22, to_port: 22 }] });
+    expect(sg?.unknownPaths).toEqual([]);
     expect(sg?.after).not.toHaveProperty('for_each');
+    expect(changes.find((c) => c.address === 'aws_security_group.svc')).toBeUndefined();
   });
 
   it('should reject invalid HCL with a one-line InputError', async () => {
