@@ -16,11 +16,12 @@ import {
 } from '@iac-review/core';
 import { toHttpProblem } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
-import { EventPublishError, FeedbackRejectedError, type ReviewService } from '@iac-review/reviews';
+import { EventPublishError, FeedbackRejectedError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError, submitIdempotent, type ReviewService } from '@iac-review/reviews';
 import { authorise, type ApiClient, type ClientRegistry } from './auth';
 import { readJsonBody, type BodyLimits } from './body';
 import { corsHeaders, preflightHeaders, type CorsConfig } from './cors';
 import { parseIfMatch, reviewLinks, summaryDto, versionDto } from './dto';
+import { checkFreeText, checkIntegerParams, checkListFilters, checkQueryText } from './hardening';
 
 export interface ApiConfig {
   service: string;
@@ -30,7 +31,7 @@ export interface ApiConfig {
   clients: ClientRegistry;
 }
 
-export type ReviewsPort = Pick<ReviewService, 'submit' | 'get' | 'getVersion' | 'listVersions' | 'list' | 'feedback'>;
+export type ReviewsPort = Pick<ReviewService, 'submit' | 'get' | 'getVersion' | 'listVersions' | 'list' | 'feedback' | 'verify' | 'requestReview'>;
 
 export interface Deps {
   config: ApiConfig;
@@ -61,6 +62,8 @@ const toProblem = (err: unknown): unknown => {
   if (stored) return stored;
   if (err instanceof FeedbackRejectedError) return new RequestValidationError(err.message, [{ field: 'body', reason: err.message }]);
   if (err instanceof EventPublishError) return new ServiceUnavailableError(err.retryAfterSeconds, err.message, err);
+  if (err instanceof IdempotencyKeyReusedError) return new HttpProblemError(422, 'idempotency-key-reused', 'Idempotency-Key reused', err.message, { cause: err, extensions: { id: err.reviewId } });
+  if (err instanceof InvalidIdempotencyKeyError) return new RequestValidationError(err.message, [{ field: 'header:Idempotency-Key', reason: 'is not a usable key' }]);
   return err;
 };
 
@@ -70,20 +73,30 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
   return {
     getHealth: async () => jsonResponse(200, { status: 'ok', service: deps.config.service, version: deps.config.version, time: deps.clock().toISOString() }),
 
-    createReview: async ({ body, caller }) => {
+    createReview: async ({ event, body, caller }) => {
       const s = body as ReviewSubmission;
       const actor = caller?.name ?? 'anonymous';
       const input = s.plan !== undefined ? { kind: 'plan' as const, plan: s.plan } : { kind: 'hcl' as const, files: s.files ?? [] };
-      const v1 = await reviews.submit({
+      const request = {
         input,
-        source: 'api',
+        source: 'api' as const,
         actor,
         ...(s.title ? { title: s.title } : {}),
         ...(s.repository ? { repository: s.repository } : {}),
         ...(s.stack ? { stack: s.stack } : {}),
         ...(s.ref ? { ref: s.ref } : {}),
-      });
-      logger.audit({ action: 'review.create', actor, resource: `review/${v1.id}`, outcome: 'success', toVersion: v1.version, inputKind: input.kind, inputBytes: v1.content.input.size });
+      };
+      const idempotencyKey = header(event, 'idempotency-key');
+      let v1: Awaited<ReturnType<ReviewsPort['submit']>>;
+      let replayed = false;
+      if (idempotencyKey !== undefined) {
+        // Keys are per API client: the key id API Gateway validated, else the client's name.
+        const callerId = event.requestContext?.identity?.apiKeyId ?? actor;
+        ({ version: v1, replayed } = await submitIdempotent(reviews, request, { caller: callerId, key: idempotencyKey }));
+      } else {
+        v1 = await reviews.submit(request);
+      }
+      logger.audit({ action: 'review.create', actor, resource: `review/${v1.id}`, outcome: replayed ? 'duplicate' : 'success', toVersion: v1.version, inputKind: input.kind, inputBytes: v1.content.input.size });
       const links = reviewLinks(v1.id);
       return jsonResponse(202, { id: v1.id, status: v1.content.status, version: v1.version, links }, { location: links.review });
     },
@@ -101,6 +114,16 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
     listReviewVersions: async ({ params }) => {
       const page = await reviews.listVersions(params.id as string, { limit: params.limit as number, ...(params.cursor ? { cursor: params.cursor as string } : {}) });
       return jsonResponse(200, { items: page.items.map(versionDto), ...(page.cursor ? { nextCursor: page.cursor } : {}) });
+    },
+
+    verifyReview: async ({ params }) => {
+      const report = await reviews.verify(params.id as string);
+      return jsonResponse(200, {
+        id: report.id,
+        ok: report.ok,
+        ...(report.latestVersion !== undefined ? { latestVersion: report.latestVersion } : {}),
+        versions: report.versions.map((v) => ({ version: v.version, status: v.status, ...(v.keyId ? { keyId: v.keyId } : {}), ...(v.detail ? { detail: v.detail } : {}) })),
+      });
     },
 
     getReviewVersion: async ({ params }) => {
@@ -163,10 +186,15 @@ export const createHandler = (deps: Deps) => {
         logger.security({ event: 'auth.denied', reason: (err as Error).message, sourceIp: event.requestContext?.identity?.sourceIp ?? undefined, operation: route.operationId, status: (err as HttpProblemError).status });
         throw err;
       }
-      const params: Record<string, unknown> = { ...(event.queryStringParameters ?? {}), ...route.pathParameters };
+      // A null-prototype map: query names such as __proto__ or constructor are plain keys here.
+      const params: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, event.queryStringParameters ?? {}, route.pathParameters);
+      checkIntegerParams(route.resource, route.method, params);
+      checkQueryText(params);
+      checkListFilters(route.operationId, params);
       const wantsBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
       const body = wantsBody ? readJsonBody(event, deps.config.limits) : undefined;
       validateRequest(route.operationId, { params, ...(wantsBody ? { body } : {}) });
+      if (wantsBody) checkFreeText(route.operationId, body);
       const res = await operation({ event, route, caller, params, body });
       return { ...res, headers: { ...cors, ...res.headers } };
     } catch (err) {
