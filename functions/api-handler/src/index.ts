@@ -21,8 +21,16 @@ export const handler = withObservability(
       service: 'iac-review',
       version: config.serviceVersion,
       cors: { allowedOrigins: (env.CORS_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean) },
-      // API Gateway → Lambda carries at most 6 MB; gzip lets plans of tens of MB through.
-      limits: { maxBytes: 6 * 1024 * 1024 - 64 * 1024, maxDecodedBytes: Number(env.MAX_DECODED_BODY_BYTES ?? 64 * 1024 * 1024) },
+      // API Gateway → Lambda carries at most 6 MB; gzip lets plans of tens of MB through. The decoded
+      // body is held about 16 times over (buffer, string, parsed tree, canonical and stored copies), so
+      // it is capped at a sixteenth of the function's memory (32 MiB at 512 MB); ratios over 100:1 are
+      // refused as compression bombs.
+      limits: {
+        maxBytes: 6 * 1024 * 1024 - 64 * 1024,
+        maxDecodedBytes: Number(env.MAX_DECODED_BODY_BYTES ?? Math.floor((Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 512) * 1024 * 1024) / 16)),
+        maxCompressionRatio: 100,
+        maxDepth: 100,
+      },
       clients: parseClientRegistry(env.API_CLIENTS),
     }),
     logger,
