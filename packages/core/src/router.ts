@@ -1,4 +1,4 @@
-import { MethodNotAllowedError, NotFoundError } from './errors';
+import { MethodNotAllowedError, NotFoundError, RequestValidationError } from './errors';
 
 /** One operation of the OpenAPI document, as routed by the local stack and api-handler. */
 export interface RouteMatch {
@@ -55,7 +55,13 @@ export const compileRoutes = (doc: OpenApiLike) => {
       if (!m) continue;
       const pathParameters: Record<string, string> = {};
       r.params.forEach((p, i) => {
-        pathParameters[p] = decodeURIComponent(m[i + 1] ?? '');
+        const raw = m[i + 1] ?? '';
+        try {
+          pathParameters[p] = decodeURIComponent(raw);
+        } catch {
+          // A malformed escape (`/reviews/%`, `%E0%A4%A`) is the client's mistake, not ours.
+          throw new RequestValidationError(`The path segment ${JSON.stringify(raw.slice(0, 80))} is not valid percent-encoding; escape a literal % as %25.`, [{ field: `parameter:${p}`, reason: 'is not valid percent-encoding' }]);
+        }
       });
       return { route: r, pathParameters };
     }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compileRoutes, MethodNotAllowedError, NotFoundError, openApiDocument } from '../src/index';
+import { compileRoutes, MethodNotAllowedError, NotFoundError, openApiDocument, RequestValidationError } from '../src/index';
 
 const doc = {
   paths: {
@@ -22,6 +22,11 @@ describe('compileRoutes', () => {
       functionName: 'api-handler',
       pathParameters: { id: 'abc d', version: '3' },
     });
+  });
+
+  it.each(['/reviews/%', '/reviews/%E0%A4%A', '/reviews/abc%zz/versions/1'])('should answer the malformed percent-encoding %s with a 400, not a URIError', (path) => {
+    expect(() => router.match('GET', path)).toThrow(RequestValidationError);
+    expect(() => router.lookup(path)).toThrow(/percent-encoding/);
   });
 
   it('should prefer literal segments over parameters', () => {
