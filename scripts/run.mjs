@@ -96,6 +96,8 @@ const tasks = {
   npm run bundle       bundle every function in functions/manifest.json into dist/functions/<name>.zip
   npm run review -- …  review a plan JSON / .tf file / directory (see: npm run review -- --help)
   npm run bench        run the benchmarks and print their figures
+  npm run invoke -- F --event E.json
+                       run function F once with event E against the running local stack
   npm run plan -- --out FILE   offline plan of terraform/ as JSON (terraform show -json), for review
 `);
     return 0;
@@ -141,6 +143,10 @@ const tasks = {
   plan() {
     ensureDeps();
     return run('tsx', ['scripts/src/terraform/plan.ts', ...rest]);
+  },
+  invoke() {
+    ensureDeps();
+    return run('tsx', ['scripts/src/invoke.ts', ...rest]);
   },
   bench() {
     ensureDeps();

@@ -52,6 +52,8 @@ describe('API contract (local stack)', () => {
     listReviewVersions: () => ({ path: `/reviews/${reviewId}/versions?limit=10` }),
     getReviewVersion: () => ({ path: `/reviews/${reviewId}/versions/1` }),
     postReviewFeedback: () => ({ path: `/reviews/${reviewId}/feedback`, body: { action: 'acknowledge', comment: 'contract walk' } }),
+    getAnalyticsTrends: () => ({ path: '/analytics/trends?from=2026-11-01&to=2026-11-14&granularity=week', key: 'readonly' }),
+    getAnalyticsHistory: () => ({ path: '/analytics/history?repository=acme%2Finfra&days=7&limit=5', key: 'readonly' }),
   };
 
   const operations = Object.entries(openApiDocument.paths).flatMap(([path, item]) =>

@@ -34,4 +34,8 @@ export type {
   TfFile,
 } from './generated/api-types';
 export { readServiceConfig, ConfigError } from './config';
+export { SCOPES, parseClientRegistry, authorise } from './api-auth';
+export type { Scope, ApiClient, ClientRegistry } from './api-auth';
+export { corsHeaders, preflightHeaders } from './cors';
+export type { CorsConfig } from './cors';
 export type { ServiceConfig } from './config';

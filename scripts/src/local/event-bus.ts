@@ -29,6 +29,8 @@ export interface LocalEventBusOptions {
 export interface LocalEventBus {
   endpoint: string;
   deadLetters: DeadLetter[];
+  /** Hands one event to one rule's target with the bus's retries and dead letters (the local schedules use it). */
+  deliver: (rule: BusRule, event: unknown) => void;
   /** Resolves when every delivery started so far has finished (tests). */
   idle: () => Promise<void>;
   close: () => Promise<void>;
@@ -148,6 +150,7 @@ export const startEventBus = async (opts: LocalEventBusOptions): Promise<LocalEv
   return {
     endpoint: `http://127.0.0.1:${port}`,
     deadLetters,
+    deliver,
     idle: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },

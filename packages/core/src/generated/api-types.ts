@@ -192,3 +192,190 @@ export interface FeedbackRequest {
    */
   expectedVersion?: number;
 }
+
+export interface RiskLevelCounts {
+  low: number;
+  medium: number;
+  high: number;
+  critical: number;
+}
+
+export interface RankedRule {
+  ruleId: string;
+  count: number;
+}
+
+export interface RankedCategory {
+  category: string;
+  count: number;
+}
+
+export interface TrendBucket {
+  start: string;
+  end: string;
+  daysWithData: number;
+  reviews: number;
+  /**
+   * The reviewer's computed level; unscored = no result (pending or failed).
+   */
+  byRiskLevel: {
+    low: number;
+    medium: number;
+    high: number;
+    critical: number;
+    unscored: number;
+  };
+  /**
+   * Reviews per source (api, github, spacelift).
+   */
+  bySource: {
+    [k: string]: number;
+  };
+  /**
+   * Reviews per status (pending, completed, completed-degraded, failed).
+   */
+  byStatus: {
+    [k: string]: number;
+  };
+  riskScore: {
+    mean: number | null;
+    p50: number | null;
+    p90: number | null;
+  };
+  confidence: {
+    mean: number | null;
+  };
+  findings: number;
+  topRules: RankedRule[];
+  topCategories: RankedCategory[];
+  /**
+   * Findings people dismissed.
+   */
+  dismissed: number;
+  topDismissedRules: RankedRule[];
+  /**
+   * Reviews whose risk level a person overrode.
+   */
+  overrides: {
+    total: number;
+    raised: number;
+    lowered: number;
+    unchanged: number;
+  };
+  /**
+   * What happened after the reviews: Spacelift applies and GitHub merges. mergedHighRisk counts pull requests merged at a high or critical (effective) risk level.
+   */
+  outcomes: {
+    appliesSucceeded: number;
+    appliesFailed: number;
+    appliesCancelled: number;
+    reviewsWithFailedApply: number;
+    merged: number;
+    mergedHighRisk: number;
+    closedUnmerged: number;
+  };
+}
+
+export interface TrendPage {
+  /**
+   * overall, repo:<owner/name> or stack:<id>
+   */
+  scope: string;
+  granularity: 'day' | 'week';
+  from: string;
+  to: string;
+  items: TrendBucket[];
+  nextCursor?: string;
+  minItems?: 0;
+}
+
+export interface HistoryAnalysis {
+  scope: string;
+  days: number;
+  from: string;
+  to: string;
+  reviews: number;
+  /**
+   * More reviews than one analysis reads (1000): the newest were analysed.
+   */
+  truncated: boolean;
+  riskTrend: {
+    day: string;
+    reviews: number;
+    meanRiskScore: number | null;
+    maxRiskScore: number | null;
+    byRiskLevel: RiskLevelCounts;
+  }[];
+  recurringFindings: {
+    total: number;
+    items: {
+      ruleId: string;
+      resourceAddress: string;
+      category: string;
+      severity: string;
+      reviews: number;
+      dismissed: number;
+      firstSeen: string;
+      lastSeen: string;
+    }[];
+    minItems?: 0;
+  };
+  hotspots: {
+    total: number;
+    items: {
+      resourceAddress: string;
+      changes: number;
+      riskyChanges: number;
+      failedApplies: number;
+      lastChanged: string;
+    }[];
+    minItems?: 0;
+  };
+  outcomes: {
+    total: number;
+    items: {
+      reviewId: string;
+      at: string;
+      kind: 'apply-succeeded' | 'apply-failed' | 'apply-cancelled' | 'merged' | 'closed-unmerged' | 'other' | 'override';
+      state: string;
+      source: string;
+      riskLevel: string | null;
+      riskScore: number | null;
+      actor?: string;
+    }[];
+    minItems?: 0;
+  };
+  rulePrecision: {
+    total: number;
+    items: {
+      ruleId: string;
+      raised: number;
+      judged: number;
+      dismissed: number;
+      kept: number;
+      precision: number | null;
+    }[];
+    minItems?: 0;
+  };
+}
+
+export interface HistoryVerification {
+  id: string;
+  /**
+   * True iff every version is ok.
+   */
+  ok: boolean;
+  /**
+   * The newest version the review's head records.
+   */
+  latestVersion?: number;
+  versions: {
+    version: number;
+    status: 'ok' | 'content-mismatch' | 'broken-link' | 'missing-version' | 'unknown-key';
+    /**
+     * Id of the key that sealed the version (rotation keeps old keys).
+     */
+    keyId?: string;
+    detail?: string;
+  }[];
+}

@@ -1,0 +1,56 @@
+import type { Head, VersionedStore } from '@iac-review/dynamo-versioning';
+import type { ReviewContent } from '@iac-review/reviews';
+import { mapLimit } from './concurrency';
+import type { ReviewSnapshot } from './rollup';
+
+export interface ReadOptions {
+  /** Head items per index page (1–100). */
+  pageSize?: number;
+  /** Version reads in flight at once. */
+  concurrency?: number;
+  /** Called after every page (progress logging). */
+  onPage?: (info: { page: number; reviews: number }) => void;
+}
+
+/** The latest version of each listed review: one GetItem per review (its head names the version). */
+const loadPage = (store: VersionedStore<ReviewContent>, heads: readonly Head[], concurrency: number): Promise<ReviewSnapshot[]> =>
+  mapLimit(heads, concurrency, async (h) => ({ id: h.id, createdAt: h.createdAt, content: (await store.getVersion(h.id, h.latestVersion)).content }));
+
+/**
+ * Every review created on one UTC day, through the by-day index (gsi2): a paginated Query of that
+ * day's partition, never a Scan, so the reads grow with the day's reviews and not with the table.
+ */
+export const readDay = async (store: VersionedStore<ReviewContent>, day: string, o: ReadOptions = {}): Promise<ReviewSnapshot[]> => {
+  const out: ReviewSnapshot[] = [];
+  let cursor: string | undefined;
+  let page = 0;
+  do {
+    const p = await store.listHeads({ index: 'day', key: day, limit: o.pageSize ?? 100, ...(cursor ? { cursor } : {}) });
+    out.push(...(await loadPage(store, p.items, o.concurrency ?? 16)));
+    cursor = p.cursor;
+    o.onPage?.({ page: ++page, reviews: out.length });
+  } while (cursor);
+  return out;
+};
+
+/**
+ * The reviews of one repository or stack (`repo:<name>` / `stack:<id>`) created at or after `from`,
+ * newest first, through the by-scope index (gsi1); at most `max` of them.
+ */
+export const readScope = async (
+  store: VersionedStore<ReviewContent>,
+  scope: string,
+  from: string,
+  max: number,
+  o: ReadOptions = {},
+): Promise<{ reviews: ReviewSnapshot[]; truncated: boolean }> => {
+  const out: ReviewSnapshot[] = [];
+  let cursor: string | undefined;
+  do {
+    const want = Math.min(o.pageSize ?? 100, max - out.length);
+    const p = await store.listHeads({ index: 'scope', key: scope, from, limit: want, ...(cursor ? { cursor } : {}) });
+    out.push(...(await loadPage(store, p.items, o.concurrency ?? 16)));
+    cursor = p.cursor;
+  } while (cursor && out.length < max);
+  return { reviews: out, truncated: cursor !== undefined };
+};
