@@ -42,7 +42,7 @@ export const problemResponse = (err: unknown, ctx: ProblemContext = {}): HttpRes
       type: 'https://iac-review.dev/problems/internal-error',
       title: 'Internal error',
       status: 500,
-      detail: 'The request could not be completed because of a fault on our side. It is safe to retry; quote the request id if it keeps failing.',
+      detail: 'The request could not be completed because of a fault on our side. Reads can be retried; retry a submission only with the same Idempotency-Key (otherwise it may be stored twice). Quote the request id if it keeps failing.',
       ...common,
     }),
   };

@@ -28,6 +28,12 @@ describe('problemResponse', () => {
     expect(JSON.parse(res.body).traceId).toBe('t');
   });
 
+  it('should not promise that retrying a failed submission is safe without an Idempotency-Key', () => {
+    const detail = JSON.parse(problemResponse(new Error('x')).body).detail as string;
+    expect(detail).not.toMatch(/it is safe to retry/i);
+    expect(detail).toMatch(/Idempotency-Key/);
+  });
+
   it('should keep conflict extensions', () => {
     expect(JSON.parse(problemResponse(new ConflictError('stale', { latestVersion: 4 })).body).latestVersion).toBe(4);
   });
