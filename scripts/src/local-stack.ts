@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { repoRoot } from './lib/repo';
 import { startLocalStack } from './local/stack';
+import { functionEnvironment, removeStateFile, writeStateFile } from './local/state-file';
 
 const HELP = `Usage: npm start [-- --port N] [--host H] [--in-memory] [--data-dir DIR]
 
@@ -33,6 +34,7 @@ const main = async () => {
   const dataSetting = process.argv.includes('--in-memory') ? ':memory:' : (arg('--data-dir') ?? process.env.IAC_REVIEW_DATA_DIR ?? resolve(repoRoot, '.local-data'));
   const dataDir = dataSetting === ':memory:' ? undefined : resolve(dataSetting);
   const started = Date.now();
+  const envBefore = { ...process.env };
   const stack = await startLocalStack({ port, host: arg('--host') ?? process.env.HOST ?? '127.0.0.1', dataDir });
 
   const lines = [
@@ -46,10 +48,14 @@ const main = async () => {
     `  EventBridge: in-process bus at ${stack.bus.endpoint} (rules from functions/manifest.json)`,
     `  Data:       ${dataDir ? `${dataDir} (persists across restarts; --in-memory to keep nothing)` : 'in memory (lost on exit)'}`,
     `  Functions:  ${stack.functions.map((f) => f.name).join(', ')}`,
+    ...stack.schedules().map((s) => `  Schedule:   ${s.rule} ${s.expression}, next ${s.next ?? 'never'} (UTC)`),
+    '  Invoke:     npm run invoke -- <function> --event event.json   (runs a function once against this stack)',
     '  Stop:       Ctrl-C',
     '',
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
+  // How `npm run invoke` finds this stack (removed again on a clean stop).
+  writeStateFile({ pid: process.pid, url: stack.url, startedAt: new Date(started).toISOString(), env: functionEnvironment(envBefore, process.env) });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -58,6 +64,7 @@ const main = async () => {
     process.stderr.write(`\n${signal} received: stopping the local stack…\n`);
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
+    removeStateFile(process.pid);
     stack.stop().then(
       () => {
         process.stderr.write('stopped cleanly.\n');

@@ -10,6 +10,7 @@ import { startEventBus, type BusRule, type LocalEventBus } from './event-bus';
 import type { EventPattern } from './event-pattern';
 import { createGateway, type LambdaLikeHandler, type LocalApiKey, type LocalFunction, type RateLimit } from './http-gateway';
 import { startS3, type LocalS3 } from './s3';
+import { startScheduler, type LocalScheduler, type ScheduleRule } from './scheduler';
 
 export interface LocalStackOptions {
   /** HTTP port (0 = any free port). */
@@ -58,6 +59,8 @@ export interface LocalStack {
   tableName: string;
   reviewer: ReviewerMode;
   functions: FunctionSpec[];
+  /** The manifest's schedule triggers and when each fires next (UTC). */
+  schedules: LocalScheduler['upcoming'];
   stop: () => Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     const specs = loadManifest();
     const functions = new Map<string, LocalFunction>();
     const rules: BusRule[] = [];
+    const scheduleRules: ScheduleRule<LocalFunction>[] = [];
     const bus = await startEventBus({
       busName: 'iac-review-local',
       rules,
@@ -139,8 +143,12 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       functions.set(spec.name, fn);
       spec.triggers.forEach((t, i) => {
         if (t.type === 'event' && t.pattern) rules.push({ name: `${spec.name}-${i}`, pattern: t.pattern as EventPattern, target: fn });
+        if (t.type === 'schedule' && t.expression) scheduleRules.push({ name: `${spec.name}-${i}`, expression: t.expression, target: fn });
       });
     }
+    // Schedules fire like EventBridge's: a Scheduled Event delivered with the bus's retries and dead letters.
+    const scheduler = startScheduler({ rules: scheduleRules, fire: (r, event) => bus.deliver({ name: r.name, pattern: {}, target: r.target }, event), region: process.env.AWS_REGION });
+    stops.push(async () => scheduler.stop());
 
     const gateway = createGateway({
       openApi: openApiDocument,
@@ -173,6 +181,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       tableName,
       reviewer,
       functions: specs,
+      schedules: scheduler.upcoming,
       stop: stopAll,
     };
   } catch (err) {
