@@ -2,7 +2,7 @@ import type { BedrockReviewer } from '@iac-review/bedrock-service';
 import { VersionNotFoundError, type Version } from '@iac-review/dynamo-versioning';
 import type { LambdaContextLike, Logger } from '@iac-review/logger';
 import type { ReviewContent, ReviewService } from '@iac-review/reviews';
-import { InputError, normaliseHcl, normalisePlan, reviewChanges, rules, type ResourceChange } from '@iac-review/risk-scoring';
+import { InputError, evaluateHcl, normalisePlan, reviewChanges, rules, type HclCoverage, type ResourceChange } from '@iac-review/risk-scoring';
 import { countReviewable, toLlmChanges } from './llm-changes';
 import { buildReviewOutcome, type LlmOutcome } from './review-outcome';
 import { parseReviewRequestedEvent } from './review-requested-event';
@@ -40,6 +40,7 @@ export type HandlerOutcome =
   | { outcome: 'duplicate'; reviewId: string; version: number; status: string }
   | { outcome: 'rejected'; problems: string[] }
   | { outcome: 'not-found'; reviewId: string }
+  | { outcome: 'superseded'; reviewId: string; requestedVersion: number }
   | { outcome: 'invalid-input'; reviewId: string; reason: string };
 
 const DEFAULT_ACTOR = 'ai-reviewer';
@@ -57,10 +58,12 @@ export const createHandler = (deps: Deps) => {
 
   const count = (name: string, properties: Record<string, unknown> = {}): void => log.metrics([{ name, value: 1 }], undefined, properties);
 
-  const normalise = async (reviews: ReviewsPort, content: ReviewContent): Promise<{ inputKind: 'plan' | 'hcl'; changes: ResourceChange[] }> => {
+  const normalise = async (reviews: ReviewsPort, content: ReviewContent): Promise<{ inputKind: 'plan' | 'hcl'; changes: ResourceChange[]; hcl?: HclCoverage }> => {
     const input = await reviews.loadInput(content);
     if (input.kind === 'plan') return { inputKind: 'plan', changes: normalisePlan(input.plan) };
-    return { inputKind: 'hcl', changes: await normaliseHcl(input.files) };
+    // Caller variables (the API's `variables`) win over defaults and .tfvars files, as with `terraform plan -var`.
+    const hcl = evaluateHcl(input.files, input.variables ? { variables: input.variables } : {});
+    return { inputKind: 'hcl', changes: hcl.changes, hcl: hcl.coverage };
   };
 
   const historyFor = async (reviewId: string, content: ReviewContent): Promise<string | undefined> => {
@@ -152,6 +155,12 @@ export const createHandler = (deps: Deps) => {
     const done = latest.content.result;
     if (done && done.reviewedVersion >= requestedVersion) return reannounce(reviewId, requestedVersion, latest);
 
+    if (latest.content.input.kind === 'pull-request') {
+      // A newer push is waiting for its files (pr-review-handler fetches them and requests that version).
+      log.info('ReviewRequested superseded by a newer pull-request push; nothing to review yet', { reviewId, requestedVersion, latestVersion: latest.version });
+      return { outcome: 'superseded', reviewId, requestedVersion };
+    }
+
     let normalised: Awaited<ReturnType<typeof normalise>>;
     try {
       normalised = await normalise(deps.reviews, latest.content);
@@ -165,7 +174,7 @@ export const createHandler = (deps: Deps) => {
       return { outcome: 'invalid-input', reviewId, reason: err.message };
     }
     const { inputKind, changes } = normalised;
-    const rulesResult = reviewChanges(changes, { inputKind });
+    const rulesResult = reviewChanges(changes, normalised.hcl ? { inputKind, hcl: normalised.hcl } : { inputKind });
     const llm = await askModel(reviewId, latest.content, changes, rulesResult.findings, context);
     const outcome = buildReviewOutcome({ inputKind, changes, rules: rulesResult, llm });
 

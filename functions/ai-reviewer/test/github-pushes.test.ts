@@ -1,0 +1,42 @@
+import { createGithubReviews, createInMemoryReviewService } from '@iac-review/reviews';
+import { createHandler } from '../src/handler';
+import { captureLogger } from './support/capture-logger';
+import { lambdaContext, reviewRequested } from './support/events';
+
+const SHA1 = 'a'.repeat(40);
+const SHA2 = 'b'.repeat(40);
+const OPEN_SSH = 'resource "aws_security_group" "ssh" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n';
+
+describe('ai-reviewer and pull-request pushes', () => {
+  const setup = () => {
+    const mem = createInMemoryReviewService();
+    const github = createGithubReviews({ store: mem.store, blobs: mem.blobs, events: mem.events, clock: () => new Date() });
+    const log = captureLogger();
+    const handler = createHandler({ reviews: mem.service, logger: log.logger, llm: { enabled: false, reason: 'test' }, storeReserveMs: 0 });
+    return { ...mem, github, handler, log };
+  };
+  const push = (headSha: string) => ({ repository: 'acme/infra', pullRequest: 3, headSha, deliveryId: headSha.slice(0, 8), action: 'synchronize', actor: 'github:octocat' });
+
+  it('should review the fetched files of a push and keep the PR metadata on the completed version', async () => {
+    const h = setup();
+    const v1 = await h.github.submitPush(push(SHA1));
+    const fetched = await h.github.attachFetchedInput(v1.version.id, { requestedVersion: 1, headSha: SHA1, input: { kind: 'hcl', files: [{ path: 'sg.tf', content: OPEN_SSH }] }, notes: [], actor: 'pr-review-handler' });
+    const out = await h.handler(reviewRequested({ reviewId: v1.version.id, version: fetched.version.version, source: 'github', inputKind: 'hcl' }), lambdaContext());
+    expect(out).toMatchObject({ outcome: 'completed', version: 3 });
+    const latest = await h.service.get(v1.version.id);
+    expect(latest.content).toMatchObject({ source: 'github', status: 'completed', external: { headSha: SHA1, pullRequest: '3' }, result: { reviewedVersion: 2 } });
+    expect(latest.content.result?.findings).toEqual(expect.arrayContaining([expect.objectContaining({ resourceAddress: 'aws_security_group.ssh' })]));
+  });
+
+  it('should not review (nor fail) a request overtaken by a newer push whose files are not fetched yet', async () => {
+    const h = setup();
+    const v1 = await h.github.submitPush(push(SHA1));
+    const fetched = await h.github.attachFetchedInput(v1.version.id, { requestedVersion: 1, headSha: SHA1, input: { kind: 'hcl', files: [{ path: 'sg.tf', content: OPEN_SSH }] }, notes: [], actor: 'pr-review-handler' });
+    await h.github.submitPush(push(SHA2));
+    const out = await h.handler(reviewRequested({ reviewId: v1.version.id, version: fetched.version.version, source: 'github', inputKind: 'hcl' }), lambdaContext());
+    expect(out).toEqual({ outcome: 'superseded', reviewId: v1.version.id, requestedVersion: 2 });
+    const latest = await h.service.get(v1.version.id);
+    expect(latest.content).toMatchObject({ status: 'pending', input: { kind: 'pull-request' }, external: { headSha: SHA2 } });
+    expect(latest.version).toBe(3);
+  });
+});
