@@ -1,6 +1,6 @@
 export { createLogger } from './logger';
 export type { Logger, LoggerOptions, LogLevel, LogFields, AuditEvent, SecurityEvent } from './logger';
-export { createRedactor, sensitive, Sensitive, REDACTED } from './redact';
+export { createRedactor, scrubString, sensitive, Sensitive, REDACTED } from './redact';
 export type { Redactor } from './redact';
 export { parseTraceHeader } from './trace';
 export type { TraceHeader } from './trace';

@@ -1,7 +1,7 @@
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { currentInvocationContext } from './context';
 import { buildEmf, type MetricDatum } from './emf';
-import { createRedactor, type Redactor } from './redact';
+import { createRedactor, scrubString, type Redactor } from './redact';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 export type LogFields = Record<string, unknown>;
@@ -63,8 +63,10 @@ class PinoBackedLogger implements Logger {
 
   private write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error', message: string, fields?: LogFields): void {
     if (!this.pinoLogger.isLevelEnabled(level)) return;
-    if (fields) this.pinoLogger[level](fields, message);
-    else this.pinoLogger[level](message);
+    // The message is text like any other field: secret-looking values in it are scrubbed too.
+    const text = scrubString(message);
+    if (fields) this.pinoLogger[level](fields, text);
+    else this.pinoLogger[level](text);
   }
 
   trace(message: string, fields?: LogFields): void {
@@ -88,11 +90,13 @@ class PinoBackedLogger implements Logger {
   }
 
   audit(event: AuditEvent): void {
-    this.pinoLogger.info({ ...event, type: 'audit' }, `audit ${event.action} ${event.outcome}`);
+    this.pinoLogger.info({ ...event, type: 'audit' }, scrubString(`audit ${event.action} ${event.outcome}`));
   }
 
   security(event: SecurityEvent): void {
-    this.pinoLogger.warn({ ...event, type: 'security' }, `security ${event.event}: ${event.reason}`);
+    // The reason is written once, in the `reason` field (redacted like every field); the message
+    // repeats only its scrubbed form, so a secret in a reason never reaches the line.
+    this.pinoLogger.warn({ ...event, type: 'security' }, `security ${scrubString(event.event)}: ${scrubString(event.reason)}`);
   }
 
   metrics(metrics: readonly MetricDatum[], dimensions?: Record<string, string>, properties?: LogFields): void {

@@ -72,10 +72,12 @@ export const withObservability = <E, R>(handler: LambdaHandler<E, R>, opts: Obse
       try {
         const result = await handler(event, context);
         const statusCode = (result as { statusCode?: unknown } | undefined)?.statusCode;
-        logger.info('invocation end', {
+        // A handled 5xx is still a failure of ours: say so (and at error level) instead of "success".
+        const failed = typeof statusCode === 'number' && statusCode >= 500;
+        (failed ? logger.error : logger.info).call(logger, 'invocation end', {
           durationMs: Math.round(elapsed() * 100) / 100,
           coldStart: isCold,
-          outcome: 'success',
+          outcome: failed ? 'failure' : 'success',
           ...(typeof statusCode === 'number' ? { statusCode } : {}),
         });
         return result;
