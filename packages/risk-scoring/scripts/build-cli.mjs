@@ -33,8 +33,6 @@ export async function build() {
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    // hcl2json loads its WebAssembly next to its own files: keep it a runtime dependency.
-    external: ['@cdktf/hcl2json'],
     // `require` for bundled code that needs it, created on first call (not on every start).
     banner: { js: "import { createRequire as __cr } from 'node:module'; let __rq; const require = (id) => (__rq ??= __cr(import.meta.url))(id);" },
     mainFields: ['module', 'main'],

@@ -1,7 +1,7 @@
-import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import yazl from 'yazl';
 import type { FunctionSpec } from '../lib/repo';
 
@@ -18,34 +18,6 @@ export interface BundleResult {
   overBudget: boolean;
 }
 
-/**
- * Libraries that read a file of their own at run time. @cdktf/hcl2json loads its Go parser
- * (main.wasm.gz, ~1.7 MB) from `join(__dirname, "..")` of its package layout: in a bundle that
- * file ships at the zip root and the one path expression is pointed there.
- */
-const PACKAGE_ASSETS = [
-  {
-    match: /@cdktf[\\/]hcl2json[\\/]lib[\\/]bridge\.js$/,
-    from: '(0, path_1.join)(__dirname, "..", "main.wasm.gz")',
-    to: '(0, path_1.join)(__dirname, "main.wasm.gz")',
-    assets: [{ fromPackageFile: 'main.wasm.gz', to: 'main.wasm.gz' }],
-  },
-];
-
-const assetPlugin = (found: Map<string, string>): Plugin => ({
-  name: 'package-assets',
-  setup(b) {
-    for (const pa of PACKAGE_ASSETS) {
-      b.onLoad({ filter: pa.match }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!source.includes(pa.from)) throw new Error(`${args.path} no longer contains ${pa.from}: update PACKAGE_ASSETS in scripts/src/bundle/bundle.ts`);
-        for (const a of pa.assets) found.set(a.to, join(dirname(args.path), '..', a.fromPackageFile));
-        return { contents: source.replace(pa.from, pa.to), loader: 'js' };
-      });
-    }
-  },
-});
-
 /** The one shared esbuild configuration for every function. */
 export const esbuildOptions = (entry: string, outfile: string, absWorkingDir: string): BuildOptions & { metafile: true } => ({
     entryPoints: [entry],
@@ -61,8 +33,6 @@ export const esbuildOptions = (entry: string, outfile: string, absWorkingDir: st
     sourcesContent: false,
     metafile: true,
     legalComments: 'none',
-    // Node >= 16 has globalThis.performance; hcl2json's wasm bridge only requires it as a fallback.
-    external: ['performance'],
     // Lambda gives credentials through the environment: no need for the whole default chain.
     alias: { '@aws-sdk/credential-provider-node': join(__dirname, 'shims', 'credential-provider-node.ts') },
     logLevel: 'warning',
@@ -88,12 +58,11 @@ export const bundleFunction = async (root: string, spec: FunctionSpec, outDir: s
   const workDir = join(outDir, spec.name);
   mkdirSync(workDir, { recursive: true });
   const outfile = join(workDir, 'index.js');
-  const assets = new Map<string, string>();
-  const result = await build({ ...esbuildOptions(join(root, spec.entry), outfile, root), plugins: [assetPlugin(assets)] });
+  const result = await build(esbuildOptions(join(root, spec.entry), outfile, root));
   const code = readFileSync(outfile);
   writeFileSync(join(outDir, `${spec.name}.meta.json`), JSON.stringify(result.metafile));
   // The source map stays beside the zip (for decoding stack traces), not in it: smaller zips, faster cold starts.
-  const zipBytes = await zipDeterministic([{ name: 'index.js', data: code }, ...[...assets].map(([name, path]) => ({ name, data: readFileSync(path) }))]);
+  const zipBytes = await zipDeterministic([{ name: 'index.js', data: code }]);
   const zipPath = join(outDir, `${spec.name}.zip`);
   writeFileSync(zipPath, zipBytes);
   const budgetBytes = spec.sizeBudgetKb * 1024;
