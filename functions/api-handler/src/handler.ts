@@ -76,7 +76,7 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
     createReview: async ({ event, body, caller }) => {
       const s = body as ReviewSubmission;
       const actor = caller?.name ?? 'anonymous';
-      const input = s.plan !== undefined ? { kind: 'plan' as const, plan: s.plan } : { kind: 'hcl' as const, files: s.files ?? [] };
+      const input = s.plan !== undefined ? { kind: 'plan' as const, plan: s.plan } : { kind: 'hcl' as const, files: s.files ?? [], ...(s.variables ? { variables: s.variables } : {}) };
       const request = {
         input,
         source: 'api' as const,

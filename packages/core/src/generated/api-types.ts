@@ -25,7 +25,7 @@ export type ReviewStatus = 'pending' | 'completed' | 'completed-degraded' | 'fai
 
 export interface TfFile {
   /**
-   * Path of the file in the repository; must end in .tf or .tf.json.
+   * Path of the file in the repository; must end in .tf, .tf.json, .tfvars or .tfvars.json (terraform.tfvars and *.auto.tfvars are applied as Terraform does).
    */
   path: string;
   content: string;
@@ -62,6 +62,12 @@ export type ReviewSubmission = {
    * @maxItems 500
    */
   files?: [TfFile, ...TfFile[]];
+  /**
+   * Values for the root modules' input variables, as terraform plan -var gives them (used with files; they win over defaults and .tfvars files). A string for a variable whose type is not string is read as an HCL expression.
+   */
+  variables?: {
+    [k: string]: unknown;
+  };
 };
 
 export interface Links {
