@@ -41,6 +41,7 @@ const main = async () => {
     '',
     `IaC Review local stack is up (${Date.now() - started} ms)`,
     `  API:        ${stack.url}   (try: curl ${stack.url}/health)`,
+    `  Dashboard:  ${stack.url}/   (sign in with the API key below; fill it with sample reviews: npm run demo)`,
     `  Reviewer:   ${stack.reviewer.mode} (${stack.reviewer.reason})`,
     `  API keys:   x-api-key: ${stack.apiKeys.adminIsDefault ? stack.apiKeys.admin : '$LOCAL_API_KEY'} (all scopes), ${stack.apiKeys.readonlyIsDefault ? stack.apiKeys.readonly : '$LOCAL_READONLY_API_KEY'} (read-only)`,
     `  DynamoDB:   dynalite at ${stack.dynamo.endpoint}, table ${stack.tableName}`,

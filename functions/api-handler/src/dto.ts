@@ -45,6 +45,7 @@ export const summaryDto = (h: Head) => {
     ...(typeof a.stack === 'string' ? { stack: a.stack } : {}),
     ...(h.riskLevel ? { riskLevel: h.riskLevel } : {}),
     ...(typeof a.riskScore === 'number' ? { riskScore: a.riskScore } : {}),
+    ...(typeof a.confidence === 'number' ? { confidence: a.confidence } : {}),
     createdAt: h.createdAt,
     updatedAt: h.updatedAt,
     links: reviewLinks(h.id),

@@ -100,6 +100,7 @@ export const reviewHead = (c: ReviewContent): HeadAttributes => {
       repository: c.repository ?? null,
       stack: c.stack ?? null,
       riskScore: c.result?.riskScore ?? null,
+      confidence: c.result?.confidence ?? null,
     },
   };
 };

@@ -8,6 +8,7 @@ import { loadManifest, repoRoot, type FunctionSpec } from '../lib/repo';
 import { ensureTable, startDynalite, type LocalDynamo } from './dynamodb';
 import { startEventBus, type BusRule, type LocalEventBus } from './event-bus';
 import type { EventPattern } from './event-pattern';
+import { createDashboardHandler } from './dashboard';
 import { createGateway, type LambdaLikeHandler, type LocalApiKey, type LocalFunction, type RateLimit } from './http-gateway';
 import { startS3, type LocalS3 } from './s3';
 import { startScheduler, type LocalScheduler, type ScheduleRule } from './scheduler';
@@ -27,6 +28,8 @@ export interface LocalStackOptions {
   rateLimit?: RateLimit;
   /** Delays before the bus retries a failed delivery (default 1 s, 2 s: Lambda retries async events twice). */
   retryDelaysMs?: number[];
+  /** The dashboard's built static files, served at / and /dashboard/ (default packages/dashboard/dist). */
+  dashboardDir?: string;
 }
 
 export const DEFAULT_LOCAL_API_KEY = 'local-dev-key';
@@ -157,7 +160,10 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       rateLimit: opts.rateLimit ?? { ratePerSecond: 50, burst: 100 },
       onError: opts.onError ?? ((err) => process.stderr.write(`gateway error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)),
     });
-    const srv = createServer((req, res) => void gateway(req, res));
+    const dashboard = createDashboardHandler(opts.dashboardDir);
+    const srv = createServer((req, res) => {
+      if (!dashboard(req, res)) void gateway(req, res);
+    });
     await new Promise<void>((resolve, reject) => {
       srv.once('error', reject);
       srv.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());

@@ -1,0 +1,50 @@
+/**
+ * `npm run demo`: fills a running local stack (npm start, in another terminal) with sample reviews
+ * and prints where to look.
+ */
+import { DemoError, seedReviews } from './seed';
+
+const HELP = `Usage: npm run demo [-- --url URL] [--key KEY]
+
+Submits sample Terraform plans (made by the offline Terraform) to a running IaC Review API, records a
+few decisions on them, sends signed sample GitHub and Spacelift webhooks where the server has those
+routes, waits for the reviews to complete, then prints the dashboard's URL and the key to sign in with.
+
+Start the local stack first, in another terminal: npm start
+
+Options (defaults in brackets):
+  --url URL   the API [http://127.0.0.1:$PORT, PORT default 3000]
+  --key KEY   an API key with reviews:write [$LOCAL_API_KEY, default local-dev-key]`;
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+const main = async (): Promise<number> => {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const url = (arg('--url') ?? `http://127.0.0.1:${process.env.PORT || 3000}`).replace(/\/+$/, '');
+  const key = arg('--key') ?? (process.env.LOCAL_API_KEY || 'local-dev-key');
+  const started = Date.now();
+  const out = (line: string) => process.stderr.write(`${line}\n`);
+  out(`demo: filling ${url}`);
+  const result = await seedReviews({ baseUrl: url, apiKey: key, log: (l) => out(`  ${l}`) });
+  out('');
+  out(`demo: ${result.reviews.length} reviews and ${result.decisions} decisions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const r of result.reviews) out(`  ${r.riskLevel?.padEnd(8) ?? r.status.padEnd(8)} ${String(r.findings).padStart(3)} findings  v${r.version}  ${r.title}`);
+  out('');
+  // The two lines people need go to stdout.
+  process.stdout.write(`Dashboard: ${url}/\nAPI key:   ${key}${key === 'local-dev-key' ? ' (the local stack\'s default key, all scopes)' : ''}\n`);
+  return 0;
+};
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`demo failed: ${err instanceof DemoError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

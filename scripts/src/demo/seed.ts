@@ -1,0 +1,171 @@
+/**
+ * Fills a running IaC Review API with sample reviews through its public HTTP API: real Terraform
+ * plans (produced by the offline Terraform from packages/risk-scoring/test/fixtures/tf/ by that
+ * package's scripts/generate-fixtures.mjs), a few human decisions so histories have more than one
+ * version, and — where the server has the webhook routes — signed GitHub and Spacelift deliveries.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../lib/repo';
+
+export const PLANS_DIR = join(repoRoot, 'packages', 'risk-scoring', 'test', 'fixtures', 'plans');
+
+export interface SampleSubmission {
+  /** A plan in PLANS_DIR (without .json). */
+  plan: string;
+  title: string;
+  repository?: string;
+  stack?: string;
+  ref?: string;
+}
+
+export const SAMPLE_SUBMISSIONS: readonly SampleSubmission[] = [
+  { plan: 'clean', title: 'Add the orders API table and its role', repository: 'acme/platform', ref: 'feature/orders-api' },
+  { plan: 'modules', title: 'Website bucket through the shared module', repository: 'acme/web', ref: 'main' },
+  { plan: 'iam-network', title: 'Open the bastion and widen the deploy role', repository: 'acme/network', ref: 'ops/bastion' },
+  { plan: 'public-encryption', title: 'Public assets bucket and unencrypted queue', stack: 'prod-storage', ref: 'main' },
+  { plan: 'data-logging-secrets', title: 'Analytics warehouse with audit logging off', stack: 'prod-data', ref: 'main' },
+  { plan: 'deletes', title: 'Decommission the legacy database', repository: 'acme/legacy', ref: 'cleanup/legacy-db' },
+];
+
+export interface SeedOptions {
+  baseUrl: string;
+  /** A key with reviews:write (and reviews:read). */
+  apiKey: string;
+  /** Which samples (default all). */
+  samples?: readonly SampleSubmission[];
+  /** Record decisions (acknowledge, dismiss, override) on some of the reviews (default true). */
+  feedback?: boolean;
+  /** How long to wait for the reviews to complete (default 60 s). */
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface SeededReview {
+  id: string;
+  title: string;
+  status: string;
+  riskLevel?: string;
+  findings: number;
+  version: number;
+}
+
+export interface SeedResult {
+  reviews: SeededReview[];
+  decisions: number;
+}
+
+interface ReviewDto {
+  id: string;
+  version: number;
+  review: { status: string; result?: { riskLevel: string; findings: Array<{ id?: string; ruleId: string; resourceAddress: string; severity: string }> } };
+}
+
+/** A failed call, with the server's problem+json detail when there is one. */
+export class DemoError extends Error {
+  override readonly name = 'DemoError';
+}
+
+const problemLine = async (res: Response): Promise<string> => {
+  const text = await res.text().catch(() => '');
+  try {
+    const p = JSON.parse(text) as { title?: string; detail?: string };
+    return `${res.status} ${p.title ?? ''}${p.detail ? `: ${p.detail}` : ''}`;
+  } catch {
+    return `${res.status} ${text.slice(0, 200)}`;
+  }
+};
+
+export const createApi = (baseUrl: string, apiKey: string) => {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
+    try {
+      return await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { 'x-api-key': apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (err) {
+      throw new DemoError(`cannot reach ${baseUrl} (${err instanceof Error ? err.message : String(err)}). Is the local stack running? Start it with: npm start`);
+    }
+  };
+  const json = async <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ data: T; res: Response }> => {
+    const res = await call(method, path, body, headers);
+    if (!res.ok) throw new DemoError(`${method} ${path} failed: ${await problemLine(res)}`);
+    return { data: (await res.json()) as T, res };
+  };
+  return { call, json };
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const loadPlan = (name: string): unknown => JSON.parse(readFileSync(join(PLANS_DIR, `${name}.json`), 'utf8'));
+
+/** Waits until every review has left `pending` (polling GET /reviews/{id}). */
+export const waitForReviews = async (api: ReturnType<typeof createApi>, ids: string[], timeoutMs: number): Promise<ReviewDto[]> => {
+  const deadline = Date.now() + timeoutMs;
+  const done = new Map<string, ReviewDto>();
+  for (;;) {
+    for (const id of ids) {
+      if (done.has(id)) continue;
+      const { data } = await api.json<ReviewDto>('GET', `/reviews/${id}`);
+      if (data.review.status !== 'pending') done.set(id, data);
+    }
+    if (done.size === ids.length) return ids.map((id) => done.get(id) as ReviewDto);
+    if (Date.now() > deadline) throw new DemoError(`${ids.length - done.size} review(s) still pending after ${timeoutMs / 1000} s; check the local stack's log`);
+    await sleep(250);
+  }
+};
+
+export const seedReviews = async (opts: SeedOptions): Promise<SeedResult> => {
+  const log = opts.log ?? (() => undefined);
+  const api = createApi(opts.baseUrl.replace(/\/+$/, ''), opts.apiKey);
+  const health = await api.call('GET', '/health');
+  if (!health.ok) throw new DemoError(`GET /health answered ${health.status}: is ${opts.baseUrl} the IaC Review API?`);
+
+  const samples = opts.samples ?? SAMPLE_SUBMISSIONS;
+  const ids: string[] = [];
+  for (const s of samples) {
+    const { data } = await api.json<{ id: string }>('POST', '/reviews', {
+      title: s.title,
+      ...(s.repository ? { repository: s.repository } : {}),
+      ...(s.stack ? { stack: s.stack } : {}),
+      ...(s.ref ? { ref: s.ref } : {}),
+      plan: loadPlan(s.plan),
+    });
+    ids.push(data.id);
+    log(`submitted plan ${s.plan}.json → review ${data.id}`);
+  }
+  const completed = await waitForReviews(api, ids, opts.timeoutMs ?? 60_000);
+
+  let decisions = 0;
+  const latest = new Map(completed.map((r) => [r.id, r.version]));
+  const decide = async (id: string, body: Record<string, unknown>) => {
+    const { data } = await api.json<{ version: number }>('POST', `/reviews/${id}/feedback`, body, { 'if-match': `"${latest.get(id)}"` });
+    latest.set(id, data.version);
+    decisions++;
+    log(`${String(body.action)} on ${id} → version ${data.version}`);
+  };
+  if (opts.feedback !== false) {
+    const scored = completed.filter((r) => r.review.result);
+    const low = scored.find((r) => r.review.result?.riskLevel === 'low');
+    if (low) await decide(low.id, { action: 'acknowledge', comment: 'Expected change, reviewed in the weekly platform sync.' });
+    const withFindings = scored.filter((r) => (r.review.result?.findings.length ?? 0) > 0);
+    const first = withFindings[0];
+    const f = first?.review.result?.findings.find((x) => x.severity === 'low' || x.severity === 'medium') ?? first?.review.result?.findings[0];
+    if (first && f) await decide(first.id, { action: 'dismiss-finding', findingId: f.id ?? `${f.ruleId}@${f.resourceAddress}`, comment: 'Accepted risk: covered by an SCP in this account.' });
+    const second = withFindings[1];
+    if (second) await decide(second.id, { action: 'override-risk', riskLevel: 'high', comment: 'Staging only; the data is synthetic.' });
+  }
+
+  return {
+    reviews: completed.map((r) => ({
+      id: r.id,
+      title: samples[ids.indexOf(r.id)]?.title ?? r.id,
+      status: r.review.status,
+      ...(r.review.result ? { riskLevel: r.review.result.riskLevel } : {}),
+      findings: r.review.result?.findings.length ?? 0,
+      version: latest.get(r.id) ?? r.version,
+    })),
+    decisions,
+  };
+};
