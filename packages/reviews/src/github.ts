@@ -40,6 +40,8 @@ export interface PushRequest {
   title?: string;
   url?: string;
   installationId?: number;
+  /** `changed_files` of the pull request (tells pr-review-handler whether GitHub's file listing is capped). */
+  changedFiles?: number;
   deliveryId: string;
   /** The webhook action (opened, synchronize, reopened, ready_for_review). */
   action: string;
@@ -113,7 +115,7 @@ class Stop extends Error {
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Keys of `external` that describe one submission or the PR's end, not the PR: not carried to the next push. */
-const PER_SUBMISSION = new Set(['fetchedFor', 'reviewInput', 'outcome', 'closedAt', 'mergeCommitSha', 'deliveryId', 'action', 'baseSha', 'pushedAt']);
+const PER_SUBMISSION = new Set(['fetchedFor', 'reviewInput', 'outcome', 'closedAt', 'mergeCommitSha', 'deliveryId', 'action', 'baseSha', 'pushedAt', 'changedFiles']);
 const carried = (external: Record<string, string> | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(external ?? {}).filter(([k]) => !PER_SUBMISSION.has(k)));
 
@@ -203,6 +205,7 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
       ...(req.baseRef ? { baseRef: req.baseRef } : {}),
       ...(req.url ? { url: req.url } : {}),
       ...(req.installationId !== undefined ? { installationId: String(req.installationId) } : {}),
+      ...(req.changedFiles !== undefined ? { changedFiles: String(req.changedFiles) } : {}),
       pushedAt: clock().toISOString(),
     };
     let version: Version<ReviewContent>;
