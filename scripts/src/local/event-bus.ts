@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { matchesPattern, type EventPattern } from './event-pattern';
@@ -15,6 +17,10 @@ export interface DeadLetter {
   event: unknown;
   error: string;
   attempts: number;
+  /** When it was dead-lettered (ISO-8601). */
+  at?: string;
+  /** Why: retries exhausted, or the bus shut down with a retry still pending. */
+  cause?: 'retries-exhausted' | 'shutdown';
 }
 
 export interface LocalEventBusOptions {
@@ -24,6 +30,15 @@ export interface LocalEventBusOptions {
   retryDelaysMs?: number[];
   region?: string;
   onDelivery?: (info: { rule: string; attempt: number; ok: boolean; error?: string }) => void;
+  /**
+   * Folder where each dead letter is written as one JSON file (like the SQS dead-letter queue of
+   * the deployed bus); dead letters of earlier runs are loaded from it on start.
+   */
+  deadLetterDir?: string;
+  /** How long close() lets deliveries in flight finish before dead-lettering pending retries (default 5 s). */
+  drainTimeoutMs?: number;
+  /** Called for each dead letter as it is written (the stack logs it). */
+  onDeadLetter?: (letter: DeadLetter) => void;
 }
 
 export interface LocalEventBus {
@@ -65,6 +80,30 @@ const reply = (res: ServerResponse, status: number, body: unknown, errorType?: s
 export const startEventBus = async (opts: LocalEventBusOptions): Promise<LocalEventBus> => {
   const delays = opts.retryDelaysMs ?? [1000, 2000];
   const deadLetters: DeadLetter[] = [];
+  if (opts.deadLetterDir) {
+    mkdirSync(opts.deadLetterDir, { recursive: true });
+    for (const f of readdirSync(opts.deadLetterDir).filter((n) => n.endsWith('.json')).sort()) {
+      try {
+        deadLetters.push(JSON.parse(readFileSync(join(opts.deadLetterDir, f), 'utf8')) as DeadLetter);
+      } catch {
+        // A half-written file from a crash: skip it rather than refuse to start.
+      }
+    }
+  }
+  const deadLetter = (letter: DeadLetter) => {
+    deadLetters.push(letter);
+    if (opts.deadLetterDir) {
+      const name = `${letter.at?.replace(/[:.]/g, '-') ?? Date.now()}-${letter.rule}-${randomUUID().slice(0, 8)}.json`;
+      try {
+        writeFileSync(join(opts.deadLetterDir, name), `${JSON.stringify(letter, null, 2)}\n`, { mode: 0o600 });
+      } catch {
+        // Kept in memory (and logged) even if the disk refuses.
+      }
+    }
+    opts.onDeadLetter?.(letter);
+  };
+  /** Deliveries waiting for a retry, so shutdown can dead-letter them instead of losing them. */
+  const waiting = new Map<NodeJS.Timeout, { rule: string; event: unknown; error: string; attempts: number; resume: () => void }>();
   const inFlight = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
@@ -72,7 +111,10 @@ export const startEventBus = async (opts: LocalEventBusOptions): Promise<LocalEv
   const deliver = (rule: BusRule, event: unknown) => {
     const run = async () => {
       for (let attempt = 1; attempt <= delays.length + 1; attempt++) {
-        if (closed) return;
+        if (closed) {
+          deadLetter({ rule: rule.name, event, error: 'the bus shut down before this delivery ran', attempts: attempt - 1, at: new Date().toISOString(), cause: 'shutdown' });
+          return;
+        }
         try {
           await invokeWithTimeout(rule.target, event);
           opts.onDelivery?.({ rule: rule.name, attempt, ok: true });
@@ -81,16 +123,19 @@ export const startEventBus = async (opts: LocalEventBusOptions): Promise<LocalEv
           const error = err instanceof Error ? err.message : String(err);
           opts.onDelivery?.({ rule: rule.name, attempt, ok: false, error });
           if (attempt > delays.length) {
-            deadLetters.push({ rule: rule.name, event, error, attempts: attempt });
+            deadLetter({ rule: rule.name, event, error, attempts: attempt, at: new Date().toISOString(), cause: 'retries-exhausted' });
             return;
           }
-          await new Promise<void>((r) => {
+          const stopped = await new Promise<boolean>((r) => {
             const t = setTimeout(() => {
               timers.delete(t);
-              r();
+              waiting.delete(t);
+              r(false);
             }, delays[attempt - 1]);
             timers.add(t);
+            waiting.set(t, { rule: rule.name, event, error, attempts: attempt, resume: () => r(true) });
           });
+          if (stopped) return;
         }
       }
     };
@@ -157,8 +202,15 @@ export const startEventBus = async (opts: LocalEventBusOptions): Promise<LocalEv
     close: async () => {
       // Let deliveries in flight finish (bounded), as a draining Lambda would; then stop retrying.
       const drained = Promise.all([...inFlight]).then(() => undefined);
-      await Promise.race([drained, new Promise((r) => setTimeout(r, 5000).unref())]);
+      await Promise.race([drained, new Promise((r) => setTimeout(r, opts.drainTimeoutMs ?? 5000).unref())]);
       closed = true;
+      // Retries still waiting would be lost with the process: dead-letter them (persisted) instead.
+      for (const [t, w] of waiting) {
+        clearTimeout(t);
+        deadLetter({ rule: w.rule, event: w.event, error: `${w.error} (retry still pending at shutdown)`, attempts: w.attempts, at: new Date().toISOString(), cause: 'shutdown' });
+        w.resume();
+      }
+      waiting.clear();
       for (const t of timers) clearTimeout(t);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

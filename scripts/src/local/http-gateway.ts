@@ -58,20 +58,40 @@ export const invokeWithTimeout = async (fn: LocalFunction, event: unknown, conte
   }
 };
 
+/** Past this much, an oversized body is no longer drained to answer 413 politely: the connection is cut. */
+export const MAX_DRAIN_BYTES = 256 * 1024 * 1024;
+
+const tooLarge = () => new PayloadTooLargeError(`The request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB (API Gateway's limit). Compress it with Content-Encoding: gzip or split the change.`);
+
+/**
+ * Reads the body up to API Gateway's 10 MB. A bigger body (announced or not) is read to its end
+ * without being kept, so the client gets its 413 problem+json instead of a reset connection; only a
+ * body beyond MAX_DRAIN_BYTES has its connection cut.
+ */
 const readBody = (req: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
+    const announced = Number(req.headers['content-length'] ?? 0);
+    if (announced > MAX_DRAIN_BYTES) {
+      reject(tooLarge());
+      return;
+    }
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new PayloadTooLargeError(`Request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB. Submit large plans via the S3 upload flow or split the change.`));
+      if (size > MAX_DRAIN_BYTES) {
         req.destroy();
+        return;
+      }
+      if (size > MAX_BODY_BYTES) {
+        over = true;
+        chunks.length = 0;
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 
@@ -84,16 +104,18 @@ export const toApiGatewayEvent = (
   route: { resource: string; pathParameters: Record<string, string> },
   url: URL,
 ): APIGatewayProxyEvent => {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Null-prototype maps: header and query names such as __proto__, constructor or toString are
+  // ordinary keys here, not inherited members (API Gateway's JSON event has them as own keys too).
+  const headers = Object.create(null) as Record<string, string>;
+  const multiValueHeaders = Object.create(null) as Record<string, string[]>;
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const k = req.rawHeaders[i] ?? '';
     const v = req.rawHeaders[i + 1] ?? '';
     headers[k] = v;
     (multiValueHeaders[k] ??= []).push(v);
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  const query = Object.create(null) as Record<string, string>;
+  const multiQuery = Object.create(null) as Record<string, string[]>;
   for (const [k, v] of url.searchParams) {
     query[k] = v;
     (multiQuery[k] ??= []).push(v);
@@ -138,7 +160,7 @@ export const toApiGatewayEvent = (
   };
 };
 
-const send = (res: ServerResponse, result: APIGatewayProxyResult) => {
+const sendResult = (res: ServerResponse, result: APIGatewayProxyResult) => {
   const headers: Record<string, string | number | boolean> = { ...(result.headers ?? {}) };
   const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
   res.writeHead(result.statusCode, { ...headers, 'content-length': body.length });
@@ -164,8 +186,33 @@ export interface GatewayOptions {
   /** Per-key token bucket, like a usage plan's throttle. */
   rateLimit?: RateLimit;
   onError?: (err: unknown) => void;
-  onSecurityEvent?: (event: { event: string; reason: string; sourceIp?: string }) => void;
+  /**
+   * Receives one event per 401, 403 and 429 answer, whoever gave it (the gateway or the function):
+   * what the API Gateway access-log metric filters count in AWS (terraform/security_signals.tf).
+   */
+  onSecurityEvent?: (event: GatewaySecurityEvent) => void;
 }
+
+export interface GatewaySecurityEvent {
+  event: 'gateway.unauthorized' | 'gateway.forbidden' | 'gateway.throttled';
+  reason: string;
+  status: 401 | 403 | 429;
+  method: string;
+  path: string;
+  sourceIp?: string;
+}
+
+const SECURITY_STATUSES: Record<number, GatewaySecurityEvent['event']> = { 401: 'gateway.unauthorized', 403: 'gateway.forbidden', 429: 'gateway.throttled' };
+
+/** The problem's title, not its detail: the access log records the status, never request data. */
+const reasonOf = (result: APIGatewayProxyResult): string => {
+  try {
+    const title = (JSON.parse(result.body) as { title?: unknown }).title;
+    return typeof title === 'string' ? title : `HTTP ${result.statusCode}`;
+  } catch {
+    return `HTTP ${result.statusCode}`;
+  }
+};
 
 /** A token bucket per API key (what a usage plan's rate and burst do in API Gateway). */
 export const createRateLimiter = (limit: RateLimit, now: () => number = Date.now) => {
@@ -195,6 +242,13 @@ export const createGateway = (opts: GatewayOptions) => {
   };
   return async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const send = (result: APIGatewayProxyResult) => {
+      const event = SECURITY_STATUSES[result.statusCode];
+      if (event) {
+        opts.onSecurityEvent?.({ event, reason: reasonOf(result), status: result.statusCode as GatewaySecurityEvent['status'], method: req.method ?? 'GET', path: url.pathname, sourceIp: req.socket.remoteAddress });
+      }
+      sendResult(res, result);
+    };
     try {
       const method = req.method ?? 'GET';
       let route: { resource: string; pathParameters: Record<string, string>; functionName: string; method: string };
@@ -212,12 +266,10 @@ export const createGateway = (opts: GatewayOptions) => {
         const value = req.headers['x-api-key'];
         apiKey = typeof value === 'string' ? opts.apiKeys?.get(value) : undefined;
         if (!apiKey) {
-          opts.onSecurityEvent?.({ event: 'apikey.invalid', reason: value ? 'unknown API key' : 'no API key', sourceIp: req.socket.remoteAddress });
           throw new UnauthorizedError(value ? 'The API key is not valid.' : 'Send an API key in the x-api-key header.');
         }
         const verdict = limiter?.(apiKey.id);
         if (verdict && !verdict.ok) {
-          opts.onSecurityEvent?.({ event: 'rate.limited', reason: `key ${apiKey.name} over its rate limit`, sourceIp: req.socket.remoteAddress });
           throw new RateLimitedError(verdict.retryAfterSeconds);
         }
       }
@@ -227,10 +279,10 @@ export const createGateway = (opts: GatewayOptions) => {
       const event = toApiGatewayEvent(req, body, route, url);
       if (apiKey) event.requestContext.identity = { ...event.requestContext.identity, apiKey: '[local]', apiKeyId: apiKey.id };
       const result = (await invokeWithTimeout(fn, event)) as APIGatewayProxyResult;
-      send(res, result);
+      send(result);
     } catch (err) {
       if (!(err instanceof HttpProblemError)) opts.onError?.(err);
-      send(res, problemResponse(err, { instance: url.pathname }));
+      send(problemResponse(err, { instance: url.pathname }));
     }
   };
 };
