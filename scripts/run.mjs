@@ -96,6 +96,7 @@ const tasks = {
   npm run bundle       bundle every function in functions/manifest.json into dist/functions/<name>.zip
   npm run review -- …  review a plan JSON / .tf file / directory (see: npm run review -- --help)
   npm run bench        run the benchmarks and print their figures
+  npm run demo         fill the running local stack with sample reviews; prints the dashboard URL and key
   npm run invoke -- F --event E.json
                        run function F once with event E against the running local stack
   npm run plan -- --out FILE   offline plan of terraform/ as JSON (terraform show -json), for review
@@ -104,6 +105,11 @@ const tasks = {
   },
   start() {
     ensureDeps();
+    if (!rest.includes('--help') && !rest.includes('-h')) {
+      // The dashboard the stack serves at / (turbo skips the build when its sources are unchanged).
+      const built = run('turbo', ['run', 'build', '--filter=@iac-review/dashboard', '--output-logs=errors-only'], { stdio: ['ignore', 2, 2] });
+      if (built !== 0) say('the dashboard did not build (see above); starting the API without it');
+    }
     forward('tsx', ['scripts/src/local-stack.ts', ...rest]);
     return undefined;
   },
@@ -139,6 +145,10 @@ const tasks = {
     const built = run('node', ['packages/risk-scoring/scripts/build-cli.mjs', '--if-stale'], { stdio: ['ignore', 2, 2] });
     if (built !== 0) return 2;
     return run('node', ['packages/risk-scoring/dist/review.mjs', ...rest]);
+  },
+  demo() {
+    ensureDeps();
+    return run('tsx', ['scripts/src/demo/main.ts', ...rest]);
   },
   plan() {
     ensureDeps();
