@@ -59,10 +59,13 @@ resource "aws_api_gateway_deployment" "this" {
 
 resource "aws_cloudwatch_log_group" "api_access" {
   name              = "/aws/apigateway/${local.name_prefix}"
-  retention_in_days = var.log_retention_days
+  retention_in_days = local.log_retention_days
+  kms_key_id        = aws_kms_key.this["logs"].arn
 }
 
 resource "aws_api_gateway_stage" "this" {
+  # Access logs need the account's CloudWatch role (api_account.tf) in place first.
+  depends_on           = [aws_api_gateway_account.this]
   rest_api_id          = aws_api_gateway_rest_api.this.id
   deployment_id        = aws_api_gateway_deployment.this.id
   stage_name           = var.environment
@@ -149,6 +152,10 @@ locals {
       status = "413", type = "payload-too-large", title = "Request body too large",
       detail = "The body is over 10 MB; compress it with Content-Encoding: gzip.", headers = {}
     }
+    WAF_FILTERED = {
+      status = "403", type = "forbidden", title = "Request blocked",
+      detail = "The web application firewall blocked this request (rate limit per IP or a managed rule). Slow down, or contact the operators with the requestId.", headers = {}
+    }
     DEFAULT_5XX = {
       status = "502", type = "internal-error", title = "Bad gateway",
       detail = "The API could not complete the request. It is safe to retry.", headers = {}
@@ -170,7 +177,7 @@ resource "aws_api_gateway_gateway_response" "this" {
       requestId = "$context.requestId"
     })
   }
-  response_parameters = merge(each.value.headers, {
+  response_parameters = merge(each.value.headers, local.gateway_cors_headers, {
     "gatewayresponse.header.Content-Type" = "'application/problem+json'"
   })
 }

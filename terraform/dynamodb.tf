@@ -39,7 +39,8 @@ resource "aws_dynamodb_table" "this" {
   }
 
   server_side_encryption {
-    enabled = true
+    enabled     = true
+    kms_key_arn = aws_kms_key.this["table"].arn
   }
 
   deletion_protection_enabled = true

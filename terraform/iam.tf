@@ -45,6 +45,7 @@ locals {
         Action   = tolist(["secretsmanager:GetSecretValue"])
         Resource = tolist([for s in fn.resources.secrets : aws_secretsmanager_secret.this[s].arn])
       }] : [],
+      local.function_key_statements[name],
       contains(local.async_functions, name) ? [{
         Sid      = "DeadLetters"
         Effect   = "Allow"

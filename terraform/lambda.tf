@@ -10,8 +10,11 @@ module "lambda" {
   architecture       = each.value.architecture
   memory_mb          = each.value.memoryMb
   timeout_seconds    = each.value.timeoutSeconds
-  log_retention_days = try(each.value.logRetentionDays, var.log_retention_days)
-  statements         = local.function_statements[each.key]
+  log_retention_days = local.function_log_retention_days[each.key]
+  log_kms_key_arn    = aws_kms_key.this["logs"].arn
+  # Reserved concurrency (the reviewer's protects Bedrock and the table); -1: unreserved.
+  reserved_concurrency = lookup(var.reserved_concurrency, each.key, -1)
+  statements           = local.function_statements[each.key]
 
   environment = merge(lookup(local.function_environment, each.key, {}), {
     SERVICE_VERSION                     = local.openapi.info.version

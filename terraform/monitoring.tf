@@ -1,7 +1,8 @@
 # Alarms on what needs a person: function errors and throttles, dead letters, security events
 # (bad signatures, replays, auth failures, rate limits: "type":"security" log lines).
 locals {
-  alarm_actions = var.alarm_topic_arn == "" ? [] : [var.alarm_topic_arn]
+  # The topic from alarms.tf, or the one given in alarm_topic_arn.
+  alarm_actions = [local.alarm_topic_arn]
 }
 
 resource "aws_cloudwatch_metric_alarm" "errors" {
@@ -54,7 +55,7 @@ resource "aws_cloudwatch_metric_alarm" "security_events" {
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
-  threshold           = 20
+  threshold           = var.alarm_thresholds.security_events_5min
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.alarm_actions

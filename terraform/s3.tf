@@ -22,7 +22,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "inputs" {
   bucket = aws_s3_bucket.inputs.id
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm = "aws:kms"
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.this["inputs"].arn
     }
     bucket_key_enabled = true
   }

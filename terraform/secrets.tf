@@ -10,4 +10,5 @@ resource "aws_secretsmanager_secret" "this" {
   name                    = "${local.name_prefix}/${each.value}"
   description             = "IaC Review ${each.value} (set the value out of band)."
   recovery_window_in_days = 7
+  kms_key_id              = aws_kms_key.this["secrets"].arn
 }

@@ -21,9 +21,9 @@ variable "artifacts_dir" {
 }
 
 variable "log_retention_days" {
-  description = "CloudWatch Logs retention for every function, unless the manifest sets one."
+  description = "CloudWatch Logs retention in days for every log group, unless a function sets its own logRetentionDays in functions/manifest.json. Unset (null): the manifest's defaults.logRetentionDays."
   type        = number
-  default     = 30
+  default     = null
 }
 
 variable "log_level" {
@@ -63,7 +63,7 @@ variable "bedrock_enabled" {
 }
 
 variable "alarm_topic_arn" {
-  description = "SNS topic that receives alarms (errors, throttles, dead letters, security events). Empty: alarms without actions."
+  description = "SNS topic that receives alarms (errors, throttles, dead letters, security events, …). Empty: this configuration creates one (KMS-encrypted); subscribe to it."
   type        = string
   default     = ""
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableDefinition, openApiDocument } from '@iac-review/core';
+import { reviewInput } from '@iac-review/risk-scoring';
 import { bundleFunction } from '../src/bundle/bundle';
 import { loadManifest, repoRoot } from '../src/lib/repo';
 import { offlineEnv, terraform, writeCliConfig } from '../src/terraform/offline';
@@ -21,6 +22,16 @@ interface PlanModule {
   child_modules?: PlanModule[];
 }
 
+interface PlanJson {
+  planned_values: { root_module: PlanModule; outputs: Record<string, { value?: unknown }> };
+  resource_changes: Array<{ address: string; change: { after_unknown?: Record<string, unknown> } }>;
+  configuration: { root_module: ConfigModule };
+}
+interface ConfigModule {
+  resources?: Array<{ address: string; expressions?: Record<string, unknown> }>;
+  module_calls?: Record<string, { expressions?: Record<string, unknown>; module?: ConfigModule }>;
+}
+
 const allResources = (m: PlanModule | undefined): PlannedResource[] => (m ? [...(m.resources ?? []), ...(m.child_modules ?? []).flatMap(allResources)] : []);
 
 const tfDir = join(repoRoot, 'terraform');
@@ -35,6 +46,7 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
   let env: NodeJS.ProcessEnv;
   let resources: PlannedResource[] = [];
   let outputs: Record<string, { value?: unknown }> = {};
+  let planJson: PlanJson | undefined;
 
   beforeAll(async () => {
     // Said once in the test output, whichever reporter runs.
@@ -72,11 +84,12 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     expect(plan.status).toBe(0);
     const show = terraform(['show', '-json', planFile], tfDir, env);
     expect(show.status).toBe(0);
-    const json = JSON.parse(show.stdout) as { planned_values: { root_module: PlanModule; outputs: Record<string, { value?: unknown }> } };
+    const json = JSON.parse(show.stdout) as PlanJson;
+    planJson = json;
     outputs = json.planned_values.outputs;
     resources = allResources(json.planned_values.root_module);
     expect(resources.length).toBeGreaterThan(10);
-  });
+  }, 120000);
 
   it('should deploy every manifest function as arm64 with active tracing, its own zip hash and log retention', () => {
     const fns = resources.filter((r) => r.type === 'aws_lambda_function');
@@ -136,5 +149,172 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     }
     expect(ops).toEqual(expected);
     expect(resources.find((r) => r.type === 'aws_api_gateway_rest_api')).toBeDefined();
+  });
+  // ---- Operations and SOC2 evidence (terraform/evidence.tf, cloudtrail.tf, alarms.tf, dashboard.tf, waf.tf, kms.tf) ----
+
+  const one = (address: string): PlannedResource => {
+    const r = resources.find((x) => x.address === address);
+    if (!r) throw new Error(`${address} is not in the plan`);
+    return r;
+  };
+  const ofType = (type: string): PlannedResource[] => resources.filter((r) => r.type === type);
+  /** References of a root-module resource attribute in the configuration (values unknown until apply). */
+  const references = (address: string, ...path: Array<string | number>): string[] => {
+    const res = planJson?.configuration.root_module.resources?.find((r) => r.address === address);
+    let node: unknown = res?.expressions;
+    for (const p of path) node = (node as Record<string | number, unknown> | undefined)?.[p];
+    return ((node as { references?: string[] } | undefined)?.references ?? []).slice();
+  };
+
+  it('should keep the log retention precedence: function setting > variable > manifest default', () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'functions', 'manifest.json'), 'utf8')) as { defaults: { logRetentionDays: number }; functions: Record<string, { logRetentionDays?: number }> };
+    // Default plan (variable unset): the manifest default, or the function's own value.
+    for (const [name, fn] of Object.entries(manifest.functions))
+      expect(one(`module.lambda["${name}"].aws_cloudwatch_log_group.this`).values.retention_in_days).toBe(fn.logRetentionDays ?? manifest.defaults.logRetentionDays);
+    expect(one('aws_cloudwatch_log_group.api_access').values.retention_in_days).toBe(manifest.defaults.logRetentionDays);
+    // Every log group is encrypted with the logs key.
+    for (const name of Object.keys(manifest.functions)) expect(one(`module.lambda["${name}"].aws_cloudwatch_log_group.this`).values).not.toHaveProperty('kms_key_id', null);
+    expect(references('aws_cloudwatch_log_group.api_access', 'kms_key_id')).toContain('aws_kms_key.this["logs"].arn');
+  });
+
+  it('should ship audit and security events to an Object Lock evidence bucket (compliance, 400 days, SSE-KMS, archive class)', () => {
+    expect(one('aws_s3_bucket.evidence').values.object_lock_enabled).toBe(true);
+    expect(one('aws_s3_bucket_object_lock_configuration.evidence').values.rule).toEqual([{ default_retention: [{ mode: 'COMPLIANCE', days: 400, years: null }] }]);
+    expect(one('aws_s3_bucket_versioning.evidence').values.versioning_configuration).toEqual([expect.objectContaining({ status: 'Enabled' })]);
+    const sse = one('aws_s3_bucket_server_side_encryption_configuration.evidence').values.rule as Array<{ apply_server_side_encryption_by_default: Array<{ sse_algorithm: string }> }>;
+    expect(sse[0]?.apply_server_side_encryption_by_default[0]?.sse_algorithm).toBe('aws:kms');
+    expect(references('aws_s3_bucket_server_side_encryption_configuration.evidence', 'rule', 0, 'apply_server_side_encryption_by_default', 0, 'kms_master_key_id')).toContain('aws_kms_key.this["evidence"].arn');
+    const lifecycle = one('aws_s3_bucket_lifecycle_configuration.evidence').values.rule as Array<{ transition: Array<{ days: number; storage_class: string }> }>;
+    expect(lifecycle[0]?.transition).toEqual([expect.objectContaining({ days: 90, storage_class: 'GLACIER_IR' })]);
+    expect(one('aws_s3_bucket_public_access_block.evidence').values).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    // Every function's log group forwards exactly its audit and security lines to the delivery stream.
+    const filters = ofType('aws_cloudwatch_log_subscription_filter');
+    expect(filters.map((f) => f.index).sort()).toEqual(loadManifest().map((f) => f.name).sort());
+    for (const f of filters) expect(f.values.filter_pattern).toBe('{ ($.type = "audit") || ($.type = "security") }');
+    const stream = one('aws_kinesis_firehose_delivery_stream.evidence').values as { destination: string; extended_s3_configuration: Array<{ processing_configuration: Array<{ processors: Array<{ type: string }> }> }> };
+    expect(stream.destination).toBe('extended_s3');
+    expect(stream.extended_s3_configuration[0]?.processing_configuration[0]?.processors.map((p) => p.type)).toEqual(['Decompression', 'CloudWatchLogProcessing', 'AppendDelimiterToRecord']);
+  });
+
+  it('should make the evidence queryable: Glue table over the events, a saved "who changed review X" query', () => {
+    const table = one('aws_glue_catalog_table.evidence_events').values as { table_type: string; partition_keys: unknown[]; storage_descriptor: Array<{ columns: Array<{ name: string }>; ser_de_info: Array<{ serialization_library: string }> }> };
+    expect(table.table_type).toBe('EXTERNAL_TABLE');
+    // Partitioned by day through projection over the bucket's events/ prefix (no crawler).
+    expect(table.partition_keys).toEqual([expect.objectContaining({ name: 'dt', type: 'string' })]);
+    expect(references('aws_glue_catalog_table.evidence_events', 'parameters')).toContain('aws_s3_bucket.evidence.bucket');
+    const columns = table.storage_descriptor[0]?.columns.map((c) => c.name) ?? [];
+    expect(columns).toEqual(expect.arrayContaining(['ts', 'type', 'action', 'actor', 'resource', 'outcome', 'version', 'requestedversion', 'event', 'reason']));
+    expect(table.storage_descriptor[0]?.ser_de_info[0]?.serialization_library).toBe('org.openx.data.jsonserde.JsonSerDe');
+    const query = one('aws_athena_named_query.who_changed_review').values.query as string;
+    expect(query).toContain("resource = 'review/REVIEW_ID'");
+    expect(query).toMatch(/lag\(version\) OVER \(ORDER BY ts\) AS from_version/);
+    expect(one('aws_athena_workgroup.evidence').values.configuration).toEqual([expect.objectContaining({ enforce_workgroup_configuration: true })]);
+  });
+
+  it('should record CloudTrail data events for the table and the evidence bucket, signed', () => {
+    const trail = one('aws_cloudtrail.data_events[0]').values as { enable_log_file_validation: boolean; is_multi_region_trail: boolean; advanced_event_selector: Array<{ name: string; field_selector: Array<{ field: string; equals?: string[] }> }> };
+    expect(trail.enable_log_file_validation).toBe(true);
+    expect(trail.is_multi_region_trail).toBe(true);
+    const types = trail.advanced_event_selector.flatMap((s) => s.field_selector.filter((f) => f.field === 'resources.type').flatMap((f) => f.equals ?? []));
+    expect(types.sort()).toEqual(['AWS::DynamoDB::Table', 'AWS::S3::Object']);
+    expect(references('aws_cloudtrail.data_events', 'kms_key_id')).toContain('aws_kms_key.this["evidence"].arn');
+  });
+
+  it('should have every alarm: errors, throttles, dead letters, security events, failed reviews, API 5xx rate and p99, reviewer p99, integrity failures', () => {
+    const names = ofType('aws_cloudwatch_metric_alarm').map((a) => a.values.alarm_name as string);
+    const p = 'iac-review-dev';
+    for (const fn of loadManifest()) expect(names).toEqual(expect.arrayContaining([`${p}-${fn.name}-errors`, `${p}-${fn.name}-throttles`]));
+    expect(names).toEqual(
+      expect.arrayContaining([`${p}-ai-reviewer-dead-letters`, `${p}-security-events`, `${p}-reviews-failed`, `${p}-api-5xx-rate`, `${p}-api-p99-latency`, `${p}-reviewer-p99-duration`, `${p}-history-integrity-failures`]),
+    );
+    const integrity = one('aws_cloudwatch_metric_alarm.integrity_failures').values;
+    expect(integrity).toMatchObject({ namespace: 'IacReview', metric_name: 'HistoryIntegrityFailures', dimensions: { service: 'iac-review' }, threshold: 1 });
+    const failed = one('aws_cloudwatch_log_metric_filter.reviews_failed').values as { pattern: string; metric_transformation: Array<{ name: string; namespace: string }> };
+    expect(failed.pattern).toContain('$.outcome = "failure"');
+    expect(failed.metric_transformation[0]).toMatchObject({ name: 'ReviewsFailed', namespace: 'IacReview' });
+    // With no topic given, the configuration creates one (KMS-encrypted) and every alarm notifies it.
+    expect(references('aws_sns_topic.alarms', 'kms_master_key_id')).toContain('aws_kms_key.this["alarms"].arn');
+    for (const alarm of planJson?.resource_changes.filter((c) => c.address.startsWith('aws_cloudwatch_metric_alarm.')) ?? []) expect(alarm.change.after_unknown?.alarm_actions).toBe(true);
+  });
+
+  it('should build the on-call dashboard from the metrics the code emits', () => {
+    const body = JSON.parse(one('aws_cloudwatch_dashboard.this').values.dashboard_body as string) as { widgets: Array<{ properties: { title?: string; metrics?: unknown[] } }> };
+    const titles = body.widgets.map((w) => w.properties.title).filter(Boolean);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Lambda Invocations (Sum)',
+        'Lambda Errors (Sum)',
+        'Lambda Throttles (Sum)',
+        'Lambda Duration (p99)',
+        'API 4xx / 5xx',
+        'API latency (ms)',
+        'Reviews completed / degraded / failed',
+        'Bedrock latency (ms)',
+        'Bedrock tokens',
+        'Dead-letter queue depth',
+        'Security events and integrity failures',
+        'Webhook deliveries by source and outcome (HTTP status)',
+      ]),
+    );
+    const text = JSON.stringify(body);
+    // Metric names the functions really log (functions/ai-reviewer, packages/bedrock-service, packages/reviews).
+    const sources = ['functions/ai-reviewer/src/handler.ts', 'packages/bedrock-service/src/reviewer.ts', 'packages/reviews/src/adapters/history-key.ts'].map((f) => readFileSync(join(repoRoot, f), 'utf8')).join('\n');
+    for (const metric of ['ReviewsCompleted', 'ReviewsDegraded', 'BedrockLatency', 'BedrockInputTokens', 'BedrockOutputTokens', 'HistoryIntegrityFailures']) {
+      expect(text).toContain(`"${metric}"`);
+      expect(sources).toContain(metric);
+    }
+    const lambdaWidget = body.widgets.find((w) => w.properties.title === 'Lambda Invocations (Sum)');
+    expect(lambdaWidget?.properties.metrics).toHaveLength(loadManifest().length);
+  });
+
+  it('should guard the edge: WAF on the API stage, reserved concurrency for the reviewer, API Gateway logging role, event archive, CORS on gateway answers', () => {
+    const acl = one('aws_wafv2_web_acl.api[0]').values as { scope: string; rule: Array<{ name: string; statement: Array<Record<string, Array<Record<string, unknown>>>> }> };
+    expect(acl.scope).toBe('REGIONAL');
+    expect(acl.rule.map((r) => r.name).sort()).toEqual(['aws-common-rule-set', 'rate-limit-per-ip']);
+    expect(acl.rule.find((r) => r.name === 'rate-limit-per-ip')?.statement[0]?.rate_based_statement?.[0]).toMatchObject({ limit: 2000, aggregate_key_type: 'IP' });
+    expect(acl.rule.find((r) => r.name === 'aws-common-rule-set')?.statement[0]?.managed_rule_group_statement?.[0]).toMatchObject({ vendor_name: 'AWS', name: 'AWSManagedRulesCommonRuleSet' });
+    expect(references('aws_wafv2_web_acl_association.api', 'resource_arn')).toContain('aws_api_gateway_stage.this.arn');
+    for (const fn of loadManifest())
+      expect(one(`module.lambda["${fn.name}"].aws_lambda_function.this`).values.reserved_concurrent_executions).toBe(fn.name === 'ai-reviewer' ? 10 : -1);
+    expect(references('aws_api_gateway_account.this', 'cloudwatch_role_arn')).toContain('aws_iam_role.api_gateway_cloudwatch[0].arn');
+    expect(references('aws_cloudwatch_event_archive.reviews', 'event_source_arn')).toContain('aws_cloudwatch_event_bus.this.arn');
+    expect(one('aws_api_gateway_gateway_response.this["WAF_FILTERED"]').values.status_code).toBe('403');
+    // Customer-managed keys for table, inputs bucket and secrets, each rotated.
+    expect(references('aws_dynamodb_table.this', 'server_side_encryption', 0, 'kms_key_arn')).toContain('aws_kms_key.this["table"].arn');
+    expect(references('aws_s3_bucket_server_side_encryption_configuration.inputs', 'rule', 0, 'apply_server_side_encryption_by_default', 0, 'kms_master_key_id')).toContain('aws_kms_key.this["inputs"].arn');
+    for (const k of ['table', 'inputs', 'logs', 'secrets', 'evidence', 'alarms']) expect(one(`aws_kms_key.this["${k}"]`).values.enable_key_rotation).toBe(true);
+  });
+
+  it('should honour the operations variables: retention set, organisation trail, WAF off, an existing alarm topic, CORS origin', () => {
+    const planFile = join(work, 'plan-vars.bin');
+    const topic = 'arn:aws:sns:us-east-1:123456789012:ops-alarms';
+    const vars = ['log_retention_days=90', 'cloudtrail_mode=organization', 'waf_enabled=false', `alarm_topic_arn=${topic}`, 'cors_allowed_origins=["https://dash.example.com"]'].flatMap((v) => ['-var', v]);
+    const plan = terraform(['plan', '-refresh=false', '-lock=false', '-input=false', '-no-color', '-var', 'offline_checks=true', '-var', `artifacts_dir=${artifacts}`, ...vars, '-out', planFile], tfDir, env);
+    expect(plan.stderr).toBe('');
+    const show = terraform(['show', '-json', planFile], tfDir, env);
+    const alt = allResources((JSON.parse(show.stdout) as PlanJson).planned_values.root_module);
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'functions', 'manifest.json'), 'utf8')) as { functions: Record<string, { logRetentionDays?: number }> };
+    // The variable now wins over the manifest default (the bug: every log group kept 30 days).
+    for (const [name, fn] of Object.entries(manifest.functions))
+      expect(alt.find((r) => r.address === `module.lambda["${name}"].aws_cloudwatch_log_group.this`)?.values.retention_in_days).toBe(fn.logRetentionDays ?? 90);
+    expect(alt.find((r) => r.address === 'aws_cloudwatch_log_group.api_access')?.values.retention_in_days).toBe(90);
+    expect(alt.filter((r) => r.type === 'aws_cloudtrail')).toEqual([]);
+    expect(alt.filter((r) => r.type.startsWith('aws_wafv2_'))).toEqual([]);
+    expect(alt.filter((r) => r.type === 'aws_sns_topic')).toEqual([]);
+    for (const alarm of alt.filter((r) => r.type === 'aws_cloudwatch_metric_alarm')) expect(alarm.values.alarm_actions).toEqual([topic]);
+    const unauthorized = alt.find((r) => r.address === 'aws_api_gateway_gateway_response.this["API_KEY"]')?.values.response_parameters as Record<string, string>;
+    expect(unauthorized['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'https://dash.example.com'");
+    // The evidence bucket no longer lets CloudTrail write (no trail of ours).
+    const altConfig = (JSON.parse(show.stdout) as PlanJson).configuration.root_module.resources?.find((r) => r.address === 'aws_cloudtrail.data_events');
+    expect(altConfig).toBeDefined(); // declared, but count 0: nothing planned
+    expect(JSON.parse(show.stdout).resource_changes.some((c: { address: string }) => c.address.startsWith('aws_cloudtrail.'))).toBe(false);
+  }, 120000);
+
+  it('should pass our own review: the offline plan of our deployment has no high or critical finding', async () => {
+    const result = await reviewInput({ kind: 'plan', plan: planJson });
+    const serious = result.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => `${f.severity} ${f.ruleId} ${f.resourceAddress}: ${f.message}`);
+    console.info(`terraform: our own plan reviewed: ${result.summary}`);
+    expect(serious).toEqual([]);
+    expect(result.stats.resourceChanges).toBe(planJson?.resource_changes.length);
   });
 });

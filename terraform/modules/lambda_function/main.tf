@@ -12,6 +12,7 @@ terraform {
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/lambda/${var.function_name}"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
 }
 
 resource "aws_iam_role" "this" {
@@ -59,6 +60,8 @@ resource "aws_lambda_function" "this" {
   architectures    = [var.architecture]
   memory_size      = var.memory_mb
   timeout          = var.timeout_seconds
+
+  reserved_concurrent_executions = var.reserved_concurrency
 
   environment {
     variables = var.environment

@@ -51,3 +51,15 @@ variable "statements" {
   type        = any
   default     = []
 }
+
+variable "log_kms_key_arn" {
+  description = "KMS key that encrypts the function's log group (null: CloudWatch Logs' own encryption)."
+  type        = string
+  default     = null
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrent executions (-1: unreserved)."
+  type        = number
+  default     = -1
+}
