@@ -34,12 +34,13 @@ export const parseAggregationEvent = (event: unknown, now: Date): ParsedAggregat
     if (event.from !== undefined || event.to !== undefined) problems.push('Give day, or from and to, not both.');
     from = to = event.day;
   } else if (event.from !== undefined || event.to !== undefined) {
-    from = event.from;
+    from = event.from ?? event.to;
     to = event.to ?? event.from;
   } else {
     return { ok: false, problems: [`Nothing to roll up. ${USAGE}`] };
   }
-  for (const [name, v] of [['from', from], ['to', to]] as const) if (!isDay(v)) problems.push(`${event.day !== undefined ? 'day' : name} must be a calendar day YYYY-MM-DD (got ${JSON.stringify(v)}).`);
+  const given = event.day !== undefined ? [['day', from]] : event.to === undefined || event.from === undefined ? [[event.from === undefined ? 'to' : 'from', from]] : [['from', from], ['to', to]];
+  for (const [name, v] of given) if (!isDay(v)) problems.push(`${name as string} must be a calendar day YYYY-MM-DD (got ${JSON.stringify(v)}).`);
   if (problems.length) return { ok: false, problems };
   const f = from as string;
   const t = to as string;
