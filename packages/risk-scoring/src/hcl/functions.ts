@@ -61,8 +61,18 @@ function flatten(v: Value[], depth = 0): Value[] | undefined {
 function format(fmt: string, args: Value[]): Value {
   let n = 0;
   let partial = false;
-  const out = fmt.replace(/%([-+# 0]*)(\d+)?(?:\.(\d+))?([sdfvqtxXobeE%])/g, (_m, _flags: string, _width: string | undefined, prec: string | undefined, verb: string) => {
+  const out = fmt.replace(/%([-+# 0]*)(\d+)?(?:\.(\d+))?([sdfvqtxXobeE%])/g, (_m, flags: string, width: string | undefined, prec: string | undefined, verb: string) => {
     if (verb === '%') return '%';
+    const w = width === undefined ? 0 : Math.min(Number(width), 1000);
+    const body = verbText(verb, prec, flags);
+    if (body.length >= w) return body;
+    if (flags.includes('-')) return body.padEnd(w);
+    if (flags.includes('0') && /^[dfeExXob]$/.test(verb)) return body.startsWith('-') ? `-${body.slice(1).padStart(w - 1, '0')}` : body.padStart(w, '0');
+    return body.padStart(w);
+  });
+  return partial ? UNKNOWN : out;
+
+  function verbText(verb: string, prec: string | undefined, flags: string): string {
     if (n >= args.length) throw new EvalError('format: not enough arguments');
     const a = args[n++]!;
     if (isUnknown(a)) {
@@ -70,8 +80,10 @@ function format(fmt: string, args: Value[]): Value {
       return '';
     }
     switch (verb) {
-      case 'd':
-        return String(Math.trunc(toNum(a)));
+      case 'd': {
+        const n = Math.trunc(toNum(a));
+        return flags.includes('+') && n >= 0 ? `+${n}` : String(n);
+      }
       case 'f':
       case 'e':
       case 'E':
@@ -97,8 +109,7 @@ function format(fmt: string, args: Value[]): Value {
       default:
         return str(a);
     }
-  });
-  return partial ? UNKNOWN : out;
+  }
 }
 
 function ipv4(s: string): number {

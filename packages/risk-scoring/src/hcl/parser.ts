@@ -442,8 +442,11 @@ class Parser {
   /** True when `for <ident>` starts here (after the opening bracket). */
   atFor(): boolean {
     if (!this.startsWith('for')) return false;
-    const c = this.code(this.i + 3);
-    return c === 32 || c === 9 || c === 10 || c === 13;
+    let k = this.i + 3;
+    const c = this.code(k);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+    while (k < this.src.length && /\s/.test(this.src[k]!)) k++;
+    return isIdStart(this.code(k)); // `{ for = 1 }` is an object with a key "for"
   }
 
   parseTuple(): Expr {
@@ -554,7 +557,7 @@ class Parser {
   parseQuoted(): Expr {
     const at = this.i;
     this.i++;
-    const tokens = this.templateTokens({ quoted: true, end: this.src.length, indent: 0 });
+    const tokens = this.templateTokens({ quoted: true, end: this.src.length, indent: 0, start: at });
     return this.buildTemplate(at, tokens);
   }
 
@@ -603,7 +606,7 @@ class Parser {
     return this.buildTemplate(at, tokens);
   }
 
-  templateTokens(mode: { quoted: boolean; end: number; indent: number }): TemplateToken[] {
+  templateTokens(mode: { quoted: boolean; end: number; indent: number; start?: number }): TemplateToken[] {
     const tokens: TemplateToken[] = [];
     let text = '';
     const s = this.src;
@@ -614,7 +617,7 @@ class Parser {
     let lineStart = !mode.quoted;
     for (;;) {
       if (this.i >= mode.end) {
-        if (mode.quoted) this.fail('unterminated string');
+        if (mode.quoted) this.fail('unterminated string', mode.start);
         break;
       }
       if (lineStart && mode.indent > 0) {
@@ -632,7 +635,7 @@ class Parser {
         this.i++;
         break;
       }
-      if (mode.quoted && ch === '\n') this.fail('unterminated string: a quoted string cannot span lines (use a heredoc)');
+      if (mode.quoted && ch === '\n') this.fail('unterminated string: a quoted string cannot span lines (use a heredoc)', mode.start);
       if (mode.quoted && ch === '\\') {
         text += this.escape();
         continue;
