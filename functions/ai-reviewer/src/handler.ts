@@ -7,6 +7,7 @@ import { countReviewable, toLlmChanges } from './llm-changes';
 import { buildReviewOutcome, type LlmOutcome } from './review-outcome';
 import { parseReviewRequestedEvent } from './review-requested-event';
 import { ruleCatalogueSummary } from './rule-catalogue-summary';
+import { normaliseSpaceliftInput, withInputDegradation, type InputDegradation, type SpaceliftChangesPort } from './spacelift-input';
 
 /** The review domain operations the reviewer needs (createReviewService / createAwsReviewService). */
 export type ReviewsPort = Pick<ReviewService, 'get' | 'loadInput' | 'complete' | 'fail'>;
@@ -33,6 +34,8 @@ export interface Deps {
   storeReserveMs: number;
   /** Actor recorded on the versions this function writes. */
   actor?: string;
+  /** Fetches a Spacelift run's changes when its webhook carried none (unset: such reviews complete degraded). */
+  spacelift?: SpaceliftChangesPort;
 }
 
 export type HandlerOutcome =
@@ -58,9 +61,10 @@ export const createHandler = (deps: Deps) => {
 
   const count = (name: string, properties: Record<string, unknown> = {}): void => log.metrics([{ name, value: 1 }], undefined, properties);
 
-  const normalise = async (reviews: ReviewsPort, content: ReviewContent): Promise<{ inputKind: 'plan' | 'hcl'; changes: ResourceChange[]; hcl?: HclCoverage }> => {
+  const normalise = async (reviews: ReviewsPort, content: ReviewContent): Promise<{ inputKind: 'plan' | 'hcl'; changes: ResourceChange[]; hcl?: HclCoverage; degraded?: InputDegradation; note?: string }> => {
     const input = await reviews.loadInput(content);
     if (input.kind === 'plan') return { inputKind: 'plan', changes: normalisePlan(input.plan) };
+    if (input.kind === 'spacelift-changes' || input.kind === 'spacelift-run') return normaliseSpaceliftInput(input, deps.spacelift);
     // Caller variables (the API's `variables`) win over defaults and .tfvars files, as with `terraform plan -var`.
     const hcl = evaluateHcl(input.files, input.variables ? { variables: input.variables } : {});
     return { inputKind: 'hcl', changes: hcl.changes, hcl: hcl.coverage };
@@ -176,7 +180,7 @@ export const createHandler = (deps: Deps) => {
     const { inputKind, changes } = normalised;
     const rulesResult = reviewChanges(changes, normalised.hcl ? { inputKind, hcl: normalised.hcl } : { inputKind });
     const llm = await askModel(reviewId, latest.content, changes, rulesResult.findings, context);
-    const outcome = buildReviewOutcome({ inputKind, changes, rules: rulesResult, llm });
+    const outcome = withInputDegradation(buildReviewOutcome({ inputKind, changes, rules: rulesResult, llm }), normalised);
 
     const { version, created } = await deps.reviews.complete(reviewId, { requestedVersion, result: outcome.result, status: outcome.status, actor });
     const r = outcome.result;

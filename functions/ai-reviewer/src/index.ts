@@ -4,6 +4,7 @@ import { createLogger, withObservability, type LogLevel } from '@iac-review/logg
 import { createAwsReviewService, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
 import { readAiReviewerConfig } from './config';
 import { createHandler, type HandlerOutcome, type LlmSetting } from './handler';
+import { spaceliftClientFromEnv } from './spacelift-config';
 
 // Composition root: configuration, SDK clients, adapters and the logger are built once per container.
 const env = process.env;
@@ -38,7 +39,8 @@ const build = () => {
     ...(config.mode.enabled ? { modelId: config.bedrock.reviewer.modelId, region: config.bedrock.region, promptVersion: PROMPT_VERSION } : {}),
     ...(config.mode.endpoint ? { endpoint: config.mode.endpoint } : {}),
   });
-  return createHandler({ reviews, logger, llm, storeReserveMs: config.storeReserveMs });
+  const spacelift = spaceliftClientFromEnv(env, service.region);
+  return createHandler({ reviews, logger, llm, storeReserveMs: config.storeReserveMs, ...(spacelift ? { spacelift } : {}) });
 };
 
 // A configuration error must not stop the module from loading (the local stack loads every function

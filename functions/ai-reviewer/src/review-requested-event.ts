@@ -17,7 +17,7 @@ export type ParsedEvent = { ok: true; event: ReviewRequestedEvent } | { ok: fals
 
 /** Review ids are opaque, but they go into keys and logs: keep them short and printable. */
 const REVIEW_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const INPUT_KINDS = new Set(['plan', 'hcl']);
+const INPUT_KINDS = new Set(['plan', 'hcl', 'spacelift-changes', 'spacelift-run']);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -39,7 +39,7 @@ export const parseReviewRequestedEvent = (event: unknown): ParsedEvent => {
     if (typeof d.reviewId !== 'string' || !REVIEW_ID.test(d.reviewId)) problems.push('detail.reviewId must be 1-128 characters [A-Za-z0-9._:-]');
     if (typeof d.version !== 'number' || !Number.isSafeInteger(d.version) || d.version < 1) problems.push('detail.version must be a positive integer');
     if (typeof d.source !== 'string' || d.source === '') problems.push('detail.source must be a non-empty string');
-    if (typeof d.inputKind !== 'string' || !INPUT_KINDS.has(d.inputKind)) problems.push('detail.inputKind must be "plan" or "hcl"');
+    if (typeof d.inputKind !== 'string' || !INPUT_KINDS.has(d.inputKind)) problems.push('detail.inputKind must be "plan", "hcl", "spacelift-changes" or "spacelift-run"');
   }
   if (problems.length > 0 || !isRecord(d)) return { ok: false, problems };
   const detail: ReviewRequestedDetail = {

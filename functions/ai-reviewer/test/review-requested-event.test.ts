@@ -19,7 +19,7 @@ describe('parseReviewRequestedEvent', () => {
       'detail.reviewId must be 1-128 characters [A-Za-z0-9._:-]',
       'detail.version must be a positive integer',
       'detail.source must be a non-empty string',
-      'detail.inputKind must be "plan" or "hcl"',
+      'detail.inputKind must be "plan", "hcl", "spacelift-changes" or "spacelift-run"',
     ]);
   });
 
