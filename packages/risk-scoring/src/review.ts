@@ -5,15 +5,23 @@ import { rules } from './rules/catalogue';
 import { actionKind, scoreRisk } from './score-risk';
 import { computeConfidence } from './confidence';
 import { normalisePlan } from './input/normalise-plan';
-import { normaliseHcl, type SourceFile } from './input/normalise-hcl';
+import { evaluateHcl, hclCoverage, type HclCoverage, type SourceFile } from './input/normalise-hcl';
+import { sourceSecretChanges, type SourceInput } from './rules/provider-secrets';
 
 export interface ReviewOptions {
   inputKind: InputKind;
   coverage?: ConfidenceInput['coverage'];
   model?: ConfidenceInput['model'];
+  /** What the HCL evaluation could not see (modules not reviewed, unknown expansions): lowers coverage, listed in the stats. */
+  hcl?: HclCoverage;
+  /**
+   * The raw input (plan JSON or `.tf` files), when the caller has it: provider blocks and variable
+   * defaults are then checked for literal secrets too (they are not resource changes).
+   */
+  source?: SourceInput;
 }
 
-export type ReviewInput = { kind: 'plan'; plan: unknown } | { kind: 'hcl'; files: SourceFile[] };
+export type ReviewInput = { kind: 'plan'; plan: unknown } | { kind: 'hcl'; files: SourceFile[]; variables?: Record<string, unknown> };
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const zero = <K extends string>(keys: readonly K[]): Record<K, number> => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -64,10 +72,17 @@ function sortFindings(findings: Finding[]): Finding[] {
 /** Reviews normalised changes with the rule catalogue: findings, risk, confidence, summary and stats. */
 export function reviewChanges(changes: ResourceChange[], options: ReviewOptions): ReviewResult {
   const evaluation = runRules(changes);
+  if (options.source) {
+    const extra = runRules(sourceSecretChanges(options.source));
+    for (let i = 0; i < extra.findings.length; i++) evaluation.findings.push(extra.findings[i]!);
+    evaluation.checks.total += extra.checks.total;
+    evaluation.checks.undetermined += extra.checks.undetermined;
+  }
   const findings = sortFindings(evaluation.findings);
   const risk = scoreRisk(findings, changes);
   const confidenceInput: ConfidenceInput = { inputKind: options.inputKind, changes, checks: evaluation.checks };
   if (options.coverage) confidenceInput.coverage = options.coverage;
+  else if (options.hcl) confidenceInput.coverage = hclCoverage(options.hcl, changes.length);
   if (options.model) confidenceInput.model = options.model;
   const confidence = computeConfidence(confidenceInput);
 
@@ -100,6 +115,16 @@ export function reviewChanges(changes: ResourceChange[], options: ReviewOptions)
     undeterminedChecks: evaluation.checks.undetermined,
     confidenceFactors: confidence.factors,
   };
+  if (options.hcl) {
+    const h = options.hcl;
+    stats.hcl = {
+      notReviewedModules: h.notReviewedModules.map(({ address, source, reason }) => ({ address, source, reason })),
+      unknownExpansions: h.unknownExpansions,
+      attributes: h.attributes,
+      unsupportedFunctions: h.unsupportedFunctions,
+      errors: h.errors,
+    };
+  }
   return {
     riskScore: risk.riskScore,
     riskLevel: risk.riskLevel,
@@ -113,6 +138,7 @@ export function reviewChanges(changes: ResourceChange[], options: ReviewOptions)
 
 /** Normalises plan JSON or `.tf` files and reviews them. */
 export async function reviewInput(input: ReviewInput): Promise<ReviewResult> {
-  if (input.kind === 'plan') return reviewChanges(normalisePlan(input.plan), { inputKind: 'plan' });
-  return reviewChanges(await normaliseHcl(input.files), { inputKind: 'hcl' });
+  if (input.kind === 'plan') return reviewChanges(normalisePlan(input.plan), { inputKind: 'plan', source: input });
+  const hcl = evaluateHcl(input.files, input.variables ? { variables: input.variables } : {});
+  return reviewChanges(hcl.changes, { inputKind: 'hcl', source: input, hcl: hcl.coverage });
 }

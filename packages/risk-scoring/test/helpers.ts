@@ -4,7 +4,7 @@ import type { Finding } from '@iac-review/core';
 import { normaliseHcl, normalisePlan, type ResourceChange } from '../src/index';
 
 export const FIXTURES = join(__dirname, 'fixtures');
-export const FIXTURE_NAMES = ['iam-network', 'public-encryption', 'data-logging-secrets', 'deletes', 'clean', 'modules'] as const;
+export const FIXTURE_NAMES = ['iam-network', 'public-encryption', 'data-logging-secrets', 'deletes', 'clean', 'modules', 'gaps-encryption', 'gaps-iam', 'cross-resource', 'source-secrets'] as const;
 export type FixtureName = (typeof FIXTURE_NAMES)[number];
 
 const planCache = new Map<string, unknown>();

@@ -3,8 +3,9 @@ import { join, relative } from 'node:path';
 import { RISK_LEVELS, type RiskLevel } from '@iac-review/core';
 import { InputError } from '../errors';
 import { normalisePlan } from '../input/normalise-plan';
-import { normaliseHcl, type SourceFile } from '../input/normalise-hcl';
+import { evaluateHcl, type HclCoverage, type HclOptions, type SourceFile } from '../input/normalise-hcl';
 import { reviewChanges } from '../review';
+import type { SourceInput } from '../rules/provider-secrets';
 import { renderText } from '../render/render-text';
 import { renderMarkdown } from '../render/render-markdown';
 import { renderSarif } from '../render/render-sarif';
@@ -19,19 +20,36 @@ export interface CliIo {
 const FORMATS = ['json', 'text', 'markdown', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-export const USAGE = `Usage: review [--format json|text|markdown|sarif] [--fail-on low|medium|high|critical] FILE
+export const USAGE = `Usage: review [--format json|text|markdown|sarif] [--fail-on low|medium|high|critical]
+              [--var NAME=VALUE]... [--var-file FILE]... FILE
 
-  FILE   Terraform plan JSON (terraform show -json), a .tf file, a directory of .tf files, or - for stdin
+  FILE   Terraform plan JSON (terraform show -json), a .tf or .tf.json file, a directory of
+         Terraform configuration (searched recursively; every directory not called as a local
+         module is a root module), or - for stdin
   --format    output format (default text); json prints one JSON object
   --fail-on   exit 1 when the risk level is at or above LEVEL
+  --var       set a root module input variable, as terraform plan -var does (repeatable);
+              VALUE is a string, or an HCL expression for variables whose type is not string
+  --var-file  read input variables from a .tfvars or .tfvars.json file (repeatable), applied
+              after terraform.tfvars and *.auto.tfvars and before --var
 Exit codes: 0 ok, 1 --fail-on met, 2 unusable input or usage error.
 `;
 
 class UsageError extends Error {}
 
-function parseArgs(argv: string[]): { format: Format; failOn?: RiskLevel; file: string } | 'help' {
+interface Args {
+  format: Format;
+  failOn?: RiskLevel;
+  file: string;
+  vars: Record<string, string>;
+  varFiles: string[];
+}
+
+function parseArgs(argv: string[]): Args | 'help' {
   let format: Format = 'text';
   let failOn: RiskLevel | undefined;
+  const vars: Record<string, string> = {};
+  const varFiles: string[] = [];
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -50,6 +68,13 @@ function parseArgs(argv: string[]): { format: Format; failOn?: RiskLevel; file: 
       const v = value();
       if (!(RISK_LEVELS as readonly string[]).includes(v)) throw new UsageError(`unknown level "${v}" (use ${RISK_LEVELS.join('|')})`);
       failOn = v as RiskLevel;
+    } else if (flag === '--var') {
+      const v = value();
+      const eq = v.indexOf('=');
+      if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(v.slice(0, eq))) throw new UsageError(`--var needs NAME=VALUE, got "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`);
+      vars[v.slice(0, eq)] = v.slice(eq + 1);
+    } else if (flag === '--var-file') {
+      varFiles.push(value());
     } else if (flag === '--') {
       files.push(...argv.slice(i + 1));
       break;
@@ -57,7 +82,9 @@ function parseArgs(argv: string[]): { format: Format; failOn?: RiskLevel; file: 
     else files.push(arg);
   }
   if (files.length !== 1) throw new UsageError(files.length === 0 ? 'missing FILE' : 'give exactly one FILE');
-  return failOn ? { format, failOn, file: files[0]! } : { format, file: files[0]! };
+  const args: Args = { format, file: files[0]!, vars, varFiles };
+  if (failOn) args.failOn = failOn;
+  return args;
 }
 
 function collectTf(dir: string, root: string, out: SourceFile[]): void {
@@ -65,13 +92,45 @@ function collectTf(dir: string, root: string, out: SourceFile[]): void {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== '.terraform' && entry.name !== 'node_modules' && !entry.name.startsWith('.')) collectTf(full, root, out);
-    } else if (entry.name.endsWith('.tf')) out.push({ path: relative(root, full) || entry.name, content: readFileSync(full, 'utf8') });
+    } else if (CONFIG_FILE.test(entry.name) || (DATA_FILE.test(entry.name) && statSync(full).size <= MAX_DATA_FILE)) {
+      out.push({ path: relative(root, full) || entry.name, content: readFileSync(full, 'utf8') });
+    }
   }
+}
+
+/** Configuration and variable files. */
+const CONFIG_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json)$/;
+/** Files a configuration may read with file() / templatefile(). */
+const DATA_FILE = /\.(json|tpl|tftpl|tmpl|ya?ml|sh|ps1|txt|cfg|conf|ini|xml|html|policy)$/i;
+const MAX_DATA_FILE = 256 * 1024;
+
+function readVarFiles(paths: string[]): SourceFile[] {
+  return paths.map((p) => {
+    if (!/\.tfvars(\.json)?$/.test(p)) throw new InputError(`--var-file ${p}: expected a .tfvars or .tfvars.json file`);
+    try {
+      return { path: p, content: readFileSync(p, 'utf8') };
+    } catch (err) {
+      throw new InputError(`cannot read --var-file ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : oneLine(err)}`);
+    }
+  });
 }
 
 const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'error';
 
-async function load(file: string, io: CliIo): Promise<{ kind: InputKind; changes: ResourceChange[]; artifactUri: string }> {
+interface Loaded {
+  kind: InputKind;
+  changes: ResourceChange[];
+  artifactUri: string;
+  source: SourceInput;
+  hcl?: HclCoverage;
+}
+
+function hcl(files: SourceFile[], options: HclOptions, artifactUri: string): Loaded {
+  const evaluation = evaluateHcl(files, options);
+  return { kind: 'hcl', changes: evaluation.changes, artifactUri, source: { kind: 'hcl', files }, hcl: evaluation.coverage };
+}
+
+async function load(file: string, io: CliIo, options: HclOptions): Promise<Loaded> {
   let text: string;
   let artifactUri = file;
   if (file === '-') {
@@ -87,19 +146,19 @@ async function load(file: string, io: CliIo): Promise<{ kind: InputKind; changes
     if (isDir) {
       const files: SourceFile[] = [];
       collectTf(file, file, files);
-      if (files.length === 0) throw new InputError(`no .tf files in directory ${file}`);
-      return { kind: 'hcl', changes: await normaliseHcl(files), artifactUri };
+      if (!files.some((f) => /\.tf(\.json)?$/.test(f.path))) throw new InputError(`no .tf or .tf.json files in directory ${file}`);
+      return hcl(files, options, artifactUri);
     }
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
       throw new InputError(`cannot read ${file}: ${oneLine(err)}`);
     }
-    if (file.endsWith('.tf')) return { kind: 'hcl', changes: await normaliseHcl([{ path: file, content: text }]), artifactUri };
+    if (file.endsWith('.tf') || file.endsWith('.tf.json')) return hcl([{ path: file, content: text }], options, artifactUri);
   }
   const start = text.trimStart()[0];
   if (start !== '{' && start !== '[' && file === '-' && /^\s*(resource|data|module|variable|provider|terraform|locals|output)\b/m.test(text)) {
-    return { kind: 'hcl', changes: await normaliseHcl([{ path: 'stdin.tf', content: text }]), artifactUri };
+    return hcl([{ path: 'stdin.tf', content: text }], options, artifactUri);
   }
   let json: unknown;
   try {
@@ -107,7 +166,7 @@ async function load(file: string, io: CliIo): Promise<{ kind: InputKind; changes
   } catch (err) {
     throw new InputError(`${file === '-' ? 'stdin' : file} is not JSON (${oneLine(err)}); expected plan JSON from \`terraform show -json\` or a .tf file`);
   }
-  return { kind: 'plan', changes: normalisePlan(json), artifactUri };
+  return { kind: 'plan', changes: normalisePlan(json), artifactUri, source: { kind: 'plan', plan: json } };
 }
 
 /** The `review` command. Returns the exit code; writes only the report to stdout. */
@@ -125,7 +184,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let loaded: Awaited<ReturnType<typeof load>>;
   try {
-    loaded = await load(args.file, io);
+    const options: HclOptions = { varFiles: readVarFiles(args.varFiles) };
+    if (Object.keys(args.vars).length > 0) options.variables = args.vars;
+    loaded = await load(args.file, io, options);
   } catch (err) {
     if (err instanceof InputError) {
       io.stderr(`review: ${oneLine(err)}\n`);
@@ -133,7 +194,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
-  const result = reviewChanges(loaded.changes, { inputKind: loaded.kind });
+  const result = reviewChanges(loaded.changes, loaded.hcl ? { inputKind: loaded.kind, source: loaded.source, hcl: loaded.hcl } : { inputKind: loaded.kind, source: loaded.source });
   switch (args.format) {
     case 'json':
       io.stdout(`${JSON.stringify(result)}\n`);

@@ -20,7 +20,7 @@ const OPEN = 91;
 const CLOSE = 93;
 
 /** Strips instance keys from an address: `module.a[0].aws_x.y["k"]` → `module.a.aws_x.y`. */
-function configAddress(address: string): string {
+export function configAddress(address: string): string {
   let open = address.indexOf('[');
   let close = address.indexOf(']');
   if (open < 0 && close < 0) return address;
@@ -72,19 +72,57 @@ function configAddressByChar(address: string): string {
   return out;
 }
 
-/** Map of config address → names of top-level attributes that are literal constants. */
-function literalIndex(configuration: unknown): Map<string, { literal: string[]; configured: string[] }> {
-  const out = new Map<string, { literal: string[]; configured: string[] }>();
+interface ConfigFacts {
+  literal: string[];
+  configured: string[];
+  references: Record<string, string[]> | undefined;
+}
+
+/** `aws_lb.web.arn` / `data.x.y.json` / `aws_subnet.a[0]` → the resource's config address (undefined for var./local./module outputs …). */
+function referencedResource(ref: string, prefix: string): string | undefined {
+  const parts = configAddress(ref).split('.');
+  if (parts[0] === 'data') return parts.length >= 3 ? `${prefix}data.${parts[1]}.${parts[2]}` : undefined;
+  if (parts.length < 2 || !parts[0]!.includes('_')) return undefined; // var., local., each., count., path., module., self
+  return `${prefix}${parts[0]}.${parts[1]}`;
+}
+
+/** Every `references` list inside one attribute's expression (blocks nest expressions in arrays/objects). */
+function collectReferences(expr: unknown, prefix: string, out: Set<string>): void {
+  if (Array.isArray(expr)) {
+    for (const e of expr) collectReferences(e, prefix, out);
+    return;
+  }
+  if (!isObject(expr)) return;
+  if (Array.isArray(expr.references)) {
+    for (const r of expr.references) {
+      if (typeof r !== 'string') continue;
+      const a = referencedResource(r, prefix);
+      if (a) out.add(a);
+    }
+  }
+  for (const [k, v] of Object.entries(expr)) if (k !== 'references' && k !== 'constant_value' && v !== null && typeof v === 'object') collectReferences(v, prefix, out);
+}
+
+/**
+ * Map of config address → names of top-level attributes that are literal (a constant, or built from
+ * constants only, e.g. `jsonencode({…})`: no references), that are configured, and what they reference.
+ */
+function literalIndex(configuration: unknown): Map<string, ConfigFacts> {
+  const out = new Map<string, ConfigFacts>();
   const walk = (mod: unknown, prefix: string): void => {
     if (!isObject(mod)) return;
     const resources = Array.isArray(mod.resources) ? mod.resources : [];
     for (const r of resources) {
       if (!isObject(r) || typeof r.address !== 'string' || !isObject(r.expressions)) continue;
       const literal: string[] = [];
+      let references: Record<string, string[]> | undefined;
       for (const [k, expr] of Object.entries(r.expressions)) {
-        if (isObject(expr) && 'constant_value' in expr && !('references' in expr)) literal.push(k);
+        if (isObject(expr) && !('references' in expr) && ('constant_value' in expr || Object.keys(expr).length === 0)) literal.push(k);
+        const refs = new Set<string>();
+        collectReferences(expr, prefix, refs);
+        if (refs.size > 0) (references ??= {})[k] = [...refs];
       }
-      out.set(prefix + r.address, { literal, configured: Object.keys(r.expressions) });
+      out.set(prefix + r.address, { literal, configured: Object.keys(r.expressions), references });
     }
     if (isObject(mod.module_calls)) {
       for (const [name, call] of Object.entries(mod.module_calls)) {
@@ -159,6 +197,7 @@ export function normalisePlan(planJson: unknown): ResourceChange[] {
     out.replacePaths = replacePaths;
     out.literalAttributes = lit?.literal;
     out.configuredAttributes = lit?.configured;
+    out.references = lit?.references;
     out.location = undefined;
     out.source = 'plan';
     setFlagMirrors(out, { after_unknown: change.after_unknown, before_sensitive: change.before_sensitive, after_sensitive: change.after_sensitive });

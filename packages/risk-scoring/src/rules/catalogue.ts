@@ -7,6 +7,7 @@ import { dataLossRules } from './data-loss';
 import { loggingRules } from './logging';
 import { backupRules } from './backup';
 import { secretsRules } from './secrets';
+import { sourceSecretRules } from './provider-secrets';
 
 /** The rule catalogue, in report order. */
 export const rules: readonly Rule[] = Object.freeze([
@@ -18,4 +19,5 @@ export const rules: readonly Rule[] = Object.freeze([
   ...loggingRules,
   ...backupRules,
   ...secretsRules,
+  ...sourceSecretRules,
 ]);

@@ -161,4 +161,18 @@ export const dataLossRules: Rule[] = [
       return before === true && after === false && `This update turns ${attr} off.`;
     },
   },
+  {
+    id: 'DATA-011',
+    title: 'Load balancer deletion protection off',
+    category: 'data-loss',
+    severity: 'low',
+    resourceTypes: ['aws_lb', 'aws_alb'],
+    on: 'config',
+    remediation: 'Set `enable_deletion_protection = true` so a stray destroy cannot take the entry point (and its DNS name) away.',
+    references: ['AWS FSBP ELB.6'],
+    check: (v) => {
+      const b = v.bool('enable_deletion_protection');
+      return (b === false || b === undefined) && 'The load balancer can be deleted by any apply or API call; its DNS name would be lost.';
+    },
+  },
 ];

@@ -3,6 +3,7 @@ import type { ResourceChange } from '../types';
 import { rules as catalogue } from './catalogue';
 import type { Rule } from './rule';
 import { ResourceView } from './resource-view';
+import { ChangeIndex } from './context';
 
 export interface RuleEvaluation {
   findings: Finding[];
@@ -55,6 +56,7 @@ export function runRules(changes: readonly ResourceChange[], list: readonly Rule
   let undetermined = 0;
   let analysed = 0;
   let covered = 0;
+  const context = new ChangeIndex(changes);
   for (let c = 0; c < changes.length; c++) {
     const change = changes[c]!;
     const acts = change.actions;
@@ -69,7 +71,10 @@ export function runRules(changes: readonly ResourceChange[], list: readonly Rule
       const rule = applicable[r]!;
       if (rule.on === 'config' ? !configuring : !deleting) continue;
       if (rule.resourceTypes[0] === '*' && change.mode === 'data') continue;
-      view ??= new ResourceView(change);
+      if (!view) {
+        view = new ResourceView(change);
+        view.context = context;
+      }
       view.undetermined = false;
       total++;
       const result = rule.check(view);

@@ -1,6 +1,6 @@
 import type { Rule } from './rule';
 import { UNKNOWN } from './resource-view';
-import { allowStatements, anyPrincipal, isReadOnlyAction, isStar, scopedByCondition } from './policy';
+import { actionMatches, allowStatements, anyPrincipal, isReadOnlyAction, isStar, scopedByCondition, type Statement } from './policy';
 
 const IDENTITY_POLICY_TYPES = ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_policy_document'];
 const ATTACHMENT_TYPES = ['aws_iam_role_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment', 'aws_iam_policy_attachment'];
@@ -27,6 +27,68 @@ const PRIVILEGED_SERVICES = ['iam', 'sts', 'kms', 'organizations', 'secretsmanag
 const PRIVILEGED_WILDCARDS = new Set(PRIVILEGED_SERVICES.map((svc) => `${svc}:*`));
 /** Actions that do not support resource-level permissions, so `Resource: "*"` is the only option. */
 const RESOURCE_STAR_ONLY = /^(xray:Put|cloudwatch:PutMetricData|ec2:(Create|Delete|Describe|Assign|Unassign)NetworkInterface|logs:(CreateLogGroup|DescribeLogGroups)|sts:GetCallerIdentity|ecr:GetAuthorizationToken|ssm:DescribeParameters|tag:GetResources|kms:ListAliases|s3:ListAllMyBuckets)/i;
+
+
+/** Condition keys that make a cross-account trust safe: an external id, MFA, or the caller's organisation. */
+const TRUST_GUARDS = /^(sts:externalid|aws:multifactorauthpresent|aws:multifactorauthage|aws:principalorgid|aws:principalorgpaths)$/i;
+
+/** AWS principals of a trust statement that name an account (id, `:root`, a role/user ARN) other than a service. */
+function accountPrincipals(s: Statement): string[] {
+  return (s.principals.AWS ?? []).filter((p) => p !== '*' && (/^\d{12}$/.test(p) || /^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(p)));
+}
+
+/** A resource pattern covers more than one specific thing: `*`, or a wildcard in the resource name. */
+const wildResource = (r: string): boolean => r === '*' || /[*?]/.test(r.split(':').slice(5).join(':'));
+
+/** Actions that let a principal raise its own privileges on their own (any resource they may touch). */
+const SELF_ESCALATION = [
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:AttachUserPolicy',
+  'iam:AttachGroupPolicy',
+  'iam:AttachRolePolicy',
+  'iam:PutUserPolicy',
+  'iam:PutGroupPolicy',
+  'iam:PutRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:AddUserToGroup',
+];
+/** Actions that take over another user's identity. */
+const USER_TAKEOVER = ['iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile'];
+/** Services that run code with a passed role: iam:PassRole plus one of these is an escalation. */
+const PASS_ROLE_TARGETS: [string, string][] = [
+  ['lambda:CreateFunction', 'Lambda'],
+  ['lambda:UpdateFunctionConfiguration', 'Lambda'],
+  ['ec2:RunInstances', 'EC2'],
+  ['glue:CreateDevEndpoint', 'Glue'],
+  ['glue:UpdateDevEndpoint', 'Glue'],
+  ['glue:CreateJob', 'Glue'],
+  ['cloudformation:CreateStack', 'CloudFormation'],
+  ['cloudformation:UpdateStack', 'CloudFormation'],
+  ['datapipeline:CreatePipeline', 'Data Pipeline'],
+  ['sagemaker:CreateNotebookInstance', 'SageMaker'],
+  ['ecs:RunTask', 'ECS'],
+  ['codebuild:CreateProject', 'CodeBuild'],
+];
+
+/** Allow statements granting `action` through an explicit or partial-wildcard pattern (`*` / `iam:*` are other rules' findings). */
+function granting(statements: Statement[], action: string): Statement[] {
+  return statements.filter((s) => s.actions.some((a) => !isStar(a) && a.toLowerCase() !== 'iam:*' && actionMatches(a, action)));
+}
+
+function escalations(statements: Statement[]): string[] {
+  const out: string[] = [];
+  for (const a of SELF_ESCALATION) if (granting(statements, a).some((s) => s.resources.some(wildResource))) out.push(a);
+  for (const a of USER_TAKEOVER)
+    if (granting(statements, a).some((s) => s.resources.some((r) => wildResource(r) || (/:user\//.test(r) && !r.includes('${aws:username}'))))) out.push(`${a} on other users`);
+  const passAny = granting(statements, 'iam:PassRole').some((s) => s.resources.some(wildResource));
+  if (passAny) {
+    const services = new Set<string>();
+    for (const [a, svc] of PASS_ROLE_TARGETS) if (granting(statements, a).length > 0) services.add(svc);
+    if (services.size > 0) out.push(`iam:PassRole on any role with ${[...services].join('/')} create/run`);
+  }
+  return out;
+}
 
 export const iamRules: Rule[] = [
   {
@@ -239,6 +301,58 @@ export const iamRules: Rule[] = [
     check: (v) => {
       const len = v.num('minimum_password_length') ?? 6; // provider default
       return typeof len === 'number' && len < 14 && `Minimum password length is ${len} (CIS requires 14).`;
+    },
+  },
+  {
+    id: 'IAM-016',
+    title: 'Instance metadata service v1 allowed',
+    category: 'iam',
+    severity: 'medium',
+    resourceTypes: ['aws_instance', 'aws_launch_template', 'aws_launch_configuration'],
+    on: 'config',
+    remediation: 'Add `metadata_options { http_tokens = "required" }` (IMDSv2), or `http_endpoint = "disabled"`.',
+    references: ['AWS FSBP EC2.8', 'AWS FSBP AutoScaling.3'],
+    check: (v) => {
+      const opts = v.get('metadata_options');
+      if (opts === UNKNOWN) return false;
+      const blocks = v.blocks('metadata_options');
+      if (blocks.length === 0) return 'No metadata_options: IMDSv1 stays available, so an SSRF bug can read the instance role credentials.';
+      return (
+        blocks.some(({ path }) => v.str(...path, 'http_endpoint') !== 'disabled' && (v.str(...path, 'http_tokens') === 'optional' || v.get(...path, 'http_tokens') === undefined)) &&
+        '`http_tokens` is not "required": IMDSv1 stays available, so an SSRF bug can read the instance role credentials.'
+      );
+    },
+  },
+  {
+    id: 'IAM-017',
+    title: 'Cross-account trust without external id or MFA',
+    category: 'iam',
+    severity: 'medium',
+    resourceTypes: ['aws_iam_role'],
+    on: 'config',
+    remediation: 'Add a `sts:ExternalId` condition for third parties, or `aws:MultiFactorAuthPresent = true` for people, or scope to your organisation with `aws:PrincipalOrgID`.',
+    references: ['AWS IAM confused deputy guidance', 'AWS IAM best practices (MFA)'],
+    check: (v) => {
+      const accounts = new Set<string>();
+      for (const s of allowStatements(v, 'assume_role_policy')) {
+        if (s.conditionKeys.some((k) => TRUST_GUARDS.test(k))) continue;
+        for (const p of accountPrincipals(s)) accounts.add(/^\d{12}$/.test(p) ? p : p.split(':')[4]!);
+      }
+      return accounts.size > 0 && `Account ${[...accounts].join(', ')} can assume this role without an sts:ExternalId or MFA condition.`;
+    },
+  },
+  {
+    id: 'IAM-018',
+    title: 'Policy allows privilege escalation',
+    category: 'iam',
+    severity: 'high',
+    resourceTypes: IDENTITY_POLICY_TYPES,
+    on: 'config',
+    remediation: 'Remove the escalation path: scope iam:PassRole to named roles (with iam:PassedToService), and grant policy/role/user-administration actions only on specific ARNs, never "*".',
+    references: ['AWS IAM best practices', 'Checkov CKV_AWS_286', 'Checkov CKV_AWS_287'],
+    check: (v) => {
+      const hits = escalations(identity(v));
+      return hits.length > 0 && `Can escalate to administrator: ${hits.join('; ')}.`;
     },
   },
 ];

@@ -1,6 +1,7 @@
 import type { Rule } from './rule';
 import { UNKNOWN, type ResourceView } from './resource-view';
 import { ADMIN_PORTS, DATABASE_PORTS, ingressRules, isAllTraffic, isPortProtocol, portsIn, worldCidrs } from './network';
+import { publicSubnetsOf } from './cross-resource';
 
 const SG_TYPES = ['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_default_security_group'];
 
@@ -150,6 +151,54 @@ export const networkRules: Rule[] = [
         v.blocks('network_interfaces').some(({ path }) => v.bool(...path, 'associate_public_ip_address') === true) &&
         'Instances from this template get public IP addresses.'
       );
+    },
+  },
+  {
+    id: 'NET-009',
+    title: 'Publicly accessible database in a subnet routed to the internet',
+    category: 'network-exposure',
+    severity: 'high',
+    resourceTypes: ['aws_db_instance', 'aws_rds_cluster_instance', 'aws_neptune_cluster_instance', 'aws_redshift_cluster'],
+    on: 'config',
+    remediation: 'Set `publicly_accessible = false` and place the database in private subnets (no 0.0.0.0/0 route to an internet gateway).',
+    references: ['AWS FSBP RDS.2', 'AWS FSBP Redshift.1', 'CIS AWS 2.3.3'],
+    check: (v) => {
+      if (v.bool('publicly_accessible') !== true || !v.context) return false;
+      const subnets = publicSubnetsOf(v.context, v.change);
+      return subnets.length > 0 && `The database has a public endpoint in ${subnets.map((s) => s.address).join(', ')}, whose route table sends 0.0.0.0/0 to an internet gateway: it is reachable from the internet.`;
+    },
+  },
+  {
+    id: 'NET-010',
+    title: 'Instance with a public IP in a subnet routed to the internet',
+    category: 'network-exposure',
+    severity: 'medium',
+    resourceTypes: ['aws_instance'],
+    on: 'config',
+    remediation: 'Run the instance in a private subnet behind a load balancer or NAT; set `associate_public_ip_address = false`.',
+    references: ['AWS FSBP EC2.9', 'AWS FSBP EC2.15'],
+    check: (v) => {
+      if (!v.context) return false;
+      const assoc = v.bool('associate_public_ip_address');
+      if (assoc === false) return false;
+      const subnets = publicSubnetsOf(v.context, v.change);
+      // A public IP: asked for explicitly, or handed out by a subnet with map_public_ip_on_launch.
+      const exposed = subnets.filter((s) => assoc === true || s.after?.map_public_ip_on_launch === true);
+      return exposed.length > 0 && `The instance gets a public IP in ${exposed.map((s) => s.address).join(', ')}, whose route table sends 0.0.0.0/0 to an internet gateway.`;
+    },
+  },
+  {
+    id: 'NET-011',
+    title: 'SageMaker notebook with direct internet access',
+    category: 'network-exposure',
+    severity: 'medium',
+    resourceTypes: ['aws_sagemaker_notebook_instance'],
+    on: 'config',
+    remediation: 'Set `direct_internet_access = "Disabled"` with a `subnet_id` in a VPC that reaches the internet, if at all, through a NAT and egress controls.',
+    references: ['AWS FSBP SageMaker.1'],
+    check: (v) => {
+      const d = v.str('direct_internet_access');
+      return (d === 'Enabled' || d === undefined) && 'The notebook instance has direct internet access (the default), bypassing VPC controls.';
     },
   },
 ];

@@ -11,6 +11,8 @@ export interface Statement {
   principals: Record<string, string[]>;
   notPrincipals: boolean;
   conditionKeys: string[];
+  /** Conditions as operator, key and values (values as strings). */
+  conditions: { test: string; key: string; values: string[] }[];
 }
 
 const list = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -22,6 +24,15 @@ function principalsOf(p: unknown): Record<string, string[]> {
   if (!isObject(p)) return {};
   const out: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(p)) out[k] = list(v);
+  return out;
+}
+
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).filter((x) => typeof x === 'string' || typeof x === 'boolean' || typeof x === 'number').map(String);
+
+function conditionsOf(c: unknown): Statement['conditions'] {
+  if (!isObject(c)) return [];
+  const out: Statement['conditions'] = [];
+  for (const [test, byKey] of Object.entries(c)) if (isObject(byKey)) for (const [key, values] of Object.entries(byKey)) out.push({ test, key, values: strs(values) });
   return out;
 }
 
@@ -52,6 +63,7 @@ export function parsePolicy(doc: unknown): Statement[] | undefined {
     principals: principalsOf(s.Principal),
     notPrincipals: s.NotPrincipal !== undefined,
     conditionKeys: conditionKeysOf(s.Condition),
+    conditions: conditionsOf(s.Condition),
   }));
 }
 
@@ -74,6 +86,7 @@ function documentStatements(view: ResourceView): Statement[] {
       principals,
       notPrincipals: Array.isArray(s.not_principals) && s.not_principals.length > 0,
       conditionKeys: conditions.map((c) => (typeof c.variable === 'string' ? c.variable : '')),
+      conditions: conditions.map((c) => ({ test: typeof c.test === 'string' ? c.test : '', key: typeof c.variable === 'string' ? c.variable : '', values: strs(c.values) })),
     };
   });
 }
@@ -126,3 +139,22 @@ export const scopedByCondition = (s: Statement): boolean => s.conditionKeys.some
 
 /** Actions that only read or list. */
 export const isReadOnlyAction = (a: string): boolean => /^[a-z0-9-]+:(get|list|describe|head|batchget|query|scan|select|lookup|search|view)/i.test(a);
+
+const globCache = new Map<string, RegExp>();
+/** True when an IAM action pattern (`iam:Put*Policy`, `lambda:*`) grants `action` (case-insensitive). */
+export function actionMatches(pattern: string, action: string): boolean {
+  let re = globCache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    if (globCache.size < 10_000) globCache.set(pattern, re);
+  }
+  return re.test(action);
+}
+
+/** True when the statement denies requests not sent over TLS (`aws:SecureTransport` false, or `s3:TlsVersion` below a minimum). */
+export function deniesInsecureTransport(s: Statement): boolean {
+  if (s.effect !== 'Deny') return false;
+  return s.conditions.some(
+    (c) => (/^aws:securetransport$/i.test(c.key) && /^Bool(IfExists)?$/i.test(c.test) && c.values.some((v) => v.toLowerCase() === 'false')) || (/^s3:tlsversion$/i.test(c.key) && /^NumericLessThan/i.test(c.test)),
+  );
+}

@@ -27,6 +27,29 @@ function readPublicAclGrants(v: ResourceView): { write: boolean; read: boolean }
   return { write, read };
 }
 
+
+/** Grants of WRITE_ACP / FULL_CONTROL in an `access_control_policy` to a grantee other than the owner (and other than everyone: PUB-001). */
+function foreignControlGrants(v: ResourceView): string[] {
+  const out: string[] = [];
+  for (const p of v.blocks('access_control_policy')) {
+    const owner = v.blocks(...p.path, 'owner')[0]?.value;
+    const ownerId = typeof owner?.id === 'string' ? owner.id : undefined;
+    for (const g of v.blocks(...p.path, 'grant')) {
+      const perm = String(g.value.permission ?? '');
+      if (perm !== 'WRITE_ACP' && perm !== 'FULL_CONTROL') continue;
+      const grantee = v.blocks(...g.path, 'grantee')[0]?.value;
+      if (!grantee) continue;
+      const uri = typeof grantee.uri === 'string' ? grantee.uri : '';
+      if (ALL_USERS.test(uri)) continue; // PUB-001
+      const id = typeof grantee.id === 'string' ? grantee.id : undefined;
+      if (grantee.type === 'CanonicalUser' && (id === undefined || id === ownerId)) continue;
+      const who = uri ? uri.split('/').pop()! : typeof grantee.email_address === 'string' ? 'an e-mail grantee' : id !== undefined ? `canonical user ${id.slice(0, 8)}…` : String(grantee.type ?? 'a grantee');
+      out.push(`${perm} to ${who}`);
+    }
+  }
+  return out;
+}
+
 const openKeys = new Map<string, string>();
 /** Allow statements open to any principal without a scoping condition, shared between the rules of one change (do not mutate). */
 function openStatements(v: ResourceView, attribute: string): Statement[] {
@@ -141,10 +164,10 @@ export const publicAccessRules: Rule[] = [
     title: 'Database publicly accessible',
     category: 'public-access',
     severity: 'high',
-    resourceTypes: ['aws_db_instance', 'aws_rds_cluster_instance', 'aws_redshift_cluster', 'aws_dms_replication_instance'],
+    resourceTypes: ['aws_db_instance', 'aws_rds_cluster_instance', 'aws_redshift_cluster', 'aws_dms_replication_instance', 'aws_neptune_cluster_instance'],
     on: 'config',
     remediation: 'Set `publicly_accessible = false` and reach the database from inside the VPC.',
-    references: ['AWS FSBP RDS.2', 'AWS FSBP Redshift.1', 'AWS FSBP DMS.1'],
+    references: ['AWS FSBP RDS.2', 'AWS FSBP Redshift.1', 'AWS FSBP DMS.1', 'Checkov CKV_AWS_102'],
     check: (v) => v.bool('publicly_accessible') === true && 'The database gets a public endpoint reachable from the internet.',
   },
   {
@@ -203,6 +226,36 @@ export const publicAccessRules: Rule[] = [
       const g = v.str('group');
       const acct = v.str('account_id');
       return (g === 'all' || acct === 'all') && 'The image/snapshot is shared with every AWS account.';
+    },
+  },
+  {
+    id: 'PUB-018',
+    title: 'MSK cluster brokers publicly accessible',
+    category: 'public-access',
+    severity: 'high',
+    resourceTypes: ['aws_msk_cluster'],
+    on: 'config',
+    remediation: 'Set `connectivity_info { public_access { type = "DISABLED" } }` and reach the brokers from inside the VPC.',
+    references: ['AWS FSBP MSK.4'],
+    check: (v) => {
+      for (const b of v.blocks('broker_node_group_info'))
+        for (const c of v.blocks(...b.path, 'connectivity_info'))
+          for (const p of v.blocks(...c.path, 'public_access')) if (v.str(...p.path, 'type') === 'SERVICE_PROVIDED_EIPS') return 'Kafka brokers get public IP addresses.';
+      return false;
+    },
+  },
+  {
+    id: 'PUB-019',
+    title: 'S3 ACL gives another account control of the bucket',
+    category: 'public-access',
+    severity: 'medium',
+    resourceTypes: ['aws_s3_bucket_acl'],
+    on: 'config',
+    remediation: 'Grant WRITE_ACP / FULL_CONTROL only to the bucket owner; give other accounts access through a bucket policy naming the actions they need.',
+    references: ['AWS FSBP S3.6', 'AWS FSBP S3.12'],
+    check: (v) => {
+      const g = foreignControlGrants(v);
+      return g.length > 0 && `The ACL grants ${g.join(', ')}: they can rewrite the bucket's permissions.`;
     },
   },
 ];

@@ -1,6 +1,7 @@
 import { PathSet, getAt } from '../paths';
 import { flagMirrors, sensitiveCovers, unknownCovers, type FlagMirrors } from '../input/plan-flags';
 import type { AttributePath, ResourceChange } from '../types';
+import type { ChangeIndex } from './context';
 
 /** Returned by {@link ResourceView.get} when a value is not known before apply. */
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -20,12 +21,15 @@ export class ResourceView {
   #unknownSet: PathSet | undefined;
   #sensitiveSet: PathSet | undefined;
   undetermined = false;
+  /** The review's other changes, for cross-resource checks (set by `runRules`). */
+  context: ChangeIndex | undefined;
   /** Memoised derivations as `key, value, undetermined` triples (a view holds only a few). */
   #memo: unknown[] | undefined;
 
   constructor(change: ResourceChange) {
     this.change = change;
     this.#mirrors = flagMirrors(change);
+    this.context = undefined;
   }
 
   #unknownCovers(path: AttributePath): boolean {

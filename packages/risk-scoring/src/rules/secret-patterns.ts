@@ -43,7 +43,7 @@ export function scriptAssignsSecret(script: string): string | undefined {
   let m: RegExpExecArray | null;
   while ((m = re.exec(script)) !== null) {
     const [, name = '', value = ''] = m;
-    if (isSecretName(name) && !isReferenceValue(value)) return `a literal value for ${name}`;
+    if (isSecretName(name) && looksLikeSecretValue(value)) return `a literal value for ${name}`;
   }
   return undefined;
 }
@@ -55,4 +55,60 @@ export function maybeBase64(value: string): string {
     if (/^[\t\n\r -~]*$/.test(decoded)) return decoded;
   }
   return value;
+}
+
+/** Whole values that stand in for a secret instead of being one. */
+const PLACEHOLDER =
+  /^(<[^>]*>|\{\{.*\}\}|%[^%]+%|your[-_ ].*|.*[-_ ]here|example.*|sample.*|dummy.*|fake.*|test(ing)?|changeme|change[-_]?me|replace[-_]?me|placeholder|redacted|todo|tbd|none|null|nil|undefined|default|secret|password|passw0rd|n\/a)$/i;
+
+/** Letter case flips per letter: high in random strings (`wJalrXUtnFEMI`), low in words and CamelCase (`SuperSecretName`). */
+function caseFlipRatio(s: string): number {
+  let flips = 0;
+  let letters = 0;
+  let prev: boolean | undefined;
+  for (const ch of s) {
+    const lower = ch >= 'a' && ch <= 'z';
+    const upper = ch >= 'A' && ch <= 'Z';
+    if (!lower && !upper) continue;
+    letters++;
+    if (prev !== undefined && prev !== upper) flips++;
+    prev = upper;
+  }
+  return letters === 0 ? 0 : flips / letters;
+}
+
+/** A segment that looks generated rather than written: upper, lower and digits together, or frequent case flips. */
+function randomLooking(s: string): boolean {
+  if (s.length < 6) return false;
+  const classes = Number(/[a-z]/.test(s)) + Number(/[A-Z]/.test(s)) + Number(/[0-9]/.test(s));
+  return classes === 3 || (s.length >= 10 && caseFlipRatio(s) > 0.3);
+}
+
+/** A file path or SSM parameter path: `/app/db/password`, `./secrets.json`, `config/db.yaml`. */
+function isPath(v: string): boolean {
+  if (!v.includes('/') || /\s/.test(v)) return false;
+  if (!/^(~|\.{1,2})?\/?[\w.{}$-]+(\/[\w.{}$-]*)*$/.test(v)) return false;
+  return v.split('/').every((seg) => !randomLooking(seg));
+}
+
+/**
+ * Judges a value found under a secret-looking name (an env var, a variable, a script assignment): true
+ * when it looks like a real secret; false for words (`secrets-manager`, `aws:kms`), paths, ARNs,
+ * references, host names, e-mail addresses, small numbers and placeholders (`changeme`, `<password>`).
+ */
+export function looksLikeSecretValue(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 6 || isReferenceValue(v) || PLACEHOLDER.test(v)) return false;
+  if (/^(.)\1+$/.test(v)) return false; // xxxxxx, 000000, ******
+  if (/^(var|local|module|data|each|count|path|self)\.[\w.[\]"-]+$/.test(v) || /^aws_[a-z0-9_]+\.[\w-]+\./.test(v)) return false; // an unevaluated reference
+  if (/\s/.test(v) && /^[A-Za-z\s.,;:'!?()-]+$/.test(v)) return false; // prose
+  if (/^[A-Za-z]+([-_.:/ ][A-Za-z]+)*$/.test(v) && !randomLooking(v)) return false; // words: secrets-manager, PROD_DB, SuperSecretName
+  const segments = v.split(/[-_. ]/);
+  if (segments.length >= 3 && segments.every((seg) => /^([a-z]+|[A-Z][a-z]*|[A-Z]+|\d+)$/.test(seg))) return false; // a phrase: not-a-real-password-123
+  if (/^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(v)) return false; // e-mail address
+  if (/^([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?$/i.test(v) && !randomLooking(v.replace(/\./g, ''))) return false; // host name
+  if (isPath(v)) return false;
+  if (/^\d{1,7}$/.test(v)) return false; // ports, counts, ids
+  if (/^v?\d+(\.\d+){1,3}([-+][\w.]+)?$/.test(v)) return false; // versions
+  return true;
 }

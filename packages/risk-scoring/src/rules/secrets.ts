@@ -1,6 +1,6 @@
 import type { Rule } from './rule';
 import { UNKNOWN, type ResourceView } from './resource-view';
-import { credentialKind, isReferenceValue, isSecretName, maybeBase64, scriptAssignsSecret } from './secret-patterns';
+import { credentialKind, isSecretName, looksLikeSecretValue, maybeBase64, scriptAssignsSecret } from './secret-patterns';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -10,7 +10,7 @@ function secretEnvNames(v: ResourceView, entries: [string, unknown, (string | nu
   for (let i = 0; i < entries.length; i++) {
     const name = entries[i]![0];
     const value = entries[i]![1];
-    if (typeof value === 'string' && !v.isSensitive(...entries[i]![2]) && isSecretName(name) && !isReferenceValue(value) && !credentialKind(value)) names.push(name);
+    if (typeof value === 'string' && !v.isSensitive(...entries[i]![2]) && isSecretName(name) && looksLikeSecretValue(value) && !credentialKind(value)) names.push(name);
   }
   return names;
 }
@@ -250,7 +250,7 @@ export const secretsRules: Rule[] = [
       for (const env of v.blocks('environment'))
         for (const { value: e, path } of v.blocks(...env.path, 'environment_variable')) {
           const type = e.type ?? 'PLAINTEXT';
-          if (type === 'PLAINTEXT' && typeof e.name === 'string' && typeof e.value === 'string' && !v.isSensitive(...path, 'value') && isSecretName(e.name) && !isReferenceValue(e.value)) names.push(e.name);
+          if (type === 'PLAINTEXT' && typeof e.name === 'string' && typeof e.value === 'string' && !v.isSensitive(...path, 'value') && isSecretName(e.name) && looksLikeSecretValue(e.value)) names.push(e.name);
         }
       return names.length > 0 && `PLAINTEXT environment variables ${names.join(', ')} hold secrets.`;
     },
