@@ -16,7 +16,7 @@ import {
 } from '@iac-review/core';
 import { toHttpProblem } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
-import { EventPublishError, FeedbackRejectedError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError, submitIdempotent, type ReviewService } from '@iac-review/reviews';
+import { EventPublishError, FeedbackRejectedError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError, submitIdempotent, type GithubReviews, type ReviewService } from '@iac-review/reviews';
 import { authorise, type ApiClient, type ClientRegistry } from './auth';
 import { readJsonBody, type BodyLimits } from './body';
 import { corsHeaders, preflightHeaders, type CorsConfig } from './cors';
@@ -38,6 +38,8 @@ export interface Deps {
   logger: Logger;
   clock: () => Date;
   reviews: ReviewsPort;
+  /** Plans posted for a GitHub pull request's head SHA join that pull request's review (optional: without it such posts are refused). */
+  pullRequests?: Pick<GithubReviews, 'submitPlan'>;
 }
 
 interface Request {
@@ -70,12 +72,30 @@ const toProblem = (err: unknown): unknown => {
 /** Every operation this function serves, by OpenAPI operationId. */
 export const createOperations = (deps: Deps): Record<string, Operation> => {
   const { reviews, logger } = deps;
+  /** A plan for a pull request's head SHA: it becomes the reviewed input of that push, in the PR's review. */
+  const submitPullRequestPlan = async (s: ReviewSubmission, actor: string): Promise<HttpResult> => {
+    const missing = [!s.repository && 'repository', s.pullRequest === undefined && 'pullRequest', !s.headSha && 'headSha', s.plan === undefined && 'plan'].filter((f): f is string => typeof f === 'string');
+    if (missing.length > 0) {
+      throw new RequestValidationError(
+        `A pull request submission needs repository, pullRequest, headSha and plan (terraform show -json); missing: ${missing.join(', ')}. The .tf files of a pull request are fetched from GitHub by the webhook.`,
+        missing.map((f) => ({ field: `body:${f}`, reason: 'is required with pullRequest/headSha' })),
+      );
+    }
+    if (!deps.pullRequests) throw new ServiceUnavailableError(30, 'Pull request submissions are not configured on this deployment.');
+    const out = await deps.pullRequests.submitPlan({ repository: s.repository!, pullRequest: s.pullRequest!, headSha: s.headSha!, plan: s.plan, actor, ...(s.title ? { title: s.title } : {}) });
+    const v = out.version;
+    logger.audit({ action: 'review.create', actor, resource: `review/${v.id}`, outcome: out.outcome === 'duplicate' ? 'duplicate' : 'success', toVersion: v.version, inputKind: 'plan', pullRequest: s.pullRequest, headSha: s.headSha });
+    const links = reviewLinks(v.id);
+    return jsonResponse(202, { id: v.id, status: v.content.status, version: v.version, links }, { location: links.review });
+  };
+
   return {
     getHealth: async () => jsonResponse(200, { status: 'ok', service: deps.config.service, version: deps.config.version, time: deps.clock().toISOString() }),
 
     createReview: async ({ event, body, caller }) => {
       const s = body as ReviewSubmission;
       const actor = caller?.name ?? 'anonymous';
+      if (s.pullRequest !== undefined || s.headSha !== undefined) return submitPullRequestPlan(s, actor);
       const input = s.plan !== undefined ? { kind: 'plan' as const, plan: s.plan } : { kind: 'hcl' as const, files: s.files ?? [], ...(s.variables ? { variables: s.variables } : {}) };
       const request = {
         input,

@@ -1,6 +1,6 @@
 import { readServiceConfig } from '@iac-review/core';
 import { createLogger, withObservability } from '@iac-review/logger';
-import { createAwsReviewService, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
+import { createAwsReviewService, createGithubReviews, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
 import { parseClientRegistry } from './auth';
 import { createHandler } from './handler';
 
@@ -13,7 +13,7 @@ const logger = createLogger({
   functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
   level: config.logLevel,
 });
-const { service: reviews } = createAwsReviewService(config, { logger, macKeys: historyKeyProviderFromEnv(env, config.region), onIntegrityFailure: reportIntegrityFailures(logger) });
+const { service: reviews, store, blobs, events } = createAwsReviewService(config, { logger, macKeys: historyKeyProviderFromEnv(env, config.region), onIntegrityFailure: reportIntegrityFailures(logger) });
 
 export const handler = withObservability(
   createHandler({
@@ -36,6 +36,7 @@ export const handler = withObservability(
     logger,
     clock: () => new Date(),
     reviews,
+    pullRequests: createGithubReviews({ store, blobs, events, clock: () => new Date() }),
   }),
   { logger, traceHeader: () => process.env._X_AMZN_TRACE_ID, correlationId: (event) => event.requestContext?.requestId },
 );

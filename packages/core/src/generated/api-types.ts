@@ -68,6 +68,14 @@ export type ReviewSubmission = {
   variables?: {
     [k: string]: unknown;
   };
+  /**
+   * GitHub pull request number (with repository and headSha): the plan becomes the reviewed input of that push, in the pull request's review.
+   */
+  pullRequest?: number;
+  /**
+   * The pull request's head commit the plan was made from (GITHUB_SHA of a pull_request workflow is the merge commit: use github.event.pull_request.head.sha).
+   */
+  headSha?: string;
 };
 
 export interface Links {
@@ -384,4 +392,26 @@ export interface HistoryVerification {
     keyId?: string;
     detail?: string;
   }[];
+}
+
+/**
+ * What a webhook delivery did.
+ */
+export interface WebhookAnswer {
+  status: 'accepted' | 'duplicate' | 'ignored' | 'recorded' | 'ok';
+  /**
+   * The review id (stable per repository and pull request).
+   */
+  id?: string;
+  version?: number;
+  headSha?: string;
+  outcome?: 'merged' | 'closed';
+  reason?: string;
+  event?: string;
+  zen?: string;
+  delivery?: string;
+  firstSeenAt?: string;
+  links?: {
+    [k: string]: string;
+  };
 }

@@ -1,0 +1,55 @@
+import type { HttpEvent } from '@iac-review/core';
+import { captureLogger } from '@iac-review/logger/testing';
+import { createGithubReviews, createInMemoryReviewService } from '@iac-review/reviews';
+import { createHandler } from '../src/handler';
+
+const SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+const plan = { format_version: '1.2', resource_changes: [] };
+
+const setup = () => {
+  const mem = createInMemoryReviewService();
+  const handler = createHandler({
+    config: { service: 'iac-review', version: '1', cors: { allowedOrigins: [] }, limits: { maxBytes: 64 * 1024, maxDecodedBytes: 1024 * 1024 }, clients: { 'key-ci': { name: 'ci', scopes: ['reviews:read', 'reviews:write'] } } },
+    logger: captureLogger().logger,
+    clock: () => new Date(),
+    reviews: mem.service,
+    pullRequests: createGithubReviews({ store: mem.store, blobs: mem.blobs, events: mem.events, clock: () => new Date() }),
+  });
+  return { ...mem, handler };
+};
+
+const post = (body: unknown): HttpEvent =>
+  ({
+    httpMethod: 'POST',
+    path: '/reviews',
+    resource: '/reviews',
+    headers: { 'Content-Type': 'application/json' },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: { requestId: 'req', identity: { sourceIp: '198.51.100.7', apiKeyId: 'key-ci' } },
+  }) as unknown as HttpEvent;
+
+describe('POST /reviews for a GitHub pull request (the submit step of a workflow)', () => {
+  it('should put the plan into the pull request review as the input of that head SHA', async () => {
+    const { handler, service, events } = setup();
+    const res = await handler(post({ repository: 'Codertocat/Hello-World', pullRequest: 2, headSha: SHA, plan, title: 'plan' }), { awsRequestId: 'r' });
+    expect(res.statusCode).toBe(202);
+    expect(JSON.parse(res.body)).toMatchObject({ id: 'github:codertocat:hello-world:2', version: 1, status: 'pending' });
+    const v = await service.get('github:codertocat:hello-world:2');
+    expect(v.content).toMatchObject({ source: 'github', input: { kind: 'plan' }, external: { headSha: SHA, pullRequest: '2', reviewInput: 'plan' } });
+    expect(events.published).toEqual([{ detailType: 'ReviewRequested', detail: { reviewId: 'github:codertocat:hello-world:2', version: 1, source: 'github', inputKind: 'plan' } }]);
+  });
+
+  it('should refuse a pull request submission without repository, headSha or plan, naming what is missing', async () => {
+    const { handler, events } = setup();
+    const res = await handler(post({ pullRequest: 2, files: [{ path: 'main.tf', content: '' }] }), { awsRequestId: 'r' });
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body).detail).toContain('missing: repository, headSha, plan');
+    expect(events.published).toEqual([]);
+  });
+});
