@@ -1,6 +1,8 @@
 import { detectBedrockMode } from '@iac-review/bedrock-service';
 import { openApiDocument } from '@iac-review/core';
-import { mkdirSync } from 'node:fs';
+import { createLogger, type Logger } from '@iac-review/logger';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -9,7 +11,7 @@ import { ensureTable, startDynalite, type LocalDynamo } from './dynamodb';
 import { startEventBus, type BusRule, type LocalEventBus } from './event-bus';
 import type { EventPattern } from './event-pattern';
 import { createDashboardHandler } from './dashboard';
-import { createGateway, type LambdaLikeHandler, type LocalApiKey, type LocalFunction, type RateLimit } from './http-gateway';
+import { createGateway, type GatewaySecurityEvent, type LambdaLikeHandler, type LocalApiKey, type LocalFunction, type RateLimit } from './http-gateway';
 import { startS3, type LocalS3 } from './s3';
 import { startScheduler, type LocalScheduler, type ScheduleRule } from './scheduler';
 
@@ -28,9 +30,15 @@ export interface LocalStackOptions {
   rateLimit?: RateLimit;
   /** Delays before the bus retries a failed delivery (default 1 s, 2 s: Lambda retries async events twice). */
   retryDelaysMs?: number[];
+  /** Receives the gateway's security events (one per 401/403/429); they are also logged as `"type":"security"`. */
+  onSecurityEvent?: (event: GatewaySecurityEvent) => void;
   /** The dashboard's built static files, served at / and /dashboard/ (default packages/dashboard/dist). */
   dashboardDir?: string;
 }
+
+/** The stack's own log lines (gateway security events, dead letters), in the functions' JSON format. */
+const stackLogger = (env: NodeJS.ProcessEnv): Logger =>
+  createLogger({ service: 'iac-review', functionName: 'local-stack', level: (['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const).find((l) => l === env.LOG_LEVEL) ?? 'info' });
 
 export const DEFAULT_LOCAL_API_KEY = 'local-dev-key';
 export const DEFAULT_LOCAL_READONLY_API_KEY = 'local-readonly-key';
@@ -67,6 +75,17 @@ export interface LocalStack {
   stop: () => Promise<void>;
 }
 
+/** Where the history MAC key lives: the data dir, or a private temp dir removed on stop (in-memory runs). */
+const historyKeyFile = (dataDir: string | undefined, stops: Array<() => Promise<void>>): string => {
+  if (dataDir) return join(dataDir, 'history-mac-keys.json');
+  const dir = mkdtempSync(join(tmpdir(), 'iac-review-keys-'));
+  stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'history-mac-keys.json');
+};
+
+/** Loopback addresses: the only ones the stack listens on while the published default keys are in use. */
+export const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::ffff:127.0.0.1';
+
 const loadHandler = (spec: FunctionSpec): LambdaLikeHandler => {
   // The same handler code that runs in Lambda: the function's composition root.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -79,6 +98,7 @@ const loadHandler = (spec: FunctionSpec): LambdaLikeHandler => {
 export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalStack> => {
   const env = opts.env ?? process.env;
   const reviewer = detectReviewerMode(env);
+  const log = stackLogger(env);
   const tableName = opts.tableName ?? 'iac-review-local';
   if (opts.dataDir) mkdirSync(join(opts.dataDir, 'dynamodb'), { recursive: true });
   const stops: Array<() => Promise<void>> = [];
@@ -109,12 +129,21 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       onDelivery: (d) => {
         if (!d.ok) process.stderr.write(`[bus] ${d.rule} attempt ${d.attempt} failed: ${d.error}\n`);
       },
+      // Like the deployed bus's SQS dead-letter queues: kept (data dir) and reported, never silently dropped.
+      ...(opts.dataDir ? { deadLetterDir: join(opts.dataDir, 'dead-letters') } : {}),
+      onDeadLetter: (l) => log.error('event dead-lettered', { rule: l.rule, attempts: l.attempts, cause: l.cause, error: l.error, eventId: (l.event as { id?: string } | undefined)?.id }),
     });
     stops.push(bus.close);
 
     const adminKey = env.LOCAL_API_KEY || DEFAULT_LOCAL_API_KEY;
     const readonlyKey = env.LOCAL_READONLY_API_KEY || DEFAULT_LOCAL_READONLY_API_KEY;
     if (adminKey === readonlyKey) throw new Error('LOCAL_API_KEY and LOCAL_READONLY_API_KEY must differ');
+    const bindHost = opts.host ?? '127.0.0.1';
+    if (!isLoopbackHost(bindHost) && (adminKey === DEFAULT_LOCAL_API_KEY || readonlyKey === DEFAULT_LOCAL_READONLY_API_KEY)) {
+      throw new Error(
+        `Refusing to listen on ${bindHost}: the API keys ${DEFAULT_LOCAL_API_KEY} and ${DEFAULT_LOCAL_READONLY_API_KEY} are published in the README, so anyone who can reach this address could use them. Set LOCAL_API_KEY and LOCAL_READONLY_API_KEY to secrets of your own, or listen on 127.0.0.1.`,
+      );
+    }
     const apiKeys = new Map<string, LocalApiKey>([
       [adminKey, { id: 'local-admin', name: 'local' }],
       [readonlyKey, { id: 'local-readonly', name: 'local-readonly' }],
@@ -134,6 +163,8 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       BEDROCK_ENABLED: reviewer.mode === 'rules-only' ? 'false' : 'true',
       API_CLIENTS: JSON.stringify({ 'local-admin': { name: 'local', scopes: ALL_SCOPES }, 'local-readonly': { name: 'local-readonly', scopes: READ_SCOPES } }),
       CORS_ALLOWED_ORIGINS: env.CORS_ALLOWED_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173',
+      // The history MAC key: a 0600 file in the data dir, created on first start (in AWS: Secrets Manager).
+      HISTORY_MAC_KEY_FILE: historyKeyFile(opts.dataDir, stops),
     });
     if (localCredentials) {
       // The emulators accept any credentials; these never leave the machine.
@@ -159,6 +190,10 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       apiKeys,
       rateLimit: opts.rateLimit ?? { ratePerSecond: 50, burst: 100 },
       onError: opts.onError ?? ((err) => process.stderr.write(`gateway error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)),
+      onSecurityEvent: (e) => {
+        log.security({ ...e });
+        opts.onSecurityEvent?.(e);
+      },
     });
     const dashboard = createDashboardHandler(opts.dashboardDir);
     const srv = createServer((req, res) => {
