@@ -79,7 +79,7 @@ function caseFlipRatio(s: string): number {
 
 /** A segment that looks generated rather than written: upper, lower and digits together, or frequent case flips. */
 function randomLooking(s: string): boolean {
-  if (s.length < 6) return false;
+  if (s.length < 6 || /^[a-z]*([A-Z][a-z]{2,})+$/.test(s)) return false; // short, or CamelCase words
   const classes = Number(/[a-z]/.test(s)) + Number(/[A-Z]/.test(s)) + Number(/[0-9]/.test(s));
   return classes === 3 || (s.length >= 10 && caseFlipRatio(s) > 0.3);
 }
