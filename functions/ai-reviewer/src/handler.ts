@@ -2,7 +2,8 @@ import type { BedrockReviewer } from '@iac-review/bedrock-service';
 import { VersionNotFoundError, type Version } from '@iac-review/dynamo-versioning';
 import type { LambdaContextLike, Logger } from '@iac-review/logger';
 import type { ReviewContent, ReviewService } from '@iac-review/reviews';
-import { InputError, evaluateHcl, normalisePlan, reviewChanges, rules, type HclCoverage, type ResourceChange } from '@iac-review/risk-scoring';
+import { InputError, evaluateHcl, normalisePlan, reviewChanges, rules, type Contribution, type HclCoverage, type ResourceChange } from '@iac-review/risk-scoring';
+import { changedAddresses, withHistory } from './history-calibration';
 import { countReviewable, toLlmChanges } from './llm-changes';
 import { buildReviewOutcome, type LlmOutcome } from './review-outcome';
 import { parseReviewRequestedEvent } from './review-requested-event';
@@ -21,6 +22,8 @@ export type LlmReviewerPort = Pick<BedrockReviewer, 'review' | 'promptVersion'> 
  */
 export interface HistoricalContextPort {
   contextFor(review: { reviewId: string; content: ReviewContent }): Promise<string | undefined>;
+  /** Explained risk contributions from outcomes (a changed resource's recent applies failed); [] when none. */
+  calibrate?(review: { reviewId: string; content: ReviewContent; changedAddresses: readonly string[] }): Promise<Contribution[]>;
 }
 
 export type LlmSetting = { enabled: true; reviewer: LlmReviewerPort } | { enabled: false; reason: string };
@@ -115,6 +118,16 @@ export const createHandler = (deps: Deps) => {
     }
   };
 
+  const calibrationFor = async (reviewId: string, content: ReviewContent, changed: readonly string[]): Promise<Contribution[]> => {
+    if (!deps.history?.calibrate) return [];
+    try {
+      return await deps.history.calibrate({ reviewId, content, changedAddresses: changed });
+    } catch (err) {
+      log.warn('history calibration unavailable; scoring without it', { reviewId, error: err });
+      return [];
+    }
+  };
+
   /** A re-delivered event: the submission already has a result. Announce it again, write nothing. */
   const reannounce = async (reviewId: string, requestedVersion: number, latest: Version<ReviewContent>): Promise<HandlerOutcome> => {
     const existing = latest.content.result;
@@ -180,7 +193,8 @@ export const createHandler = (deps: Deps) => {
     const { inputKind, changes } = normalised;
     const rulesResult = reviewChanges(changes, normalised.hcl ? { inputKind, hcl: normalised.hcl } : { inputKind });
     const llm = await askModel(reviewId, latest.content, changes, rulesResult.findings, context);
-    const outcome = withInputDegradation(buildReviewOutcome({ inputKind, changes, rules: rulesResult, llm }), normalised);
+    const changed = changedAddresses(changes);
+    const outcome = withHistory(withInputDegradation(buildReviewOutcome({ inputKind, changes, rules: rulesResult, llm }), normalised), changed, await calibrationFor(reviewId, latest.content, changed));
 
     const { version, created } = await deps.reviews.complete(reviewId, { requestedVersion, result: outcome.result, status: outcome.status, actor });
     const r = outcome.result;

@@ -1,4 +1,5 @@
 import { createBedrockReviewer, createBedrockRuntimeClient, createBedrockRuntimeConversePort, PROMPT_VERSION } from '@iac-review/bedrock-service';
+import { createAwsAnalytics, createHistoricalContext, createHistoryService } from '@iac-review/analytics';
 import { readServiceConfig } from '@iac-review/core';
 import { createLogger, withObservability, type LogLevel } from '@iac-review/logger';
 import { createAwsReviewService, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
@@ -19,7 +20,11 @@ const logger = createLogger({
 const build = () => {
   const service = readServiceConfig(env);
   const config = readAiReviewerConfig(env);
-  const { service: reviews } = createAwsReviewService(service, { logger, macKeys: historyKeyProviderFromEnv(env, service.region), onIntegrityFailure: reportIntegrityFailures(logger) });
+  const macKeys = historyKeyProviderFromEnv(env, service.region);
+  const { service: reviews } = createAwsReviewService(service, { logger, macKeys, onIntegrityFailure: reportIntegrityFailures(logger) });
+  // A short history of the same repository/stack for the model, and risk from outcomes (bounded; failure = no history).
+  const analytics = createAwsAnalytics(service, { logger, macKeys, onIntegrityFailure: reportIntegrityFailures(logger) });
+  const history = createHistoricalContext({ history: createHistoryService({ reviews: analytics.reviews, clock: () => new Date() }), logger });
   let llm: LlmSetting;
   if (config.mode.enabled) {
     const client = createBedrockRuntimeClient({
@@ -40,7 +45,7 @@ const build = () => {
     ...(config.mode.endpoint ? { endpoint: config.mode.endpoint } : {}),
   });
   const spacelift = spaceliftClientFromEnv(env, service.region);
-  return createHandler({ reviews, logger, llm, storeReserveMs: config.storeReserveMs, ...(spacelift ? { spacelift } : {}) });
+  return createHandler({ reviews, logger, llm, history, storeReserveMs: config.storeReserveMs, ...(spacelift ? { spacelift } : {}) });
 };
 
 // A configuration error must not stop the module from loading (the local stack loads every function
