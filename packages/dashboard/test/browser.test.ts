@@ -130,7 +130,7 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     await page.getByRole('heading', { name: 'Why this score' }).waitFor();
     expect(await page.locator('.contrib tbody tr').count()).toBeGreaterThan(0);
     const groups = await page.locator('.sev-group').evaluateAll((els) => els.map((e) => e.className.replace('sev-group ', '')));
-    const order = ['sev-critical', 'sev-high', 'sev-medium', 'sev-low', 'sev-info'];
+    const order = ['group-critical', 'group-high', 'group-medium', 'group-low', 'group-info'];
     expect(groups.length).toBeGreaterThan(0);
     expect([...groups].sort((a, b) => order.indexOf(a) - order.indexOf(b))).toEqual(groups);
     expect(await page.locator('.finding .fix').count()).toBe(target?.findings);
@@ -148,6 +148,9 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     expect(await newest.textContent()).toContain('acknowledged');
     expect(await newest.textContent()).toContain('Planned decommission, approved in CHG-1234.');
     await page.locator('.badge.ack').waitFor();
+    // GET /reviews/{id}/verify walked the keyed hash chain: every version is shown as verified.
+    await page.getByText('Integrity check: every version verified').waitFor();
+    expect(await page.locator('.tl-item .badge.verified').count()).toBe(before + 1);
   });
 
   it('shows a 409 as "someone changed this — reload", and the reload shows their change', async () => {

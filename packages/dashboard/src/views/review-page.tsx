@@ -40,7 +40,7 @@ export const ReviewPage = ({ api, id }: { api: ApiClient; id: string }) => {
       setTimelineTick((t) => t + 1);
       return true;
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) setConflict(true);
+      if (err instanceof ApiError && err.status === 409 && !/integrity/i.test(err.problem.type ?? '')) setConflict(true);
       else setActionProblem(toProblem(err));
       return false;
     }
@@ -198,16 +198,18 @@ const Findings = ({ findings, dismissed, submit }: { findings: Finding[]; dismis
       const group = findings.filter((f) => f.severity === sev);
       if (group.length === 0) return null;
       return (
-        <section class={`sev-group sev-${sev}`} aria-labelledby={`sev-${sev}`}>
-          <h3 id={`sev-${sev}`}>
-            <span class={`badge sev sev-${sev}`}>{sev}</span> {group.length} finding{group.length === 1 ? '' : 's'}
-          </h3>
-          <ul class="findings">
+        <details class={`sev-group group-${sev}`} open={sev === 'critical' || sev === 'high' || findings.length <= 10}>
+          <summary>
+            <h3 id={`sev-${sev}`}>
+              <span class={`badge sev sev-${sev}`}>{sev}</span> {group.length} finding{group.length === 1 ? '' : 's'}
+            </h3>
+          </summary>
+          <ul class="findings" aria-labelledby={`sev-${sev}`}>
             {group.map((f) => (
               <FindingItem f={f} dismissed={f.dismissed ?? dismissed.has(findingKey(f))} submit={submit} />
             ))}
           </ul>
-        </section>
+        </details>
       );
     })}
   </section>
