@@ -12,7 +12,7 @@
  */
 export class Unknown {
   /** Makes the class nominal: no array or object is an Unknown by shape. */
-  readonly #brand = 'unknown';
+  readonly kind = 'unknown' as const;
   toString(): string {
     return UNKNOWN_TEXT;
   }
