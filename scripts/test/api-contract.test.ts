@@ -6,6 +6,7 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { openApiDocument } from '@iac-review/core';
 import { join } from 'node:path';
 import { createOperations } from '../../functions/api-handler/src/handler';
@@ -13,6 +14,9 @@ import { repoRoot } from '../src/lib/repo';
 import { startLocalStack, type LocalStack } from '../src/local/stack';
 
 process.env.LOG_LEVEL = 'silent';
+// The Spacelift webhook's secret (read when the stack loads the function).
+const SPACELIFT_SECRET = 'contract-spacelift-secret';
+process.env.SPACELIFT_WEBHOOK_SECRET = SPACELIFT_SECRET;
 
 type Op = { operationId: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
 interface Example {
@@ -54,6 +58,18 @@ describe('API contract (local stack)', () => {
     postReviewFeedback: () => ({ path: `/reviews/${reviewId}/feedback`, body: { action: 'acknowledge', comment: 'contract walk' } }),
     getAnalyticsTrends: () => ({ path: '/analytics/trends?from=2026-11-01&to=2026-11-14&granularity=week', key: 'readonly' }),
     getAnalyticsHistory: () => ({ path: '/analytics/history?repository=acme%2Finfra&days=7&limit=5', key: 'readonly' }),
+    receiveSpaceliftWebhook: () => {
+      const body = {
+        account: 'acme',
+        state: 'UNCONFIRMED',
+        stateVersion: 5,
+        timestamp: 1764413400,
+        run: { id: '01JDQCONTRACTRUN0000000001', type: 'TRACKED', branch: 'main', commit: { hash: 'abc123', url: 'https://github.com/acme/infra/commit/abc123' } },
+        stack: { id: 'prod-network', name: 'Production network', labels: [] },
+      };
+      const signature = `sha256=${createHmac('sha256', SPACELIFT_SECRET).update(JSON.stringify(body)).digest('hex')}`;
+      return { path: '/webhook/spacelift', body, key: 'none', headers: { 'X-Signature-256': signature } };
+    },
   };
 
   const operations = Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
