@@ -387,14 +387,14 @@ export const encryptionRules: Rule[] = [
       for (const { path } of v.blocks('viewer_certificate')) {
         const min = v.str(...path, 'minimum_protocol_version');
         if (typeof min === 'string' && /^(SSLv3|TLSv1|TLSv1_2016|TLSv1\.1_2016)$/.test(min)) gaps.push(`viewers may use ${min}`);
-        else if (v.bool(...path, 'cloudfront_default_certificate') === true) gaps.push('the default certificate accepts TLSv1 from viewers');
+        else if (v.bool(...path, 'cloudfront_default_certificate') === true) gaps.push('the default *.cloudfront.net certificate accepts TLSv1 from viewers');
       }
       for (const o of v.blocks('origin'))
         for (const c of v.blocks(...o.path, 'custom_origin_config')) {
           const protos = v.strings(...c.path, 'origin_ssl_protocols');
           if (Array.isArray(protos) && protos.some((p) => p === 'SSLv3' || p === 'TLSv1' || p === 'TLSv1.1')) gaps.push('origins may use SSLv3/TLSv1/TLSv1.1');
         }
-      return gaps.length > 0 && `Outdated TLS: ${[...new Set(gaps)].join('; ')}.`;
+      return gaps.length > 0 && `${[...new Set(gaps)].join('; ').replace(/^./, (c) => c.toUpperCase())}.`;
     },
   },
   {

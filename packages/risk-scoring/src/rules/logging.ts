@@ -18,15 +18,15 @@ const AUDIT_WRITERS: [string, string][] = [
 
 /** Why the log group holds audit evidence (its name, or the resource that writes into it), or undefined. */
 function auditEvidence(v: ResourceView): string | undefined {
-  const name = v.str('name');
-  if (typeof name === 'string' && AUDIT_NAME.test(name)) return `its name (${name}) marks audit evidence`;
   const ctx = v.context;
-  if (!ctx) return undefined;
-  for (const [type, attr] of AUDIT_WRITERS) {
-    const writers = ctx.referencing(v.change, type, attr);
-    if (writers.length > 0) return `${writers[0]!.address} writes into it`;
+  if (ctx) {
+    for (const [type, attr] of AUDIT_WRITERS) {
+      const writers = ctx.referencing(v.change, type, attr);
+      if (writers.length > 0) return `${writers[0]!.address} writes into it`;
+    }
   }
-  return undefined;
+  const name = v.str('name');
+  return typeof name === 'string' && AUDIT_NAME.test(name) ? `its name (${name}) marks audit evidence` : undefined;
 }
 
 export const loggingRules: Rule[] = [

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CATEGORIES, SEVERITIES } from '@iac-review/core';
 import { evaluateRules, rules } from '../../src/index';
 import { sourceSecretChanges } from '../../src/rules/provider-secrets';
@@ -335,6 +337,13 @@ describe('rule catalogue', () => {
       expect(r.references.length).toBeGreaterThan(0);
       expect(r.resourceTypes.length).toBeGreaterThan(0);
     }
+  });
+
+  it('should list every rule with its severity and references in the package README', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const missing = rules.filter((r) => !readme.includes(`| ${r.id} | ${r.severity} | ${r.title.replace(/\|/g, '\\|')} |`) || !r.references.every((ref) => readme.includes(ref)));
+    expect(missing.map((r) => r.id)).toEqual([]);
+    expect(readme).toContain(`the catalogue (${rules.length} rules, 8 categories)`);
   });
 
   it('should have a positive and a negative fixture case for every rule', () => {
