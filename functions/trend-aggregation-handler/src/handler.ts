@@ -1,4 +1,5 @@
 import type { RangeResult, TrendAggregator } from '@iac-review/analytics';
+import type { VerifyTouchedResult } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
 import { parseAggregationEvent } from './aggregation-event';
 
@@ -13,6 +14,12 @@ export interface Deps {
   clock: () => Date;
   meter?: ReadMeter;
   actor?: string;
+  /**
+   * Verifies the whole history (HMAC chain) of every review touched on a day (dynamo-versioning's
+   * verifyTouched over the review store). Run for each aggregated day; failures are logged as
+   * security events (by the store's hook) and counted in a metric, and never stop the rollup.
+   */
+  verifyDay?: (day: string) => Promise<VerifyTouchedResult>;
 }
 
 export type HandlerOutcome =
@@ -27,6 +34,29 @@ export type HandlerOutcome =
 export const createHandler = (deps: Deps) => {
   const log = deps.logger;
   const actor = deps.actor ?? 'trend-aggregation-handler';
+  const verifyDays = async (from: string, to: string): Promise<void> => {
+    if (!deps.verifyDay) return;
+    let checked = 0;
+    let failed = 0;
+    for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
+      const day = new Date(t).toISOString().slice(0, 10);
+      try {
+        const v = await deps.verifyDay(day);
+        checked += v.checked;
+        failed += v.failed.length;
+        for (const f of v.failed) log.error('review history failed verification', { day, reviewId: f.id, brokenAt: f.result.brokenAt, reason: f.result.reason });
+        if (v.truncated) log.warn('history verification stopped at its item limit', { day, checked: v.checked });
+      } catch (err) {
+        log.error('history verification could not run for a day', { day, error: err });
+      }
+    }
+    log.info('review histories verified', { from, to, checked, failed });
+    log.metrics([
+      { name: 'HistoriesVerified', value: checked },
+      { name: 'HistoryVerificationFailures', value: failed },
+    ]);
+  };
+
   return async (event: unknown): Promise<HandlerOutcome> => {
     const parsed = parseAggregationEvent(event, deps.clock());
     if (!parsed.ok) {
@@ -36,7 +66,14 @@ export const createHandler = (deps: Deps) => {
     }
     const { from, to, reason } = parsed.request;
     const before = deps.meter?.snapshot();
-    const r = await deps.aggregator.aggregateRange(from, to, reason);
+    let r: RangeResult;
+    try {
+      r = await deps.aggregator.aggregateRange(from, to, reason);
+    } catch (err) {
+      // A rollup that failed (e.g. on a version that no longer verifies) still gets its histories checked.
+      await verifyDays(from, to);
+      throw err;
+    }
     const after = deps.meter?.snapshot();
     const dynamo = before && after ? { requests: after.requests - before.requests, capacityUnits: Math.round((after.capacityUnits - before.capacityUnits) * 10) / 10 } : undefined;
     const totals = { from, to, days: r.days.length, reviews: r.reviews, rollups: r.rollups, written: r.written, unchanged: r.unchanged, durationMs: r.durationMs, ...(dynamo ? { dynamo } : {}) };
@@ -54,6 +91,7 @@ export const createHandler = (deps: Deps) => {
       undefined,
       { from, to, reason },
     );
+    await verifyDays(from, to);
     return { outcome: 'aggregated', from, to, days: r.days.length, reviews: r.reviews, rollups: r.rollups, written: r.written, unchanged: r.unchanged, durationMs: r.durationMs };
   };
 };
