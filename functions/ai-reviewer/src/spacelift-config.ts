@@ -6,8 +6,9 @@ import { createSpaceliftGraphqlClient, type SpaceliftApiKey, type SpaceliftGraph
  * The Spacelift API client from the environment, or undefined when `SPACELIFT_API_URL` is unset
  * (then runs whose webhook carried no changes complete degraded, saying so):
  * - `SPACELIFT_API_URL`: the account's GraphQL endpoint, `https://<account>.app.spacelift.io/graphql`;
- * - the API key: `SPACELIFT_API_KEY_SECRET_ARN`, a Secrets Manager JSON `{"keyId":"…","keySecret":"…"}`
- *   (read on first use, cached per container), or locally `SPACELIFT_API_KEY_ID` + `SPACELIFT_API_KEY_SECRET`.
+ * - the API key: a Secrets Manager JSON `{"keyId":"…","keySecret":"…"}` (`SPACELIFT_API_KEY_SECRET_ARN`, or
+ *   `${SECRETS_PREFIX}spacelift-api-key` as Terraform creates it; read on first use, cached per container),
+ *   or locally `SPACELIFT_API_KEY_ID` + `SPACELIFT_API_KEY_SECRET`.
  */
 export const spaceliftClientFromEnv = (env: Record<string, string | undefined>, region: string): SpaceliftGraphqlClient | undefined => {
   const apiUrl = env.SPACELIFT_API_URL;
@@ -20,9 +21,10 @@ export const spaceliftClientFromEnv = (env: Record<string, string | undefined>, 
   }
   if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new ConfigError('SPACELIFT_API_URL must use https (plain http only on loopback).');
   let apiKey: () => Promise<SpaceliftApiKey>;
-  if (env.SPACELIFT_API_KEY_SECRET_ARN) {
+  const fromEnv = env.SPACELIFT_API_KEY_ID && env.SPACELIFT_API_KEY_SECRET;
+  const secretId = env.SPACELIFT_API_KEY_SECRET_ARN || (!fromEnv && env.SECRETS_PREFIX ? `${env.SECRETS_PREFIX}spacelift-api-key` : undefined);
+  if (secretId) {
     const client = new SecretsManagerClient({ region, maxAttempts: 3 });
-    const secretId = env.SPACELIFT_API_KEY_SECRET_ARN;
     let cached: SpaceliftApiKey | undefined;
     apiKey = async () => {
       if (cached) return cached;

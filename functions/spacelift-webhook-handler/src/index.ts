@@ -17,11 +17,13 @@ const logger = createLogger({
 });
 const { store, table, blobs, events } = createAwsReviewService(config, { logger, macKeys: historyKeyProviderFromEnv(env, config.region), onIntegrityFailure: reportIntegrityFailures(logger) });
 
-// In AWS the secret is a Secrets Manager JSON {"current","previous"}; locally SPACELIFT_WEBHOOK_SECRET (current[,previous]).
-const secrets: WebhookSecretProvider = env.SPACELIFT_WEBHOOK_SECRET_ARN
-  ? secretsManagerSecretProvider({ client: new SecretsManagerClient({ region: config.region, maxAttempts: 2 }), secretId: env.SPACELIFT_WEBHOOK_SECRET_ARN })
+// In AWS the secret is a Secrets Manager JSON {"current","previous"} (SPACELIFT_WEBHOOK_SECRET_ARN, or
+// ${SECRETS_PREFIX}spacelift-webhook-secret as Terraform creates it); locally SPACELIFT_WEBHOOK_SECRET (current[,previous]).
+const secretId = env.SPACELIFT_WEBHOOK_SECRET_ARN || (!env.SPACELIFT_WEBHOOK_SECRET && env.SECRETS_PREFIX ? `${env.SECRETS_PREFIX}spacelift-webhook-secret` : undefined);
+const secrets: WebhookSecretProvider = secretId
+  ? secretsManagerSecretProvider({ client: new SecretsManagerClient({ region: config.region, maxAttempts: 2 }), secretId })
   : envSecretProvider(env.SPACELIFT_WEBHOOK_SECRET, 'SPACELIFT_WEBHOOK_SECRET');
-if (!env.SPACELIFT_WEBHOOK_SECRET_ARN && !env.SPACELIFT_WEBHOOK_SECRET) logger.warn('no Spacelift webhook secret configured: every delivery will be refused with 401');
+if (!secretId && !env.SPACELIFT_WEBHOOK_SECRET) logger.warn('no Spacelift webhook secret configured (SPACELIFT_WEBHOOK_SECRET): every delivery will be refused with 401');
 
 export const handler = withObservability(
   createHandler({
