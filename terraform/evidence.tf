@@ -322,11 +322,14 @@ locals {
     ["awsrequestid", "string", "Lambda request id"],
     ["traceid", "string", "X-Ray trace id"],
     ["correlationid", "string", "correlation id carried across functions"],
-    ["action", "string", "audit: what was done, e.g. review.submit, review.complete, feedback.create"],
+    ["action", "string", "audit: what was done, e.g. review.create, review.complete, review.feedback.<action>"],
     ["actor", "string", "audit: who did it (API client, GitHub login, system function)"],
     ["resource", "string", "audit: what it was done to, e.g. review/<id>"],
     ["outcome", "string", "audit: success, failure, denied, duplicate"],
-    ["version", "int", "audit: review version written"],
+    ["version", "int", "audit: review version written (reviewer)"],
+    ["fromversion", "int", "audit: review version the change started from (API)"],
+    ["toversion", "int", "audit: review version the change wrote (API)"],
+    ["expectedversion", "int", "audit: version the caller expected (If-Match), on conflicts"],
     ["requestedversion", "int", "audit: review version the request was for"],
     ["status", "string", "audit: review status after the change"],
     ["event", "string", "security: what happened, e.g. webhook-signature-rejected, history.integrity-failed"],
@@ -361,7 +364,8 @@ resource "aws_athena_named_query" "who_changed_review" {
   database    = aws_glue_catalog_database.evidence.name
   query       = <<-SQL
     SELECT ts, actor, action, outcome,
-           lag(version) OVER (ORDER BY ts) AS from_version, version AS to_version,
+           coalesce(fromversion, lag(coalesce(toversion, version)) OVER (ORDER BY ts)) AS from_version,
+           coalesce(toversion, version) AS to_version,
            requestedversion, status, reason, function, correlationid, traceid
     FROM events
     WHERE type = 'audit' AND resource = 'review/REVIEW_ID'

@@ -207,7 +207,11 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     expect(table.storage_descriptor[0]?.ser_de_info[0]?.serialization_library).toBe('org.openx.data.jsonserde.JsonSerDe');
     const query = one('aws_athena_named_query.who_changed_review').values.query as string;
     expect(query).toContain("resource = 'review/REVIEW_ID'");
-    expect(query).toMatch(/lag\(version\) OVER \(ORDER BY ts\) AS from_version/);
+    expect(query).toContain('coalesce(fromversion, lag(coalesce(toversion, version)) OVER (ORDER BY ts)) AS from_version');
+    // The columns the query reads are the fields the functions' audit lines carry.
+    const handler = readFileSync(join(repoRoot, 'functions', 'api-handler', 'src', 'handler.ts'), 'utf8');
+    expect(handler).toMatch(/logger\.audit\(\{ action: `review\.feedback\.\$\{f\.action\}`.*fromVersion: .*toVersion: /);
+    expect(columns).toEqual(expect.arrayContaining(['fromversion', 'toversion', 'correlationid', 'traceid']));
     expect(one('aws_athena_workgroup.evidence').values.configuration).toEqual([expect.objectContaining({ enforce_workgroup_configuration: true })]);
   });
 
