@@ -5,8 +5,12 @@ import type { ReviewContent } from './model';
 export interface PendingSweepDeps {
   store: Pick<VersionedStore<ReviewContent>, 'listHeads' | 'getLatest' | 'append'>;
   events: EventPublisher;
-  /** Remembers which pending versions were already re-queued (so each is re-queued once). */
-  claims: Pick<IdempotencyStore, 'record' | 'forget'>;
+  /**
+   * Remembers which pending versions were re-queued recently: an idempotency store whose TTL is the
+   * re-queue interval (e.g. 30 minutes), so a version is re-queued at most once per interval and
+   * nothing is ever deleted (the functions have no DeleteItem).
+   */
+  claims: Pick<IdempotencyStore, 'record'>;
   clock: () => Date;
   logger?: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };
 }
@@ -14,7 +18,7 @@ export interface PendingSweepDeps {
 export interface PendingSweepOptions {
   /** A review pending for less than this is left alone: its request may still be on its way (default 10). */
   minAgeMinutes?: number;
-  /** A review still pending this long after it was re-queued is marked failed (default 120). */
+  /** A review pending this long (it was re-queued in between) is marked failed (default 120). */
   giveUpAfterMinutes?: number;
   /** How far back the sweep looks (default 72 hours). */
   lookbackHours?: number;
@@ -40,9 +44,10 @@ class MovedOn extends Error {
 /**
  * The outbox sweep: finds reviews still `pending` after `minAgeMinutes` through the `latest` index
  * (status filter; a Query, never a Scan) and publishes their ReviewRequested again — the function
- * that stored them may have timed out before it published. Each pending version is re-queued at
- * most once; one still pending `giveUpAfterMinutes` later is marked failed, so no review stays
- * pending forever. The reviewer is idempotent, so a duplicate request costs nothing but a read.
+ * that stored them may have timed out before it published. A pending version is re-queued at most
+ * once per claim TTL; one still pending `giveUpAfterMinutes` after it was written is marked failed,
+ * so no review stays pending forever. The reviewer is idempotent, so a duplicate request costs
+ * nothing but a read.
  */
 export const createPendingSweep = (deps: PendingSweepDeps, opts: PendingSweepOptions = {}) => {
   const minAgeMs = (opts.minAgeMinutes ?? 10) * 60_000;
@@ -69,20 +74,7 @@ export const createPendingSweep = (deps: PendingSweepDeps, opts: PendingSweepOpt
         result.checked++;
         const claimKey = `${head.id}.v${head.latestVersion}`;
         try {
-          const claim = await deps.claims.record(REQUEUE_SCOPE, claimKey);
-          if (claim.status === 'first') {
-            const latest = await deps.store.getLatest(head.id);
-            if (latest.content.status !== 'pending') continue;
-            const detail: ReviewRequestedDetail = { reviewId: head.id, version: latest.version, source: latest.content.source, inputKind: latest.content.input.kind as ReviewRequestedDetail['inputKind'] };
-            try {
-              await deps.events.publish([{ detailType: REVIEW_REQUESTED, detail }]);
-            } catch (err) {
-              await deps.claims.forget(REQUEUE_SCOPE, claimKey).catch(() => undefined);
-              throw err;
-            }
-            result.requeued.push(head.id);
-            deps.logger?.info('pending review re-queued', { reviewId: head.id, version: latest.version, pendingSince: head.updatedAt });
-          } else if (now - Date.parse(claim.firstSeenAt) >= giveUpMs) {
+          if (now - Date.parse(head.updatedAt) >= giveUpMs) {
             let marked = false;
             try {
               await deps.store.append(
@@ -100,9 +92,19 @@ export const createPendingSweep = (deps: PendingSweepDeps, opts: PendingSweepOpt
             }
             if (marked) {
               result.failed.push(head.id);
-              deps.logger?.warn('pending review marked failed: it was re-queued and still not reviewed', { reviewId: head.id, version: head.latestVersion });
+              deps.logger?.warn('pending review marked failed: it was re-queued and still not reviewed', { reviewId: head.id, version: head.latestVersion, pendingSince: head.updatedAt });
             }
+            continue;
           }
+          const claim = await deps.claims.record(REQUEUE_SCOPE, claimKey);
+          if (claim.status !== 'first') continue; // re-queued recently: give it time
+          const latest = await deps.store.getLatest(head.id);
+          if (latest.content.status !== 'pending') continue;
+          const detail: ReviewRequestedDetail = { reviewId: head.id, version: latest.version, source: latest.content.source, inputKind: latest.content.input.kind as ReviewRequestedDetail['inputKind'] };
+          // A refused publish keeps its claim: the next attempt comes when the claim expires.
+          await deps.events.publish([{ detailType: REVIEW_REQUESTED, detail }]);
+          result.requeued.push(head.id);
+          deps.logger?.info('pending review re-queued', { reviewId: head.id, version: latest.version, pendingSince: head.updatedAt });
         } catch (err) {
           result.errors.push({ id: head.id, error: err instanceof Error ? err.name : 'unknown' });
           deps.logger?.warn('sweep could not handle a pending review; the next run retries', { reviewId: head.id, error: err });

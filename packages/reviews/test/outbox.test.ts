@@ -54,7 +54,8 @@ const setup = () => {
   const { bus, published, mode } = controllableBus();
   let n = 0;
   const service = createReviewService({ store, blobs: createInMemoryBlobStore(), events: bus, ids: () => `review-${++n}-abcdef`, clock });
-  const claims = createIdempotencyStore({ port: table, tableName: 't', ttlSeconds: 86_400, clock });
+  // The claim TTL is the re-queue interval: 30 minutes.
+  const claims = createIdempotencyStore({ port: table, tableName: 't', ttlSeconds: 30 * 60, clock });
   const sweeper = createPendingSweep({ store, events: bus, claims, clock }, { minAgeMinutes: 10, giveUpAfterMinutes: 120 });
   /** The reviewer: completes every requested review it has not seen yet. */
   const review = async () => {
@@ -98,7 +99,7 @@ describe('nothing lost between store and bus', () => {
     expect(await t.sweeper.sweep()).toMatchObject({ checked: 0, requeued: [] });
   });
 
-  it('should re-queue each pending version once and mark it failed when it is still not reviewed', async () => {
+  it('should re-queue a pending review at most once per interval and mark it failed when it stays unreviewed', async () => {
     const t = setup();
     t.mode.hang = 1;
     void t.service.submit(submission);
@@ -106,16 +107,21 @@ describe('nothing lost between store and bus', () => {
     t.advance(11);
     expect((await t.sweeper.sweep()).requeued).toHaveLength(1);
     t.published.splice(0); // the reviewer is down: the request is lost again
-    t.advance(30);
+    t.advance(5);
     expect(await t.sweeper.sweep()).toMatchObject({ checked: 1, requeued: [], failed: [] });
-    t.advance(100);
+    t.advance(26); // the 30-minute claim has expired
+    expect((await t.sweeper.sweep()).requeued).toHaveLength(1);
+    t.published.splice(0);
+    t.advance(80); // pending for 2 hours
     const gaveUp = await t.sweeper.sweep();
     expect(gaveUp.failed).toHaveLength(1);
     const latest = await t.service.get(gaveUp.failed[0] as string);
     expect(latest.content).toMatchObject({ status: 'failed', failure: { reason: NOT_PICKED_UP_REASON } });
+    t.advance(10);
+    expect(await t.sweeper.sweep()).toMatchObject({ checked: 0 });
   });
 
-  it('should try again on the next sweep when the bus refuses the re-queue', async () => {
+  it('should try again after the interval when the bus refuses the re-queue', async () => {
     const t = setup();
     t.mode.hang = 1;
     void t.service.submit(submission);
@@ -125,7 +131,11 @@ describe('nothing lost between store and bus', () => {
     const first = await t.sweeper.sweep();
     expect(first.requeued).toEqual([]);
     expect(first.errors).toHaveLength(1);
+    expect((await t.sweeper.sweep()).requeued).toEqual([]);
+    t.advance(31);
     expect((await t.sweeper.sweep()).requeued).toHaveLength(1);
+    await t.review();
+    expect((await t.store.listHeads({ index: 'latest' })).items[0]?.status).toBe('completed');
   });
 });
 
