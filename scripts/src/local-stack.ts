@@ -15,6 +15,10 @@ Environment:
   LOCAL_API_KEY        API key with every scope (default local-dev-key)
   LOCAL_READONLY_API_KEY  API key with read scopes only (default local-readonly-key)
   CORS_ALLOWED_ORIGINS comma-separated browser origins allowed to call the API
+  GITHUB_WEBHOOK_SECRET  secret of POST /webhook/github (current[,previous]); unset: every delivery gets 401
+  GITHUB_TOKEN, GITHUB_API_URL
+                       publish PR reviews (sticky comment, iac-review check) to GitHub / GHES / a stub;
+                       without GITHUB_TOKEN pull requests are reviewed but nothing is published
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS credentials
                        enable the LLM reviewer; without them the reviewer uses rules only
 Stop with Ctrl-C (SIGINT) or SIGTERM.`;
@@ -43,6 +47,7 @@ const main = async () => {
     `  API:        ${stack.url}   (try: curl ${stack.url}/health)`,
     `  Dashboard:  ${stack.url}/   (sign in with the API key below; fill it with sample reviews: npm run demo)`,
     `  Reviewer:   ${stack.reviewer.mode} (${stack.reviewer.reason})`,
+    `  GitHub:     ${stack.github.summary}`,
     `  API keys:   x-api-key: ${stack.apiKeys.adminIsDefault ? stack.apiKeys.admin : '$LOCAL_API_KEY'} (all scopes), ${stack.apiKeys.readonlyIsDefault ? stack.apiKeys.readonly : '$LOCAL_READONLY_API_KEY'} (read-only)`,
     `  DynamoDB:   dynalite at ${stack.dynamo.endpoint}, table ${stack.tableName}`,
     `  S3:         s3rver at ${stack.s3.endpoint}, bucket ${stack.s3.bucket}`,

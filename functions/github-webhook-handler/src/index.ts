@@ -19,10 +19,10 @@ const { store, table, blobs, events } = createAwsReviewService(config, { logger,
 
 // In AWS the secret is a Secrets Manager JSON {"current","previous"} (cached per container with a TTL);
 // locally GITHUB_WEBHOOK_SECRET (current[,previous]).
-const secrets: WebhookSecretProvider = env.GITHUB_WEBHOOK_SECRET_ARN
-  ? secretsManagerSecretProvider({ client: new SecretsManagerClient({ region: config.region, maxAttempts: 2 }), secretId: env.GITHUB_WEBHOOK_SECRET_ARN })
+const secrets: WebhookSecretProvider = env.GITHUB_WEBHOOK_SECRET_ID
+  ? secretsManagerSecretProvider({ client: new SecretsManagerClient({ region: config.region, maxAttempts: 2 }), secretId: env.GITHUB_WEBHOOK_SECRET_ID })
   : envSecretProvider(env.GITHUB_WEBHOOK_SECRET, 'GITHUB_WEBHOOK_SECRET');
-if (!env.GITHUB_WEBHOOK_SECRET_ARN && !env.GITHUB_WEBHOOK_SECRET) logger.warn('no GitHub webhook secret configured: every delivery will be refused with 401');
+if (!env.GITHUB_WEBHOOK_SECRET_ID && !env.GITHUB_WEBHOOK_SECRET) logger.warn('no GitHub webhook secret configured: every delivery will be refused with 401');
 
 const maxBodyBytes = Number(env.GITHUB_WEBHOOK_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
 

@@ -11,6 +11,7 @@ import { ensureTable, startDynalite, type LocalDynamo } from './dynamodb';
 import { startEventBus, type BusRule, type LocalEventBus } from './event-bus';
 import type { EventPattern } from './event-pattern';
 import { createDashboardHandler } from './dashboard';
+import { applyGithubEnv, type GithubMode } from './github';
 import { createGateway, type GatewaySecurityEvent, type LambdaLikeHandler, type LocalApiKey, type LocalFunction, type RateLimit } from './http-gateway';
 import { startS3, type LocalS3 } from './s3';
 import { startScheduler, type LocalScheduler, type ScheduleRule } from './scheduler';
@@ -61,6 +62,8 @@ export const detectReviewerMode = (env: NodeJS.ProcessEnv): ReviewerMode => {
 };
 
 export interface LocalStack {
+  /** Whether pull requests are published to GitHub, and whether webhooks can be verified. */
+  github: GithubMode;
   url: string;
   port: number;
   dynamo: LocalDynamo;
@@ -166,6 +169,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       // The history MAC key: a 0600 file in the data dir, created on first start (in AWS: Secrets Manager).
       HISTORY_MAC_KEY_FILE: historyKeyFile(opts.dataDir, stops),
     });
+    const github = applyGithubEnv(env);
     if (localCredentials) {
       // The emulators accept any credentials; these never leave the machine.
       process.env.AWS_ACCESS_KEY_ID = 'local';
@@ -221,6 +225,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       apiKeys: { admin: adminKey, readonly: readonlyKey, adminIsDefault: !env.LOCAL_API_KEY, readonlyIsDefault: !env.LOCAL_READONLY_API_KEY },
       tableName,
       reviewer,
+      github,
       functions: specs,
       schedules: scheduler.upcoming,
       stop: stopAll,
