@@ -17,6 +17,7 @@ process.env.LOG_LEVEL = 'silent';
 // The Spacelift webhook's secret (read when the stack loads the function).
 const SPACELIFT_SECRET = 'contract-spacelift-secret';
 process.env.SPACELIFT_WEBHOOK_SECRET = SPACELIFT_SECRET;
+const GITHUB_SECRET = 'contract-github-secret';
 
 type Op = { operationId: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
 interface Example {
@@ -35,7 +36,7 @@ describe('API contract (local stack)', () => {
   ajv.addSchema({ $id: 'https://iac-review.dev/openapi.json', components: openApiDocument.components });
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, env: {}, onError: () => undefined });
+    stack = await startLocalStack({ port: 0, env: { GITHUB_WEBHOOK_SECRET: GITHUB_SECRET }, onError: () => undefined });
     const res = await fetch(`${stack.url}/reviews`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKeys.admin },
@@ -69,6 +70,11 @@ describe('API contract (local stack)', () => {
       };
       const signature = `sha256=${createHmac('sha256', SPACELIFT_SECRET).update(JSON.stringify(body)).digest('hex')}`;
       return { path: '/webhook/spacelift', body, key: 'none', headers: { 'X-Signature-256': signature } };
+    },
+    receiveGithubWebhook: () => {
+      const body = { zen: 'Keep it logically awesome.', hook_id: 292430182 };
+      const signature = `sha256=${createHmac('sha256', GITHUB_SECRET).update(JSON.stringify(body)).digest('hex')}`;
+      return { path: '/webhook/github', body, key: 'none', headers: { 'X-GitHub-Event': 'ping', 'X-GitHub-Delivery': 'contract-ping-1', 'X-Hub-Signature-256': signature } };
     },
   };
 
