@@ -33,12 +33,15 @@ module "lambda" {
 }
 
 locals {
+  # What every function serving API routes needs: API Gateway key id -> client name and scopes (the
+  # key values themselves never leave API Gateway) and the browser origins allowed to call it.
+  api_route_environment = {
+    API_CLIENTS          = jsonencode({ for name, key in aws_api_gateway_api_key.this : key.id => { name = name, scopes = var.api_clients[name].scopes } })
+    CORS_ALLOWED_ORIGINS = join(",", var.cors_allowed_origins)
+  }
   # Settings only one function needs.
   function_environment = {
-    "api-handler" = {
-      # API Gateway key id -> client name and scopes (the key values themselves never leave API Gateway).
-      API_CLIENTS          = jsonencode({ for name, key in aws_api_gateway_api_key.this : key.id => { name = name, scopes = var.api_clients[name].scopes } })
-      CORS_ALLOWED_ORIGINS = join(",", var.cors_allowed_origins)
-    }
+    "api-handler"                 = local.api_route_environment
+    "historical-analysis-handler" = local.api_route_environment
   }
 }

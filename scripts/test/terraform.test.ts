@@ -150,6 +150,18 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     expect(ops).toEqual(expected);
     expect(resources.find((r) => r.type === 'aws_api_gateway_rest_api')).toBeDefined();
   });
+
+  it('should run the nightly rollup on an EventBridge schedule and give the analytics functions only what they need', () => {
+    const rule = resources.find((r) => r.address === 'aws_cloudwatch_event_rule.this["trend-aggregation-handler-0"]');
+    expect(rule?.values).toMatchObject({ schedule_expression: 'cron(15 0 * * ? *)', event_bus_name: 'default', event_pattern: null });
+    expect(resources.find((r) => r.address === 'aws_cloudwatch_event_target.this["trend-aggregation-handler-0"]')).toBeDefined();
+    expect(resources.find((r) => r.address === 'aws_lambda_permission.events["trend-aggregation-handler-0"]')?.values.principal).toBe('events.amazonaws.com');
+    const permissions = outputs.function_permissions?.value as Record<string, Record<string, string[]>>;
+    expect(permissions['historical-analysis-handler']?.Table).not.toContain('dynamodb:PutItem');
+    expect(permissions['historical-analysis-handler']?.Events).toBeUndefined();
+    expect(permissions['trend-aggregation-handler']?.Table).toContain('dynamodb:PutItem');
+    expect(permissions['trend-aggregation-handler']?.Bedrock).toBeUndefined();
+  });
   // ---- Operations and SOC2 evidence (terraform/evidence.tf, cloudtrail.tf, alarms.tf, dashboard.tf, waf.tf, kms.tf) ----
 
   const one = (address: string): PlannedResource => {

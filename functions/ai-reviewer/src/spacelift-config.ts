@@ -6,7 +6,7 @@ import { createSpaceliftGraphqlClient, type SpaceliftApiKey, type SpaceliftGraph
  * The Spacelift API client from the environment, or undefined when `SPACELIFT_API_URL` is unset
  * (then runs whose webhook carried no changes complete degraded, saying so):
  * - `SPACELIFT_API_URL`: the account's GraphQL endpoint, `https://<account>.app.spacelift.io/graphql`;
- * - the API key: a Secrets Manager JSON `{"keyId":"…","keySecret":"…"}` (`SPACELIFT_API_KEY_SECRET_ARN`, or
+ * - the API key: a Secrets Manager JSON `{"keyId":"…","keySecret":"…"}` (`SPACELIFT_API_KEY_SECRET_ID`, or
  *   `${SECRETS_PREFIX}spacelift-api-key` as Terraform creates it; read on first use, cached per container),
  *   or locally `SPACELIFT_API_KEY_ID` + `SPACELIFT_API_KEY_SECRET`.
  */
@@ -22,7 +22,7 @@ export const spaceliftClientFromEnv = (env: Record<string, string | undefined>, 
   if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new ConfigError('SPACELIFT_API_URL must use https (plain http only on loopback).');
   let apiKey: () => Promise<SpaceliftApiKey>;
   const fromEnv = env.SPACELIFT_API_KEY_ID && env.SPACELIFT_API_KEY_SECRET;
-  const secretId = env.SPACELIFT_API_KEY_SECRET_ARN || (!fromEnv && env.SECRETS_PREFIX ? `${env.SECRETS_PREFIX}spacelift-api-key` : undefined);
+  const secretId = env.SPACELIFT_API_KEY_SECRET_ID || (!fromEnv && env.SECRETS_PREFIX ? `${env.SECRETS_PREFIX}spacelift-api-key` : undefined);
   if (secretId) {
     const client = new SecretsManagerClient({ region, maxAttempts: 3 });
     let cached: SpaceliftApiKey | undefined;
@@ -38,7 +38,7 @@ export const spaceliftClientFromEnv = (env: Record<string, string | undefined>, 
     const key = { keyId: env.SPACELIFT_API_KEY_ID, keySecret: env.SPACELIFT_API_KEY_SECRET };
     apiKey = async () => key;
   } else {
-    throw new ConfigError('SPACELIFT_API_URL is set but no API key: set SPACELIFT_API_KEY_SECRET_ARN (AWS) or SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET.');
+    throw new ConfigError('SPACELIFT_API_URL is set but no API key: set SPACELIFT_API_KEY_SECRET_ID (AWS) or SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET.');
   }
   return createSpaceliftGraphqlClient({ apiUrl, apiKey });
 };

@@ -19,8 +19,9 @@ export interface Deps {
   maxBodyBytes?: number;
 }
 
+/** The answer's `status`, the same words as the GitHub webhook's where they mean the same. */
 const STATUS: Record<RunEventOutcome['outcome'], string> = {
-  'review-requested': 'review-requested',
+  'review-requested': 'accepted',
   'outcome-recorded': 'recorded',
   duplicate: 'duplicate',
   stale: 'stale',
@@ -68,9 +69,10 @@ export const createHandler = (deps: Deps): ((event: HttpEvent) => Promise<HttpRe
       }
       return jsonResponse(202, {
         status: STATUS[result.outcome],
-        detail: 'reason' in result ? `${DETAIL[result.outcome]} ${result.reason.charAt(0).toUpperCase()}${result.reason.slice(1)}.` : DETAIL[result.outcome],
+        detail: DETAIL[result.outcome],
+        ...('reason' in result ? { reason: result.reason } : {}),
         run: { account: ev.account, id: ev.runId, state: ev.state, ...(ev.stateVersion !== undefined ? { stateVersion: ev.stateVersion } : {}) },
-        ...(reviewId && 'version' in result ? { reviewId, version: result.version.version, links: { review: `/reviews/${encodeURIComponent(reviewId)}` } } : {}),
+        ...(reviewId && 'version' in result ? { id: reviewId, version: result.version.version, links: { review: `/reviews/${encodeURIComponent(reviewId)}` } } : {}),
       });
     },
   });

@@ -17,9 +17,9 @@ const logger = createLogger({
 });
 const { store, table, blobs, events } = createAwsReviewService(config, { logger, macKeys: historyKeyProviderFromEnv(env, config.region), onIntegrityFailure: reportIntegrityFailures(logger) });
 
-// In AWS the secret is a Secrets Manager JSON {"current","previous"} (SPACELIFT_WEBHOOK_SECRET_ARN, or
+// In AWS the secret is a Secrets Manager JSON {"current","previous"} (SPACELIFT_WEBHOOK_SECRET_ID, or
 // ${SECRETS_PREFIX}spacelift-webhook-secret as Terraform creates it); locally SPACELIFT_WEBHOOK_SECRET (current[,previous]).
-const secretId = env.SPACELIFT_WEBHOOK_SECRET_ARN || (!env.SPACELIFT_WEBHOOK_SECRET && env.SECRETS_PREFIX ? `${env.SECRETS_PREFIX}spacelift-webhook-secret` : undefined);
+const secretId = env.SPACELIFT_WEBHOOK_SECRET_ID || (!env.SPACELIFT_WEBHOOK_SECRET && env.SECRETS_PREFIX ? `${env.SECRETS_PREFIX}spacelift-webhook-secret` : undefined);
 const secrets: WebhookSecretProvider = secretId
   ? secretsManagerSecretProvider({ client: new SecretsManagerClient({ region: config.region, maxAttempts: 2 }), secretId })
   : envSecretProvider(env.SPACELIFT_WEBHOOK_SECRET, 'SPACELIFT_WEBHOOK_SECRET');

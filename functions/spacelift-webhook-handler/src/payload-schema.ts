@@ -136,17 +136,18 @@ export const runUpdatedSchema = {
 /** Either payload: the shape is told apart by `run_updated` (policy input), `stateVersion` (default) or neither (run_updated object). */
 export const spaceliftPayloadSchema = {
   $id: 'https://iac-review.dev/schemas/spacelift-webhook.json',
+  definitions: { runUpdated: runUpdatedSchema },
   type: 'object',
   if: { required: ['run_updated'] },
   then: {
     properties: {
       account: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } },
-      run_updated: runUpdatedSchema,
+      run_updated: { $ref: '#/definitions/runUpdated' },
     },
   },
   else: {
     if: { required: ['stateVersion'] },
     then: defaultRunEventSchema,
-    else: runUpdatedSchema,
+    else: { $ref: '#/definitions/runUpdated' },
   },
 } as const;

@@ -19,7 +19,7 @@ describe('POST /webhook/spacelift', () => {
     const res = await handler(signed(UNCONFIRMED));
 
     expect(res.statusCode).toBe(202);
-    expect(json(res)).toMatchObject({ status: 'review-requested', reviewId: REVIEW_ID, version: 1, run: { account: 'acme-corp', id: RUN_ID, state: 'UNCONFIRMED', stateVersion: 5 } });
+    expect(json(res)).toMatchObject({ status: 'accepted', id: REVIEW_ID, version: 1, run: { account: 'acme-corp', id: RUN_ID, state: 'UNCONFIRMED', stateVersion: 5 } });
     const v = await service.get(REVIEW_ID);
     expect(v.content).toMatchObject({
       status: 'pending',
@@ -37,14 +37,14 @@ describe('POST /webhook/spacelift', () => {
   it('should review a proposed run when it reaches FINISHED', async () => {
     const { handler, service } = setup();
     const res = await handler(signed(fixture('run-event-proposed-finished.json')));
-    expect(json(res)).toMatchObject({ status: 'review-requested' });
+    expect(json(res)).toMatchObject({ status: 'accepted' });
     expect((await service.get('spacelift:acme-corp:01JDQ9B7N4P8W3Y0SU5JXQ8D2R')).content.external).toMatchObject({ runType: 'PROPOSED', trigger: 'FINISHED' });
   });
 
   it('should review the changes a notification-policy run_updated payload carries (outputs left out)', async () => {
     const { handler, service } = setup();
     const res = await handler(signed(fixture('run-updated-tracked-unconfirmed.json')));
-    expect(json(res)).toMatchObject({ status: 'review-requested', reviewId: REVIEW_ID });
+    expect(json(res)).toMatchObject({ status: 'accepted', id: REVIEW_ID });
     const v = await service.get(REVIEW_ID);
     expect(v.content).toMatchObject({ repository: 'acme-corp/infra-live', input: { kind: 'spacelift-changes' }, external: { stateAt: '2025-11-29T10:50:00.000Z', runUrl: expect.stringContaining(RUN_ID) } });
     expect(v.content.external?.stateVersion).toBeUndefined();
@@ -61,9 +61,9 @@ describe('POST /webhook/spacelift', () => {
     const wrapped = setup();
     const runUpdated = fixture('run-updated-tracked-unconfirmed.json');
     const { account: _a, ...withoutAccount } = runUpdated;
-    expect(json(await wrapped.handler(signed({ account: { name: 'acme-corp' }, run_updated: withoutAccount, webhook_endpoints: [{ id: 'iac-review' }] })))).toMatchObject({ status: 'review-requested', reviewId: REVIEW_ID });
+    expect(json(await wrapped.handler(signed({ account: { name: 'acme-corp' }, run_updated: withoutAccount, webhook_endpoints: [{ id: 'iac-review' }] })))).toMatchObject({ status: 'accepted', id: REVIEW_ID });
     const fromUrl = setup();
-    expect(json(await fromUrl.handler(signed(withoutAccount)))).toMatchObject({ status: 'review-requested', reviewId: REVIEW_ID });
+    expect(json(await fromUrl.handler(signed(withoutAccount)))).toMatchObject({ status: 'accepted', id: REVIEW_ID });
   });
 
   it('should accept unknown extra fields', async () => {
@@ -138,7 +138,7 @@ describe('POST /webhook/spacelift', () => {
     const { handler, service } = setup();
     await handler(signed(UNCONFIRMED));
     const res = await handler(signed(withState('FAILED', 8)));
-    expect(json(res)).toMatchObject({ status: 'recorded', reviewId: REVIEW_ID, version: 2 });
+    expect(json(res)).toMatchObject({ status: 'recorded', id: REVIEW_ID, version: 2 });
     const v = await service.get(REVIEW_ID);
     expect(v.content.external).toMatchObject({ outcome: 'failed', outcomeAt: '2025-11-29T10:55:00.000Z', outcomeBy: 'jdoe', runState: 'FAILED', stateVersion: '8' });
     expect((await service.getVersion(REVIEW_ID, 1)).content.external?.runState).toBe('UNCONFIRMED');
@@ -158,7 +158,7 @@ describe('POST /webhook/spacelift', () => {
   it('should answer states that neither trigger a review nor end one with "ignored"', async () => {
     const { handler, events } = setup();
     expect(json(await handler(signed(withState('PLANNING', 3))))).toMatchObject({ status: 'ignored' });
-    expect(json(await handler(signed(withState('FAILED', 8))))).toMatchObject({ status: 'ignored', detail: expect.stringMatching(/has no review/) });
+    expect(json(await handler(signed(withState('FAILED', 8))))).toMatchObject({ status: 'ignored', reason: expect.stringMatching(/has no review/) });
     expect(events.published).toHaveLength(0);
   });
 
@@ -169,7 +169,7 @@ describe('POST /webhook/spacelift', () => {
     expect(first.statusCode).toBe(503);
     expect(first.headers?.['retry-after']).toBeDefined();
     const retry = await handler(signed(UNCONFIRMED));
-    expect(json(retry)).toMatchObject({ status: 'review-requested' });
+    expect(json(retry)).toMatchObject({ status: 'accepted' });
     expect((await service.get(REVIEW_ID)).content.status).toBe('pending');
     expect(events.published).toHaveLength(1);
   });
@@ -209,7 +209,7 @@ describe('POST /webhook/spacelift', () => {
       const results = await Promise.all(Array.from({ length: 20 }, () => handler(signed(UNCONFIRMED))));
 
       expect(results.map((r) => r.statusCode)).toEqual(Array.from({ length: 20 }, () => 202));
-      expect(results.filter((r) => json(r).status === 'review-requested')).toHaveLength(1);
+      expect(results.filter((r) => json(r).status === 'accepted')).toHaveLength(1);
       expect(results.filter((r) => json(r).status === 'duplicate')).toHaveLength(19);
       expect(events.published).toHaveLength(1);
       expect((await store.getLatest(REVIEW_ID)).version).toBe(1);
