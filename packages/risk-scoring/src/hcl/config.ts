@@ -67,6 +67,8 @@ interface ModuleConfig {
   locals: Map<string, Located<Attribute>>;
   outputs: Map<string, Located<Block>>;
   resources: Located<Block>[];
+  /** `managed.type.name` / `data.type.name` → declaration. */
+  byId: Map<string, Located<Block>>;
   modules: Located<Block>[];
 }
 
@@ -203,14 +205,20 @@ class Repo {
     if (cached) return cached;
     const paths = this.byDir.get(dir);
     if (!paths) return undefined;
-    const c: ModuleConfig = { dir, variables: new Map(), locals: new Map(), outputs: new Map(), resources: [], modules: [] };
+    const c: ModuleConfig = { dir, variables: new Map(), locals: new Map(), outputs: new Map(), resources: [], byId: new Map(), modules: [] };
     for (const p of paths) {
       const file = this.parse(p);
       for (const b of file.body.blocks) {
         const node = { node: b, file };
         if (b.type === 'variable' && b.labels.length === 1) c.variables.set(b.labels[0]!, node);
         else if (b.type === 'output' && b.labels.length === 1) c.outputs.set(b.labels[0]!, node);
-        else if ((b.type === 'resource' || b.type === 'data') && b.labels.length === 2) c.resources.push(node);
+        else if ((b.type === 'resource' || b.type === 'data') && b.labels.length === 2) {
+          const id = `${b.type === 'data' ? 'data' : 'managed'}.${b.labels[0]!}.${b.labels[1]!}`;
+          if (!c.byId.has(id)) {
+            c.byId.set(id, node);
+            c.resources.push(node);
+          }
+        }
         else if (b.type === 'module' && b.labels.length === 1) c.modules.push(node);
         else if (b.type === 'locals') for (const a of b.body.attributes) c.locals.set(a.name, { node: a, file });
       }
@@ -299,8 +307,9 @@ class ModuleInstance implements Scope {
 
   /** The module address without instance keys, with a trailing dot (`module.a.module.b.`), '' for a root. */
   get configPrefix(): string {
-    return this.address === '' ? '' : `${this.address.replace(/\[[^\]]*\]/g, '')}.`;
+    return (this.#configPrefix ??= this.address === '' ? '' : `${this.address.replace(/\[("(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '')}.`);
   }
+  #configPrefix: string | undefined;
 
   get pathModule(): string {
     const rel = posix.relative(this.rootDir === '.' ? '' : this.rootDir, this.config.dir === '.' ? '' : this.config.dir);
@@ -451,7 +460,7 @@ class ModuleInstance implements Scope {
     const id = `${mode}.${type}.${name}`;
     let x = this.expansions.get(id);
     if (x) return x;
-    const block = this.config.resources.find((r) => (r.node.type === 'data') === (mode === 'data') && r.node.labels[0] === type && r.node.labels[1] === name);
+    const block = this.config.byId.get(id);
     if (!block) return undefined;
     const e = this.expand(block.node.body);
     x = { block, mode, type, name, kind: e.kind, unknown: e.unknown, instances: e.keys.map((k) => ({ key: k.key, scope: this.instanceScope(e.kind, k.key, k.each, e.unknown) })) };
@@ -781,7 +790,10 @@ function toChange(
     const list = (references[top] ??= []);
     for (const ref of t.refs) if (!list.includes(ref)) list.push(ref);
   }
-  const literalAttributes = Object.keys(after).filter((k) => !externalTop.has(k) && !unknownPaths.some((p) => p[0] === k) && !partialPaths.some((p) => p[0] === k) && r.body.configured.includes(k));
+  for (const p of unknownPaths) externalTop.add(String(p[0]));
+  for (const p of partialPaths) externalTop.add(String(p[0]));
+  const configured = new Set(r.body.configured);
+  const literalAttributes = Object.keys(after).filter((k) => !externalTop.has(k) && configured.has(k));
   repo.coverage.instances++;
   const change: ResourceChange = {
     address: r.address,

@@ -30,6 +30,8 @@ const BINARY: { op: string; prec: number }[] = [
   { op: '%', prec: 6 },
 ];
 
+const OP: Record<string, { op: string; prec: number }> = Object.fromEntries(BINARY.map((b) => [b.op, b]));
+
 const isIdStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
 const isIdPart = (c: number): boolean => isIdStart(c) || (c >= 48 && c <= 57) || c === 45;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -241,16 +243,34 @@ class Parser {
   }
 
   binaryOp(): { op: string; prec: number } | undefined {
-    const s = this.src;
-    const c = s[this.i];
-    if (c === undefined) return undefined;
-    for (const b of BINARY) {
-      if (s.startsWith(b.op, this.i)) {
-        if ((b.op === '<' && s[this.i + 1] === '<') || (b.op === '*' && s[this.i + 1] === '/')) return undefined;
-        return b;
-      }
+    const c = this.code();
+    const n = this.code(this.i + 1);
+    switch (c) {
+      case 124: // |
+        return n === 124 ? OP['||'] : undefined;
+      case 38: // &
+        return n === 38 ? OP['&&'] : undefined;
+      case 61: // =
+        return n === 61 ? OP['=='] : undefined;
+      case 33: // !
+        return n === 61 ? OP['!='] : undefined;
+      case 60: // <
+        return n === 61 ? OP['<='] : n === 60 ? undefined : OP['<'];
+      case 62: // >
+        return n === 61 ? OP['>='] : OP['>'];
+      case 43:
+        return OP['+'];
+      case 45:
+        return OP['-'];
+      case 42:
+        return n === 47 ? undefined : OP['*'];
+      case 47:
+        return OP['/'];
+      case 37:
+        return OP['%'];
+      default:
+        return undefined;
     }
-    return undefined;
   }
 
   parseBinary(minPrec: number): Expr {

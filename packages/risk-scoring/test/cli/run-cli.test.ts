@@ -58,7 +58,9 @@ describe('review CLI', () => {
       [[join(dir, 'state.json')], '', /not a Terraform plan/],
       [[join(dir, 'missing.json')], '', /cannot read .*no such file/],
       [['-'], '{"format_version":"1.2","resource_changes":[{"address":1}]}', /not a Terraform plan/],
-      [[dir], '', /no \.tf files/],
+      [[dir], '', /no \.tf or \.tf\.json files/],
+      [['--var-file', join(dir, 'missing.tfvars'), plan('clean')], '', /cannot read --var-file .*no such file/],
+      [['--var-file', join(dir, 'not.json'), plan('clean')], '', /expected a \.tfvars or \.tfvars\.json file/],
     ] as const) {
       const { code, out, err } = await cli([...args], stdin);
       expect({ args, code }).toEqual({ args, code: 2 });
@@ -75,6 +77,24 @@ describe('review CLI', () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.out).toContain('Usage: review');
+  });
+
+  it('should apply terraform.tfvars, then --var-file, then --var, as terraform plan does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'review-vars-'));
+    writeFileSync(join(dir, 'main.tf'), 'variable "acl" {\n  default = "private"\n}\nvariable "ports" {\n  type    = list(number)\n  default = []\n}\nresource "aws_s3_bucket_acl" "b" {\n  bucket = "b"\n  acl    = var.acl\n}\nresource "aws_security_group" "s" {\n  dynamic "ingress" {\n    for_each = var.ports\n    content {\n      from_port   = ingress.value\n      to_port     = ingress.value\n      protocol    = "tcp"\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  }\n}\n');
+    writeFileSync(join(dir, 'terraform.tfvars'), 'acl = "public-read"\n');
+    writeFileSync(join(dir, 'prod.tfvars'), 'acl = "private"\n');
+    const ids = async (args: string[]): Promise<string[]> => {
+      const { code, out, err } = await cli(['--format', 'json', ...args, dir]);
+      expect({ code, err }).toEqual({ code: 0, err: '' });
+      return (JSON.parse(out) as { findings: { ruleId: string; resourceAddress: string }[] }).findings.map((f) => `${f.ruleId} ${f.resourceAddress}`);
+    };
+    expect(await ids([])).toContain('PUB-002 aws_s3_bucket_acl.b');
+    expect(await ids(['--var-file', join(dir, 'prod.tfvars')])).not.toContain('PUB-002 aws_s3_bucket_acl.b');
+    expect(await ids(['--var-file', join(dir, 'prod.tfvars'), '--var', 'acl=public-read-write'])).toContain('PUB-001 aws_s3_bucket_acl.b');
+    expect(await ids(['--var=ports=[22]'])).toContain('NET-002 aws_security_group.s');
+    expect((await cli(['--var', 'novalue', dir])).err).toMatch(/--var needs NAME=VALUE/);
+    expect((await cli(['--help'])).out).toMatch(/--var-file/);
   });
 
   it('should render text and markdown', async () => {
