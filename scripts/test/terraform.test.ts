@@ -162,6 +162,21 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     expect(permissions['trend-aggregation-handler']?.Table).toContain('dynamodb:PutItem');
     expect(permissions['trend-aggregation-handler']?.Bedrock).toBeUndefined();
   });
+
+  it('should deploy the Spacelift webhook with least privilege: only it reads the webhook secret, only the reviewer the API key', () => {
+    const readers = outputs.spacelift_secret_readers?.value as Record<string, string[]>;
+    expect(readers).toEqual({ 'spacelift-webhook-handler': ['iac-review-dev/spacelift-webhook-secret'], 'ai-reviewer': ['iac-review-dev/spacelift-api-key'] });
+    const permissions = outputs.function_permissions?.value as Record<string, Record<string, string[]>>;
+    expect(permissions['spacelift-webhook-handler']).toMatchObject({ Secrets: ['secretsmanager:GetSecretValue'], Events: ['events:PutEvents'] });
+    expect(permissions['spacelift-webhook-handler']?.Bedrock).toBeUndefined();
+    const fn = resources.find((r) => r.address === 'module.lambda["spacelift-webhook-handler"].aws_lambda_function.this');
+    const env = (fn?.values.environment as Array<{ variables: Record<string, string> }> | undefined)?.[0]?.variables ?? {};
+    expect(env.SPACELIFT_WEBHOOK_SECRET_ID).toBe('iac-review-dev/spacelift-webhook-secret');
+    expect(env.SPACELIFT_WEBHOOK_SECRET).toBeUndefined();
+    const ops = outputs.api_operations?.value as Record<string, string> | undefined;
+    expect(JSON.stringify(ops)).toContain('spacelift-webhook-handler');
+    expect(outputs.spacelift_webhook_url).toBeDefined();
+  });
   // ---- Operations and SOC2 evidence (terraform/evidence.tf, cloudtrail.tf, alarms.tf, dashboard.tf, waf.tf, kms.tf) ----
 
   const one = (address: string): PlannedResource => {
