@@ -19,6 +19,10 @@ Environment:
   GITHUB_TOKEN, GITHUB_API_URL
                        publish PR reviews (sticky comment, iac-review check) to GitHub / GHES / a stub;
                        without GITHUB_TOKEN pull requests are reviewed but nothing is published
+  SPACELIFT_WEBHOOK_SECRET  secret of POST /webhook/spacelift (current[,previous]); unset: every delivery gets 401
+  SPACELIFT_API_URL, SPACELIFT_API_KEY_ID, SPACELIFT_API_KEY_SECRET
+                       fetch a run's changes when its webhook carried none (Spacelift GraphQL API);
+                       without them such runs are reviewed degraded, saying why
   AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS credentials
                        enable the LLM reviewer; without them the reviewer uses rules only
 Stop with Ctrl-C (SIGINT) or SIGTERM.`;
@@ -48,6 +52,7 @@ const main = async () => {
     `  Dashboard:  ${stack.url}/   (sign in with the API key below; fill it with sample reviews: npm run demo)`,
     `  Reviewer:   ${stack.reviewer.mode} (${stack.reviewer.reason})`,
     `  GitHub:     ${stack.github.summary}`,
+    `  Spacelift:  ${stack.spacelift.summary}`,
     `  API keys:   x-api-key: ${stack.apiKeys.adminIsDefault ? stack.apiKeys.admin : '$LOCAL_API_KEY'} (all scopes), ${stack.apiKeys.readonlyIsDefault ? stack.apiKeys.readonly : '$LOCAL_READONLY_API_KEY'} (read-only)`,
     `  DynamoDB:   dynalite at ${stack.dynamo.endpoint}, table ${stack.tableName}`,
     `  S3:         s3rver at ${stack.s3.endpoint}, bucket ${stack.s3.bucket}`,

@@ -14,9 +14,8 @@ import { repoRoot } from '../src/lib/repo';
 import { startLocalStack, type LocalStack } from '../src/local/stack';
 
 process.env.LOG_LEVEL = 'silent';
-// The Spacelift webhook's secret (read when the stack loads the function).
+// The Spacelift webhook's secret (the stack passes it to the function).
 const SPACELIFT_SECRET = 'contract-spacelift-secret';
-process.env.SPACELIFT_WEBHOOK_SECRET = SPACELIFT_SECRET;
 const GITHUB_SECRET = 'contract-github-secret';
 
 type Op = { operationId: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
@@ -36,7 +35,7 @@ describe('API contract (local stack)', () => {
   ajv.addSchema({ $id: 'https://iac-review.dev/openapi.json', components: openApiDocument.components });
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, env: { GITHUB_WEBHOOK_SECRET: GITHUB_SECRET }, onError: () => undefined });
+    stack = await startLocalStack({ port: 0, env: { GITHUB_WEBHOOK_SECRET: GITHUB_SECRET, SPACELIFT_WEBHOOK_SECRET: SPACELIFT_SECRET }, onError: () => undefined });
     const res = await fetch(`${stack.url}/reviews`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKeys.admin },

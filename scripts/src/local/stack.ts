@@ -12,6 +12,7 @@ import { startEventBus, type BusRule, type LocalEventBus } from './event-bus';
 import type { EventPattern } from './event-pattern';
 import { createDashboardHandler } from './dashboard';
 import { applyGithubEnv, type GithubMode } from './github';
+import { applySpaceliftEnv, type SpaceliftMode } from './spacelift';
 import { createGateway, type GatewaySecurityEvent, type LambdaLikeHandler, type LocalApiKey, type LocalFunction, type RateLimit } from './http-gateway';
 import { startS3, type LocalS3 } from './s3';
 import { startScheduler, type LocalScheduler, type ScheduleRule } from './scheduler';
@@ -64,6 +65,8 @@ export const detectReviewerMode = (env: NodeJS.ProcessEnv): ReviewerMode => {
 export interface LocalStack {
   /** Whether pull requests are published to GitHub, and whether webhooks can be verified. */
   github: GithubMode;
+  /** Whether Spacelift deliveries can be verified, and whether run changes can be fetched. */
+  spacelift: SpaceliftMode;
   url: string;
   port: number;
   dynamo: LocalDynamo;
@@ -170,6 +173,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       HISTORY_MAC_KEY_FILE: historyKeyFile(opts.dataDir, stops),
     });
     const github = applyGithubEnv(env);
+    const spacelift = applySpaceliftEnv(env);
     if (localCredentials) {
       // The emulators accept any credentials; these never leave the machine.
       process.env.AWS_ACCESS_KEY_ID = 'local';
@@ -226,6 +230,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       tableName,
       reviewer,
       github,
+      spacelift,
       functions: specs,
       schedules: scheduler.upcoming,
       stop: stopAll,
