@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import { runCli } from './run-cli';
+import { runSubmit } from './submit';
 
 let direct = true;
 /** Set once anything went through the `process.stdout` / `process.stderr` streams. */
@@ -33,7 +34,15 @@ function writeStdout(s: string): void {
   }
 }
 
-runCli(process.argv.slice(2), {
+const args = process.argv.slice(2);
+type Io = Parameters<typeof runCli>[1];
+// `review submit …` posts a plan to the API; everything else reviews locally. The CLI's entry point is
+// its composition root: submit's API URL/key and the GitHub Actions variables are read here.
+// eslint-disable-next-line no-restricted-properties
+const env = process.env;
+const run = args[0] === 'submit' ? (io: Io) => runSubmit(args.slice(1), io, env) : (io: Io) => runCli(args, io);
+
+run({
   stdout: writeStdout,
   stderr: (s) => {
     streamed = true;

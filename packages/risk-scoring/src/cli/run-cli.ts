@@ -33,6 +33,8 @@ export const USAGE = `Usage: review [--format json|text|markdown|sarif] [--fail-
   --var-file  read input variables from a .tfvars or .tfvars.json file (repeatable), applied
               after terraform.tfvars and *.auto.tfvars and before --var
 Exit codes: 0 ok, 1 --fail-on met, 2 unusable input or usage error.
+
+       review submit --help   post a plan to the IaC Review API for a pull request's head commit
 `;
 
 class UsageError extends Error {}
