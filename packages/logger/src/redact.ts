@@ -157,7 +157,8 @@ export const createRedactor = (extraKeys: readonly string[] = []): Redactor => {
       }
       if (value instanceof Error) {
         const out: Record<string, unknown> = { type: value.name, message: scrubString(value.message), stack: value.stack === undefined ? undefined : scrubString(value.stack) };
-        for (const [k, v] of Object.entries(value)) out[k] = redactProperty(k, v, next);
+        // `type` is the class name; an error's own `type` (a problem type URI) is kept as problemType.
+        for (const [k, v] of Object.entries(value)) out[k === 'type' ? 'problemType' : k] = redactProperty(k, v, next);
         if (value.cause !== undefined) out.cause = next(value.cause);
         return out;
       }

@@ -122,6 +122,17 @@ describe('redaction of secret-looking values', () => {
     expect(e.stack).toContain(REDACTED);
   });
 
+  it('should keep an error class name as type even when the error has its own type property', () => {
+    class ProblemError extends Error {
+      readonly type = 'https://iac-review.dev/problems/conflict';
+      constructor() {
+        super('stale');
+        this.name = new.target.name;
+      }
+    }
+    expect(createRedactor()(new ProblemError())).toMatchObject({ type: 'ProblemError', problemType: 'https://iac-review.dev/problems/conflict', message: 'stale' });
+  });
+
   it('should scrub the redactor output for any container, including Maps', () => {
     const r = createRedactor();
     expect(r(new Map([['password', SECRET]]))).toEqual({ password: REDACTED });

@@ -24,6 +24,9 @@ export const esbuildOptions = (entry: string, outfile: string, absWorkingDir: st
     outfile,
     bundle: true,
     minify: true,
+    // Error classes name themselves with new.target.name: keep class and function names through
+    // minification, so logs say IdempotencyKeyReusedError, not Wi.
+    keepNames: true,
     treeShaking: true,
     platform: 'node',
     target: 'node22',
