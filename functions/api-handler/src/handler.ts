@@ -16,7 +16,7 @@ import {
 } from '@iac-review/core';
 import { toHttpProblem } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
-import { EventPublishError, FeedbackRejectedError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError, submitIdempotent, type GithubReviews, type ReviewService } from '@iac-review/reviews';
+import { EventPublishError, FeedbackRejectedError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError, submitIdempotent, type GithubReviews, type ReviewService, type SpaceliftReviews } from '@iac-review/reviews';
 import { authorise, type ApiClient, type ClientRegistry } from './auth';
 import { readJsonBody, type BodyLimits } from './body';
 import { corsHeaders, preflightHeaders, type CorsConfig } from './cors';
@@ -40,6 +40,8 @@ export interface Deps {
   reviews: ReviewsPort;
   /** Plans posted for a GitHub pull request's head SHA join that pull request's review (optional: without it such posts are refused). */
   pullRequests?: Pick<GithubReviews, 'submitPlan'>;
+  /** Plans posted for a Spacelift run join that run's review (optional: without it such posts are refused). */
+  spaceliftRuns?: Pick<SpaceliftReviews, 'submitPlan'>;
 }
 
 interface Request {
@@ -89,6 +91,33 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
     return jsonResponse(202, { id: v.id, status: v.content.status, version: v.version, links }, { location: links.review });
   };
 
+  /** A plan for a Spacelift run (after_plan hook): it becomes the reviewed input of that run's review. */
+  const submitSpaceliftPlan = async (s: ReviewSubmission, actor: string): Promise<HttpResult> => {
+    const missing = [!s.stack && 'stack', s.plan === undefined && 'plan'].filter((f): f is string => typeof f === 'string');
+    if (missing.length > 0) {
+      throw new RequestValidationError(
+        `A Spacelift run submission needs stack and plan (terraform show -json spacelift.plan) with spaceliftRun; missing: ${missing.join(', ')}.`,
+        missing.map((f) => ({ field: `body:${f}`, reason: 'is required with spaceliftRun' })),
+      );
+    }
+    if (!deps.spaceliftRuns) throw new ServiceUnavailableError(30, 'Spacelift run submissions are not configured on this deployment.');
+    const run = s.spaceliftRun!;
+    const out = await deps.spaceliftRuns.submitPlan({
+      account: run.account,
+      runId: run.id,
+      stackId: s.stack!,
+      plan: s.plan,
+      actor,
+      ...(s.title ? { title: s.title } : {}),
+      ...(s.repository ? { repository: s.repository } : {}),
+      ...(s.ref ? { ref: s.ref } : {}),
+    });
+    const v = out.version;
+    logger.audit({ action: 'review.create', actor, resource: `review/${v.id}`, outcome: out.outcome === 'duplicate' ? 'duplicate' : 'success', toVersion: v.version, inputKind: 'plan', spaceliftRun: run.id });
+    const links = reviewLinks(v.id);
+    return jsonResponse(202, { id: v.id, status: v.content.status, version: v.version, links }, { location: links.review });
+  };
+
   return {
     getHealth: async () => jsonResponse(200, { status: 'ok', service: deps.config.service, version: deps.config.version, time: deps.clock().toISOString() }),
 
@@ -96,6 +125,7 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
       const s = body as ReviewSubmission;
       const actor = caller?.name ?? 'anonymous';
       if (s.pullRequest !== undefined || s.headSha !== undefined) return submitPullRequestPlan(s, actor);
+      if (s.spaceliftRun !== undefined) return submitSpaceliftPlan(s, actor);
       const input = s.plan !== undefined ? { kind: 'plan' as const, plan: s.plan } : { kind: 'hcl' as const, files: s.files ?? [], ...(s.variables ? { variables: s.variables } : {}) };
       const request = {
         input,

@@ -1,6 +1,6 @@
 import { readServiceConfig } from '@iac-review/core';
 import { createLogger, withObservability } from '@iac-review/logger';
-import { createAwsReviewService, createGithubReviews, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
+import { createAwsReviewService, createGithubReviews, createSpaceliftReviews, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
 import { parseClientRegistry } from './auth';
 import { createHandler } from './handler';
 
@@ -37,6 +37,7 @@ export const handler = withObservability(
     clock: () => new Date(),
     reviews,
     pullRequests: createGithubReviews({ store, blobs, events, clock: () => new Date() }),
+    spaceliftRuns: createSpaceliftReviews({ store, blobs, events, clock: () => new Date() }),
   }),
   { logger, traceHeader: () => process.env._X_AMZN_TRACE_ID, correlationId: (event) => event.requestContext?.requestId },
 );

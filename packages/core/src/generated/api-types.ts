@@ -76,6 +76,19 @@ export type ReviewSubmission = {
    * The pull request's head commit the plan was made from (GITHUB_SHA of a pull_request workflow is the merge commit: use github.event.pull_request.head.sha).
    */
   headSha?: string;
+  /**
+   * The Spacelift run the plan belongs to (send with plan and stack, e.g. from an after_plan hook): the plan becomes the reviewed input of that run's review, whether its webhook came first or not.
+   */
+  spaceliftRun?: {
+    /**
+     * Spacelift account name (TF_VAR_spacelift_account_name).
+     */
+    account: string;
+    /**
+     * Run id (TF_VAR_spacelift_run_id).
+     */
+    id: string;
+  };
 };
 
 export interface Links {
