@@ -55,6 +55,7 @@ describe('API contract (local stack)', () => {
     getReview: () => ({ path: `/reviews/${reviewId}` }),
     listReviewVersions: () => ({ path: `/reviews/${reviewId}/versions?limit=10` }),
     getReviewVersion: () => ({ path: `/reviews/${reviewId}/versions/1` }),
+    verifyReview: () => ({ path: `/reviews/${reviewId}/verify`, key: 'readonly' }),
     postReviewFeedback: () => ({ path: `/reviews/${reviewId}/feedback`, body: { action: 'acknowledge', comment: 'contract walk' } }),
     getAnalyticsTrends: () => ({ path: '/analytics/trends?from=2026-11-01&to=2026-11-14&granularity=week', key: 'readonly' }),
     getAnalyticsHistory: () => ({ path: '/analytics/history?repository=acme%2Finfra&days=7&limit=5', key: 'readonly' }),
