@@ -76,6 +76,8 @@ const META_ATTRS = new Set(['count', 'for_each', 'provider', 'depends_on']);
 const META_BLOCKS = new Set(['lifecycle', 'connection', 'provisioner']);
 const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
 const MAX_INSTANCES = 1000;
+/** Instances (resources and modules) expanded in one evaluation before further expansions are reviewed once. */
+const MAX_TOTAL_INSTANCES = 50_000;
 const MAX_MODULE_DEPTH = 16;
 
 const normPath = (p: string): string => {
@@ -172,6 +174,7 @@ class Repo {
   readonly parsed = new Map<string, HclFile>();
   private readonly configs = new Map<string, ModuleConfig>();
   readonly ev = new Evaluator();
+  expanded = 0;
   readonly coverage: HclCoverage = { roots: [], instances: 0, notReviewedModules: [], unknownExpansions: [], attributes: { total: 0, unknown: 0 }, unsupportedFunctions: [], errors: 0 };
 
   constructor(files: SourceFile[]) {
@@ -316,26 +319,25 @@ class ModuleInstance implements Scope {
     return rel === '' ? '.' : rel;
   }
 
+  /** The root names of this module (`var`, `local`, resource types…), created once. */
+  #names: Map<string, Value> | undefined;
+
   lookup(name: string): Value | undefined {
-    switch (name) {
-      case 'var':
-        return new Opaque((n) => this.variable(n), 'var');
-      case 'local':
-        return new Opaque((n) => this.local(n), 'local');
-      case 'module':
-        return new Opaque((n) => this.moduleValue(n), 'module');
-      case 'data':
-        return new Opaque((type) => new Opaque((n) => this.resourceValue('data', type, n), `data.${type}`), 'data');
-      case 'path':
-        return { module: this.pathModule, root: '.', cwd: '.' };
-      case 'terraform':
-        return { workspace: 'default' };
-      case 'self':
-        return UNKNOWN;
-      default:
-        if (this.resourceTypes.has(name)) return new Opaque((n) => this.resourceValue('managed', name, n), name);
-        return undefined;
+    let names = this.#names;
+    if (!names) {
+      names = new Map<string, Value>([
+        ['var', new Opaque((n) => this.variable(n), 'var')],
+        ['local', new Opaque((n) => this.local(n), 'local')],
+        ['module', new Opaque((n) => this.moduleValue(n), 'module')],
+        ['data', new Opaque((type) => new Opaque((n) => this.resourceValue('data', type, n), `data.${type}`), 'data')],
+        ['path', { module: this.pathModule, root: '.', cwd: '.' }],
+        ['terraform', { workspace: 'default' }],
+        ['self', UNKNOWN],
+      ]);
+      for (const t of this.resourceTypes) if (!names.has(t)) names.set(t, new Opaque((n) => this.resourceValue('managed', t, n), t));
+      this.#names = names;
     }
+    return names.get(name);
   }
 
   variable(name: string): Value {
@@ -405,6 +407,16 @@ class ModuleInstance implements Scope {
 
   /** Instance keys of a block with `count`/`for_each`, evaluated in this module. */
   private expand(body: Body): { kind: 'single' | 'count' | 'for_each'; keys: { key: number | string | undefined; each?: Value }[]; unknown: boolean } {
+    const e = this.expandKeys(body);
+    this.repo.expanded += e.keys.length;
+    if (this.repo.expanded > MAX_TOTAL_INSTANCES && e.keys.length > 1) {
+      // A pathological expansion (nested module counts): review one instance, as if its keys were unknown.
+      return { kind: e.kind, keys: [{ key: undefined }], unknown: true };
+    }
+    return e;
+  }
+
+  private expandKeys(body: Body): { kind: 'single' | 'count' | 'for_each'; keys: { key: number | string | undefined; each?: Value }[]; unknown: boolean } {
     const count = attr(body, 'count');
     const forEach = attr(body, 'for_each');
     if (count) {
