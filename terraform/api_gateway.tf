@@ -59,7 +59,7 @@ resource "aws_api_gateway_deployment" "this" {
 
 resource "aws_cloudwatch_log_group" "api_access" {
   name              = "/aws/apigateway/${local.name_prefix}"
-  retention_in_days = local.log_retention_days
+  retention_in_days = var.access_log_retention_days # who called what: audit evidence
   kms_key_id        = aws_kms_key.this["logs"].arn
 }
 

@@ -11,6 +11,16 @@ variable "evidence_retention_days" {
   }
 }
 
+variable "access_log_retention_days" {
+  description = "CloudWatch Logs retention of the API access log and the WAF log (who called what, what was blocked): audit evidence, so at least a year."
+  type        = number
+  default     = 400
+  validation {
+    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.access_log_retention_days)
+    error_message = "access_log_retention_days must be a CloudWatch Logs retention of at least a year (365, 400, 545, 731, …, 3653)."
+  }
+}
+
 variable "evidence_archive_after_days" {
   description = "Days after which evidence moves to the archive storage class."
   type        = number

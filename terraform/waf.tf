@@ -73,7 +73,7 @@ resource "aws_wafv2_web_acl_association" "api" {
 resource "aws_cloudwatch_log_group" "waf" {
   count             = var.waf_enabled ? 1 : 0
   name              = "aws-waf-logs-${local.name_prefix}-api"
-  retention_in_days = local.log_retention_days
+  retention_in_days = var.access_log_retention_days
   kms_key_id        = aws_kms_key.this["logs"].arn
 }
 

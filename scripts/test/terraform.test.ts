@@ -197,7 +197,9 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     // Default plan (variable unset): the manifest default, or the function's own value.
     for (const [name, fn] of Object.entries(manifest.functions))
       expect(one(`module.lambda["${name}"].aws_cloudwatch_log_group.this`).values.retention_in_days).toBe(fn.logRetentionDays ?? manifest.defaults.logRetentionDays);
-    expect(one('aws_cloudwatch_log_group.api_access').values.retention_in_days).toBe(manifest.defaults.logRetentionDays);
+    // The API access log and the WAF log are audit evidence: a year or more, whatever the functions keep.
+    expect(one('aws_cloudwatch_log_group.api_access').values.retention_in_days).toBe(400);
+    expect(one('aws_cloudwatch_log_group.waf[0]').values.retention_in_days).toBe(400);
     // Every log group is encrypted with the logs key.
     for (const name of Object.keys(manifest.functions)) expect(one(`module.lambda["${name}"].aws_cloudwatch_log_group.this`).values).not.toHaveProperty('kms_key_id', null);
     expect(references('aws_cloudwatch_log_group.api_access', 'kms_key_id')).toContain('aws_kms_key.this["logs"].arn');
@@ -327,7 +329,8 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     // The variable now wins over the manifest default (the bug: every log group kept 30 days).
     for (const [name, fn] of Object.entries(manifest.functions))
       expect(alt.find((r) => r.address === `module.lambda["${name}"].aws_cloudwatch_log_group.this`)?.values.retention_in_days).toBe(fn.logRetentionDays ?? 90);
-    expect(alt.find((r) => r.address === 'aws_cloudwatch_log_group.api_access')?.values.retention_in_days).toBe(90);
+    expect(alt.find((r) => r.address === 'aws_cloudwatch_log_group.evidence_delivery')?.values.retention_in_days).toBe(90);
+    expect(alt.find((r) => r.address === 'aws_cloudwatch_log_group.api_access')?.values.retention_in_days).toBe(400);
     expect(alt.filter((r) => r.type === 'aws_cloudtrail')).toEqual([]);
     expect(alt.filter((r) => r.type.startsWith('aws_wafv2_'))).toEqual([]);
     expect(alt.filter((r) => r.type === 'aws_sns_topic')).toEqual([]);
