@@ -13,6 +13,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureChromium } from './support/chromium';
 
 process.env.LOG_LEVEL = 'silent';
+// The local stack's Spacelift webhook verifies with this (read when the stack loads the function).
+const SPACELIFT_SECRET = 'browser-test-spacelift-secret';
+process.env.SPACELIFT_WEBHOOK_SECRET = SPACELIFT_SECRET;
 
 const DIST = resolve(__dirname, '..', 'dist');
 const SHOTS = resolve(__dirname, '..', '.test-results', 'screenshots');
@@ -41,8 +44,9 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     const executablePath = ensureChromium();
     if (!existsSync(join(DIST, 'index.html'))) throw new Error(`${DIST}/index.html is missing: build the dashboard first (turbo runs its build before this test; by hand: npx vite build in packages/dashboard).`);
     mkdirSync(SHOTS, { recursive: true });
-    stack = await startLocalStack({ port: 0, env: {}, dashboardDir: DIST, onError: () => undefined });
-    seeded = await seedReviews({ baseUrl: stack.url, apiKey: stack.apiKeys.admin, timeoutMs: 30_000 });
+    stack = await startLocalStack({ port: 0, env: { SPACELIFT_WEBHOOK_SECRET: SPACELIFT_SECRET }, dashboardDir: DIST, onError: () => undefined });
+    seeded = await seedReviews({ baseUrl: stack.url, apiKey: stack.apiKeys.admin, spaceliftSecret: SPACELIFT_SECRET, timeoutMs: 30_000 });
+    expect(seeded.webhooks).toEqual([expect.objectContaining({ source: 'spacelift', sent: 4 })]);
     // A title written by an attacker: must show as text, never as markup.
     const xss = await fetch(`${stack.url}/reviews`, {
       method: 'POST',
@@ -107,6 +111,7 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     // The seed overrode this one from critical to high: the list shows the level people decided.
     expect(await row('Open the bastion and widen the deploy role').locator('.risk-high').count()).toBe(1);
     expect(await row('Public assets bucket and unencrypted queue').locator('.source-api').count()).toBe(1);
+    expect(await page.locator('.review-row .source-spacelift').count()).toBe(2);
     expect(await page.locator('.review-row .confidence').first().textContent()).toMatch(/\d+%/);
     await shot('reviews-list');
 

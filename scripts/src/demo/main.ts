@@ -14,7 +14,11 @@ Start the local stack first, in another terminal: npm start
 
 Options (defaults in brackets):
   --url URL   the API [http://127.0.0.1:$PORT, PORT default 3000]
-  --key KEY   an API key with reviews:write [$LOCAL_API_KEY, default local-dev-key]`;
+  --key KEY   an API key with reviews:write [$LOCAL_API_KEY, default local-dev-key]
+
+Environment:
+  SPACELIFT_WEBHOOK_SECRET  the secret the stack verifies Spacelift deliveries with (start both with the
+                            same value); unset: no Spacelift deliveries`;
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -31,9 +35,11 @@ const main = async (): Promise<number> => {
   const started = Date.now();
   const out = (line: string) => process.stderr.write(`${line}\n`);
   out(`demo: filling ${url}`);
-  const result = await seedReviews({ baseUrl: url, apiKey: key, log: (l) => out(`  ${l}`) });
+  const firstSecret = (v: string | undefined) => v?.split(',').map((x) => x.trim()).find(Boolean);
+  const result = await seedReviews({ baseUrl: url, apiKey: key, spaceliftSecret: firstSecret(process.env.SPACELIFT_WEBHOOK_SECRET), log: (l) => out(`  ${l}`) });
   out('');
   out(`demo: ${result.reviews.length} reviews and ${result.decisions} decisions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const w of result.webhooks) out(`  ${w.source}: ${w.note}`);
   for (const r of result.reviews) out(`  ${r.riskLevel?.padEnd(8) ?? r.status.padEnd(8)} ${String(r.findings).padStart(3)} findings  v${r.version}  ${r.title}`);
   out('');
   // The two lines people need go to stdout.

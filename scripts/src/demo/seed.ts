@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/repo';
+import { deliverSpacelift, newSpaceliftRunId, runUpdatedBody, SPACELIFT_SAMPLES } from './spacelift';
 
 export const PLANS_DIR = join(repoRoot, 'packages', 'risk-scoring', 'test', 'fixtures', 'plans');
 
@@ -36,6 +37,8 @@ export interface SeedOptions {
   samples?: readonly SampleSubmission[];
   /** Record decisions (acknowledge, dismiss, override) on some of the reviews (default true). */
   feedback?: boolean;
+  /** The local stack's SPACELIFT_WEBHOOK_SECRET (its first entry): sends signed Spacelift deliveries when set. */
+  spaceliftSecret?: string;
   /** How long to wait for the reviews to complete (default 60 s). */
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -53,12 +56,14 @@ export interface SeededReview {
 export interface SeedResult {
   reviews: SeededReview[];
   decisions: number;
+  /** What happened to each webhook source: what was sent, or why nothing was. */
+  webhooks: Array<{ source: 'spacelift' | 'github'; sent: number; note: string }>;
 }
 
 interface ReviewDto {
   id: string;
   version: number;
-  review: { status: string; result?: { riskLevel: string; findings: Array<{ id?: string; ruleId: string; resourceAddress: string; severity: string }> } };
+  review: { status: string; title?: string; result?: { riskLevel: string; findings: Array<{ id?: string; ruleId: string; resourceAddress: string; severity: string }> } };
 }
 
 /** A failed call, with the server's problem+json detail when there is one. */
@@ -157,10 +162,15 @@ export const seedReviews = async (opts: SeedOptions): Promise<SeedResult> => {
     if (second) await decide(second.id, { action: 'override-risk', riskLevel: 'high', comment: 'Staging only; the data is synthetic.' });
   }
 
+  const webhooks: SeedResult['webhooks'] = [];
+  const spaceliftReviews = await sendSpacelift(api, opts, log, webhooks);
+  const spaceliftDone = spaceliftReviews.length ? await waitForReviews(api, spaceliftReviews.map((r) => r.id), opts.timeoutMs ?? 60_000) : [];
+
   return {
-    reviews: completed.map((r) => ({
+    webhooks,
+    reviews: [...completed, ...spaceliftDone].map((r) => ({
       id: r.id,
-      title: samples[ids.indexOf(r.id)]?.title ?? r.id,
+      title: r.review.title ?? r.id,
       status: r.review.status,
       ...(r.review.result ? { riskLevel: r.review.result.riskLevel } : {}),
       findings: r.review.result?.findings.length ?? 0,
@@ -168,4 +178,49 @@ export const seedReviews = async (opts: SeedOptions): Promise<SeedResult> => {
     })),
     decisions,
   };
+};
+
+/** The POST route exists on this server: a GET answers 405 (a GET, so no unsigned delivery is logged as a security event). */
+const hasRoute = async (api: ReturnType<typeof createApi>, path: string): Promise<boolean> => {
+  const res = await api.call('GET', path);
+  const body = await res.text();
+  return !(res.status === 404 && /no route/i.test(body));
+};
+
+/**
+ * Tracked Spacelift runs through POST /webhook/spacelift: the plan-phase changes (→ a review), then,
+ * once reviewed, the run's end (applied, or an apply that failed: an outcome the trends count).
+ */
+const sendSpacelift = async (api: ReturnType<typeof createApi>, opts: SeedOptions, log: (l: string) => void, notes: SeedResult['webhooks']): Promise<Array<{ id: string }>> => {
+  if (!(await hasRoute(api, '/webhook/spacelift'))) {
+    notes.push({ source: 'spacelift', sent: 0, note: 'not sent: this server has no POST /webhook/spacelift' });
+    return [];
+  }
+  const secret = opts.spaceliftSecret;
+  if (!secret) {
+    notes.push({ source: 'spacelift', sent: 0, note: 'not sent: start the stack and the demo with the same SPACELIFT_WEBHOOK_SECRET to include Spacelift runs' });
+    return [];
+  }
+  const base = opts.baseUrl.replace(/\/+$/, '');
+  const runs: Array<{ id: string; runId: string; sample: (typeof SPACELIFT_SAMPLES)[number] }> = [];
+  let sent = 0;
+  const t0 = Date.now() - 120_000;
+  for (const sample of SPACELIFT_SAMPLES) {
+    const run = newSpaceliftRunId();
+    const res = await deliverSpacelift(base, secret, runUpdatedBody(sample, run, 'UNCONFIRMED', new Date(t0), true));
+    sent++;
+    if (res.status === 401) throw new DemoError('POST /webhook/spacelift answered 401: the stack runs with another SPACELIFT_WEBHOOK_SECRET than the demo was given');
+    if (res.status !== 202 || typeof res.json.id !== 'string') throw new DemoError(`POST /webhook/spacelift answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
+    log(`spacelift run ${run} on stack ${sample.stackId} (UNCONFIRMED, ${sample.plan}.json changes) → review ${res.json.id}`);
+    runs.push({ id: res.json.id, runId: run, sample });
+  }
+  await waitForReviews(api, runs.map((r) => r.id), opts.timeoutMs ?? 60_000);
+  for (const r of runs) {
+    const res = await deliverSpacelift(base, secret, runUpdatedBody(r.sample, r.runId, r.sample.outcome, new Date(t0 + 60_000), false));
+    sent++;
+    if (res.status !== 202) throw new DemoError(`POST /webhook/spacelift (${r.sample.outcome}) answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
+    log(`spacelift run ${r.runId} ${r.sample.outcome === 'FAILED' ? 'apply FAILED' : 'applied (FINISHED)'} → ${String(res.json.status)}`);
+  }
+  notes.push({ source: 'spacelift', sent, note: `${runs.length} tracked runs reviewed, then ${runs.map((r) => r.sample.outcome.toLowerCase()).join(' and ')}` });
+  return runs.map((r) => ({ id: r.id }));
 };
