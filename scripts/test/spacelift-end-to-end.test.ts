@@ -105,6 +105,23 @@ describe('Spacelift runs end to end (local stack + Spacelift GraphQL stub)', () 
     expect((await review('spacelift:acme-corp:01JDQZZZZZZZZZZZZZZZZZZZZZ')).status).toBe(404);
   });
 
+  it('should review the plan an after_plan hook posts for a run, and keep it when the webhook follows', async () => {
+    const runId = '01JDQHOOKRUN00000000000001';
+    const plan = JSON.parse(readFileSync(join(repoRoot, 'packages', 'risk-scoring', 'test', 'fixtures', 'plans', 'deletes.json'), 'utf8')) as unknown;
+    const posted = await fetch(`${stack.url}/reviews`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKeys.admin },
+      body: JSON.stringify({ title: `Spacelift run ${runId}`, stack: 'prod-network', spaceliftRun: { account: 'acme-corp', id: runId }, plan }),
+    });
+    expect(posted.status).toBe(202);
+    const { id } = (await posted.json()) as { id: string };
+    expect(id).toBe(`spacelift:acme-corp:${runId}`);
+    expect(await deliver({ ...UNCONFIRMED, run: { ...(UNCONFIRMED.run as object), id: runId } })).toMatchObject({ status: 202, body: { status: 'duplicate', reason: expect.stringMatching(/plan was posted/) } });
+    const { dto } = await review(id);
+    expect(dto.review).toMatchObject({ status: 'completed', input: { kind: 'plan' } });
+    expect(dto.review.result?.riskLevel).toBe('critical');
+  });
+
   it('should review the changes a notification-policy payload carries, with their values', async () => {
     const p = fixture('run-updated-tracked-unconfirmed.json') as { run: Record<string, unknown> };
     p.run.id = '01JDQPOLICYRUN000000000001';
