@@ -27,6 +27,12 @@ export interface ResourceChange {
    * (Terraform's plan would show the whole string as unknown.)
    */
   partialPaths?: AttributePath[];
+  /**
+   * HCL input: other strings with unknown parts (templates such as a `user_data` script with one
+   * interpolation), as text with `(known after apply)` in place of the unknown parts. Their paths
+   * stay in `unknownPaths` (the value is not known); scanners for literal secrets may read the text.
+   */
+  partialStrings?: { path: AttributePath; text: string }[];
   /** Paths in `before`/`after` whose values are sensitive: they never leave the engine. */
   sensitivePaths: AttributePath[];
   /** Paths whose change forces the replacement. */

@@ -754,7 +754,7 @@ function policyDocumentJson(values: Record<string, Value>): Value {
 const DROP = Symbol('drop');
 
 /** Converts evaluated values to plan-like `after` data, listing unknown and partially known paths. */
-function toAfter(v: Value, path: AttributePath, unknown: AttributePath[], partial: AttributePath[], depth = 0): unknown {
+function toAfter(v: Value, path: AttributePath, unknown: AttributePath[], partial: AttributePath[], strings: { path: AttributePath; text: string }[], depth = 0): unknown {
   if (v instanceof Partial) {
     const t = v.text.trimStart();
     if (t.startsWith('{') || t.startsWith('[')) {
@@ -762,6 +762,7 @@ function toAfter(v: Value, path: AttributePath, unknown: AttributePath[], partia
       return v.text;
     }
     unknown.push(path);
+    strings.push({ path, text: v.text });
     return DROP;
   }
   if (isUnknown(v) || depth > 64) {
@@ -770,14 +771,14 @@ function toAfter(v: Value, path: AttributePath, unknown: AttributePath[], partia
   }
   if (Array.isArray(v)) {
     return v.map((x, i) => {
-      const c = toAfter(x, [...path, i], unknown, partial, depth + 1);
+      const c = toAfter(x, [...path, i], unknown, partial, strings, depth + 1);
       return c === DROP ? null : c;
     });
   }
   if (isObj(v)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v)) {
-      const c = toAfter(v[k]!, [...path, k], unknown, partial, depth + 1);
+      const c = toAfter(v[k]!, [...path, k], unknown, partial, strings, depth + 1);
       if (c !== DROP) out[k] = c;
     }
     return out;
@@ -791,7 +792,8 @@ function toChange(
 ): ResourceChange {
   const unknownPaths: AttributePath[] = [];
   const partialPaths: AttributePath[] = [];
-  const after = toAfter(r.body.values, [], unknownPaths, partialPaths) as Record<string, unknown>;
+  const partialStrings: { path: AttributePath; text: string }[] = [];
+  const after = toAfter(r.body.values, [], unknownPaths, partialPaths, partialStrings) as Record<string, unknown>;
   // A value that went through a `sensitive` variable is not a literal of this resource: the literal
   // is in the variable's default (or a tfvars file), where the source checks report it once.
   const externalTop = new Set(r.body.taints.filter((t) => t.external || t.sensitive).map((t) => String(t.path[0])));
@@ -825,6 +827,7 @@ function toChange(
     source: 'hcl',
   };
   if (partialPaths.length > 0) change.partialPaths = partialPaths;
+  if (partialStrings.length > 0) change.partialStrings = partialStrings;
   if (Object.keys(references).length > 0) change.references = references;
   if (r.moduleAddress) change.moduleAddress = r.moduleAddress;
   if (r.key !== undefined) change.index = r.key;

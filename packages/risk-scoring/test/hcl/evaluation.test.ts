@@ -255,6 +255,13 @@ resource "aws_s3_bucket_policy" "pub" {
     expect(found).toContain('PUB-004 aws_s3_bucket_policy.pub');
   });
 
+  it('should keep a non-JSON template with an unknown part unknown, with its known text beside it', () => {
+    const c = change(evaluateHcl(tf('resource "aws_instance" "i" {\n  user_data = <<EOF\nexport DB=${aws_db_instance.d.address}\nexport TOKEN=abc\nEOF\n}\nresource "aws_db_instance" "d" {}\n')).changes, 'aws_instance.i');
+    expect(c.unknownPaths).toEqual([['user_data']]);
+    expect(c.after).toEqual({});
+    expect(c.partialStrings).toEqual([{ path: ['user_data'], text: 'export DB=(known after apply)\nexport TOKEN=abc\n' }]);
+  });
+
   it('should resolve another resource attribute set in configuration and keep computed ones unknown', () => {
     const { changes } = evaluateHcl(tf('resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\nresource "x_thing" "t" {\n  a = aws_s3_bucket.b.bucket\n  b = aws_s3_bucket.b.arn\n}\n'));
     const t = change(changes, 'x_thing.t');
