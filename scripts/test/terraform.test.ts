@@ -176,6 +176,29 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     expect(JSON.stringify(ops)).toContain('spacelift-webhook-handler');
     expect(outputs.spacelift_webhook_url).toBeDefined();
   });
+  it('should deploy the GitHub functions with least privilege: each reads only its own secret, events routed by source and input kind', () => {
+    const secrets = outputs.function_secrets?.value as Record<string, string[]>;
+    const webhookSecret = 'iac-review-dev/github-webhook-secret';
+    const credentials = 'iac-review-dev/github-credentials';
+    expect(secrets['github-webhook-handler']).toContain(webhookSecret);
+    expect(secrets['github-webhook-handler']).not.toContain(credentials);
+    expect(secrets['pr-review-handler']).toContain(credentials);
+    expect(secrets['pr-review-handler']).not.toContain(webhookSecret);
+    for (const [fn, list] of Object.entries(secrets)) if (fn !== 'github-webhook-handler' && fn !== 'pr-review-handler') expect(list.filter((s) => s.includes('github'))).toEqual([]);
+    const permissions = outputs.function_permissions?.value as Record<string, Record<string, string[]>>;
+    expect(permissions['github-webhook-handler']?.Secrets).toEqual(['secretsmanager:GetSecretValue']);
+    expect(permissions['pr-review-handler']?.Secrets).toEqual(['secretsmanager:GetSecretValue']);
+    expect(permissions['github-webhook-handler']?.Bedrock).toBeUndefined();
+    // The functions' environment is unknown until apply (it names created resources), so check its wiring in the configuration.
+    const envRefs = (planJson?.configuration.root_module.module_calls?.lambda?.expressions?.environment as { references?: string[] } | undefined)?.references ?? [];
+    expect(envRefs).toContain('local.github_function_environment');
+    const rule = (key: string) => JSON.parse(String(resources.find((r) => r.address === `aws_cloudwatch_event_rule.this["${key}"]`)?.values.event_pattern)) as Record<string, unknown>;
+    expect(rule('pr-review-handler-0')).toEqual({ source: ['iac-review'], 'detail-type': ['ReviewRequested'], detail: { source: ['github'], inputKind: ['pull-request'] } });
+    expect(rule('pr-review-handler-1')).toEqual({ source: ['iac-review'], 'detail-type': ['ReviewCompleted'], detail: { source: ['github'] } });
+    expect(rule('ai-reviewer-0')).toMatchObject({ detail: { inputKind: [{ 'anything-but': expect.arrayContaining(['pull-request']) }] } });
+    expect(outputs.github_webhook_url).toBeDefined();
+  });
+
   // ---- Operations and SOC2 evidence (terraform/evidence.tf, cloudtrail.tf, alarms.tf, dashboard.tf, waf.tf, kms.tf) ----
 
   const one = (address: string): PlannedResource => {
