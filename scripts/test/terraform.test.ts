@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { tableDefinition, openApiDocument } from '@iac-review/core';
 import { reviewInput } from '@iac-review/risk-scoring';
 import { bundleFunction } from '../src/bundle/bundle';
+import { DASHBOARD_SECURITY_HEADERS } from '../src/local/dashboard';
 import { loadManifest, repoRoot } from '../src/lib/repo';
 import { offlineEnv, terraform, writeCliConfig } from '../src/terraform/offline';
 import { lockFile } from '../src/terraform/plan';
@@ -365,6 +366,44 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     expect(altConfig).toBeDefined(); // declared, but count 0: nothing planned
     expect(JSON.parse(show.stdout).resource_changes.some((c: { address: string }) => c.address.startsWith('aws_cloudtrail.'))).toBe(false);
   }, 120000);
+
+  it('should serve the web dashboard from a private bucket through CloudFront, with the API on the same origin and the local stack\'s headers', () => {
+    const bucket = 'aws_s3_bucket_public_access_block.web_dashboard["this"]';
+    expect(one(bucket).values).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(one('aws_cloudfront_origin_access_control.web_dashboard["this"]').values).toMatchObject({ origin_access_control_origin_type: 's3', signing_behavior: 'always' });
+    const dist = one('aws_cloudfront_distribution.web_dashboard["this"]').values as {
+      default_root_object: string;
+      default_cache_behavior: Array<{ viewer_protocol_policy: string; allowed_methods: string[] }>;
+      ordered_cache_behavior: Array<{ path_pattern: string; target_origin_id: string; allowed_methods: string[] }>;
+      origin: Array<{ origin_id: string; custom_origin_config?: Array<{ origin_protocol_policy: string }> }>;
+    };
+    expect(dist.default_root_object).toBe('index.html');
+    expect(dist.default_cache_behavior[0]?.viewer_protocol_policy).toBe('redirect-to-https');
+    expect([...(dist.default_cache_behavior[0]?.allowed_methods ?? [])].sort()).toEqual(['GET', 'HEAD']);
+    expect(dist.origin.find((o) => o.origin_id === 'api')?.custom_origin_config?.[0]?.origin_protocol_policy).toBe('https-only');
+    // Every route the dashboard may call (all but the webhooks) reaches the API through the distribution.
+    const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    for (const path of Object.keys(openApiDocument.paths).filter((p) => !p.startsWith('/webhook/'))) {
+      const concrete = path.replace(/\{[^}]+\}/g, 'x1');
+      const behavior = dist.ordered_cache_behavior.find((b) => glob(b.path_pattern).test(concrete));
+      expect({ path, origin: behavior?.target_origin_id }).toEqual({ path, origin: 'api' });
+      expect(behavior?.allowed_methods).toEqual(expect.arrayContaining(['GET', 'POST', 'OPTIONS']));
+    }
+    // Only this distribution reads the bucket (the policy names its ARN, known at apply).
+    expect(references('aws_s3_bucket_policy.web_dashboard', 'policy')).toContain('aws_cloudfront_distribution.web_dashboard');
+    // The same headers as the local stack sends with the dashboard.
+    const headers = one('aws_cloudfront_response_headers_policy.web_dashboard["this"]').values.security_headers_config as Array<{ content_security_policy: Array<{ content_security_policy: string }>; frame_options: Array<{ frame_option: string }>; referrer_policy: Array<{ referrer_policy: string }> }>;
+    expect(headers[0]?.content_security_policy[0]?.content_security_policy).toBe(DASHBOARD_SECURITY_HEADERS['content-security-policy']);
+    expect(headers[0]?.frame_options[0]?.frame_option).toBe(DASHBOARD_SECURITY_HEADERS['x-frame-options']);
+    expect(headers[0]?.referrer_policy[0]?.referrer_policy).toBe(DASHBOARD_SECURITY_HEADERS['referrer-policy']);
+    // config.json points the app at its own origin; built files (when present) go up with a real content type.
+    expect(JSON.parse(one('aws_s3_object.web_dashboard_config["this"]').values.content as string)).toEqual({ apiBaseUrl: '' });
+    for (const file of ofType('aws_s3_object').filter((r) => r.address.startsWith('aws_s3_object.web_dashboard['))) {
+      expect(file.values.content_type).not.toBe('application/octet-stream');
+      expect(file.values.cache_control).toBe(String(file.values.key).startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    }
+    expect(outputs.web_dashboard_url).toBeDefined();
+  });
 
   it('should pass our own review: the offline plan of our deployment has no high or critical finding', async () => {
     const result = await reviewInput({ kind: 'plan', plan: planJson });
