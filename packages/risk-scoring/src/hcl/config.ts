@@ -67,6 +67,8 @@ interface ModuleConfig {
   locals: Map<string, Located<Attribute>>;
   outputs: Map<string, Located<Block>>;
   resources: Located<Block>[];
+  /** Managed resource types declared (root names of references). */
+  resourceTypes: Set<string>;
   /** `managed.type.name` / `data.type.name` → declaration. */
   byId: Map<string, Located<Block>>;
   modules: Located<Block>[];
@@ -88,8 +90,19 @@ const dirOf = (p: string): string => posix.dirname(normPath(p));
 const isConfigFile = (p: string): boolean => p.endsWith('.tf') || p.endsWith('.tf.json');
 const isLocalSource = (s: string): boolean => s.startsWith('./') || s.startsWith('../') || s === '.' || s === '..';
 
-/** An attribute of a body by name. */
-const attr = (body: Body, name: string): Attribute | undefined => body.attributes.find((a) => a.name === name);
+const attrIndex = new WeakMap<Body, Map<string, Attribute>>();
+/** An attribute of a body by name (indexed once per body). */
+function attr(body: Body, name: string): Attribute | undefined {
+  let m = attrIndex.get(body);
+  if (!m) {
+    m = new Map();
+    for (const a of body.attributes) if (!m.has(a.name)) m.set(a.name, a);
+    attrIndex.set(body, m);
+  }
+  return m.get(name);
+}
+
+const isTrue = (a: Attribute | undefined): boolean => a !== undefined && a.expr.kind === 'literal' && a.expr.value === true;
 
 /** A literal string attribute (`source = "./x"`), or undefined. */
 function literalString(e: Expr | undefined): string | undefined {
@@ -208,7 +221,7 @@ class Repo {
     if (cached) return cached;
     const paths = this.byDir.get(dir);
     if (!paths) return undefined;
-    const c: ModuleConfig = { dir, variables: new Map(), locals: new Map(), outputs: new Map(), resources: [], byId: new Map(), modules: [] };
+    const c: ModuleConfig = { dir, variables: new Map(), locals: new Map(), outputs: new Map(), resources: [], resourceTypes: new Set(), byId: new Map(), modules: [] };
     for (const p of paths) {
       const file = this.parse(p);
       for (const b of file.body.blocks) {
@@ -220,6 +233,7 @@ class Repo {
           if (!c.byId.has(id)) {
             c.byId.set(id, node);
             c.resources.push(node);
+            if (b.type === 'resource') c.resourceTypes.add(b.labels[0]!);
           }
         }
         else if (b.type === 'module' && b.labels.length === 1) c.modules.push(node);
@@ -292,7 +306,7 @@ class ModuleInstance implements Scope {
     readonly inputs: Map<string, Cell> | Map<string, RootVariable>,
     readonly ancestry: string[],
   ) {
-    this.resourceTypes = new Set(config.resources.filter((r) => r.node.type === 'resource').map((r) => r.node.labels[0]!));
+    this.resourceTypes = config.resourceTypes;
     this.functions = {
       readFile: (p) => repo.files.get(normPath(posix.isAbsolute(p) ? p : posix.join(rootDir, p))),
       templateFile: (p, vars, ev) => {
@@ -315,6 +329,11 @@ class ModuleInstance implements Scope {
   #configPrefix: string | undefined;
 
   get pathModule(): string {
+    return (this.#pathModule ??= this.computePathModule());
+  }
+  #pathModule: string | undefined;
+
+  private computePathModule(): string {
     const rel = posix.relative(this.rootDir === '.' ? '' : this.rootDir, this.config.dir === '.' ? '' : this.config.dir);
     return rel === '' ? '.' : rel;
   }
@@ -349,8 +368,7 @@ class ModuleInstance implements Scope {
       this.vars.set(name, cell);
     }
     const v = cell.get(this.ev);
-    const sens = attr(decl.node.body, 'sensitive');
-    if (sens && sens.expr.kind === 'literal' && sens.expr.value === true) this.ev.taint.sensitive = true;
+    if (isTrue(attr(decl.node.body, 'sensitive'))) this.ev.taint.sensitive = true;
     return v;
   }
 
@@ -398,8 +416,7 @@ class ModuleInstance implements Scope {
       this.outputCells.set(name, cell);
     }
     const v = cell.get(this.ev);
-    const sens = attr(decl.node.body, 'sensitive');
-    if (sens && sens.expr.kind === 'literal' && sens.expr.value === true) this.ev.taint.sensitive = true;
+    if (isTrue(attr(decl.node.body, 'sensitive'))) this.ev.taint.sensitive = true;
     return v;
   }
 
@@ -594,12 +611,16 @@ class ModuleInstance implements Scope {
 function evaluateBody(repo: Repo, body: Body, scope: Scope, type: string): EvaluatedBody {
   const result: EvaluatedBody = { values: {}, taints: [], configured: [] };
   const ev = repo.ev;
+  const taint = freshTaint();
   const walk = (b: Body, s: Scope, path: AttributePath, top: boolean): Record<string, Value> => {
     const values: Record<string, Value> = {};
     for (const a of b.attributes) {
       if (top && META_ATTRS.has(a.name)) continue;
       if (top) result.configured.push(a.name);
-      ev.taint = freshTaint();
+      taint.external = false;
+      taint.sensitive = false;
+      taint.refs = undefined;
+      ev.taint = taint;
       let v: Value;
       try {
         v = ev.evaluate(a.expr, s);
@@ -608,7 +629,7 @@ function evaluateBody(repo: Repo, body: Body, scope: Scope, type: string): Evalu
         repo.coverage.errors++;
         v = UNKNOWN;
       }
-      if (ev.taint.external || ev.taint.sensitive || ev.taint.refs) result.taints.push({ path: [...path, a.name], ...ev.taint });
+      if (taint.external || taint.sensitive || taint.refs) result.taints.push({ path: [...path, a.name], external: taint.external, sensitive: taint.sensitive, refs: taint.refs });
       if (top) {
         repo.coverage.attributes.total++;
         if (containsUnknown(v)) repo.coverage.attributes.unknown++;
@@ -755,30 +776,37 @@ const DROP = Symbol('drop');
 
 /** Converts evaluated values to plan-like `after` data, listing unknown and partially known paths. */
 function toAfter(v: Value, path: AttributePath, unknown: AttributePath[], partial: AttributePath[], strings: { path: AttributePath; text: string }[], depth = 0): unknown {
+  // `path` is one shared stack: copied only when a path is recorded
   if (v instanceof Partial) {
     const t = v.text.trimStart();
     if (t.startsWith('{') || t.startsWith('[')) {
-      partial.push(path);
+      partial.push(path.slice());
       return v.text;
     }
-    unknown.push(path);
-    strings.push({ path, text: v.text });
+    unknown.push(path.slice());
+    strings.push({ path: path.slice(), text: v.text });
     return DROP;
   }
   if (isUnknown(v) || depth > 64) {
-    unknown.push(path);
+    unknown.push(path.slice());
     return DROP;
   }
   if (Array.isArray(v)) {
-    return v.map((x, i) => {
-      const c = toAfter(x, [...path, i], unknown, partial, strings, depth + 1);
-      return c === DROP ? null : c;
-    });
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      const c = toAfter(v[i]!, path, unknown, partial, strings, depth + 1);
+      path.pop();
+      out[i] = c === DROP ? null : c;
+    }
+    return out;
   }
   if (isObj(v)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) {
-      const c = toAfter(v[k]!, [...path, k], unknown, partial, strings, depth + 1);
+    for (const k in v) {
+      path.push(k);
+      const c = toAfter(v[k]!, path, unknown, partial, strings, depth + 1);
+      path.pop();
       if (c !== DROP) out[k] = c;
     }
     return out;
@@ -847,11 +875,16 @@ export function evaluateConfiguration(files: SourceFile[], options: HclOptions =
   const roots = repo.roots();
   repo.coverage.roots = roots;
   const extraVars = (options.varFiles ?? []).map((f) => repo.varFile(normPath(f.path), f.content));
+  const tfvarsByDir = new Map<string, string[]>();
+  for (const p of repo.files.keys()) {
+    if (!p.includes('.tfvars')) continue;
+    const d = dirOf(p);
+    tfvarsByDir.set(d, [...(tfvarsByDir.get(d) ?? []), p]);
+  }
   for (const root of roots) {
     const config = repo.config(root)!;
     const inputs = new Map<string, RootVariable>();
-    const auto = [...repo.files.keys()]
-      .filter((p) => dirOf(p) === root)
+    const auto = (tfvarsByDir.get(root) ?? [])
       .filter((p) => /(^|\/)terraform\.tfvars(\.json)?$/.test(p) || /\.auto\.tfvars(\.json)?$/.test(p))
       .sort((a, b) => {
         const rank = (p: string): number => (/terraform\.tfvars$/.test(p) ? 0 : /terraform\.tfvars\.json$/.test(p) ? 1 : 2);
