@@ -164,6 +164,10 @@ export interface ReviewSummary {
   stack?: string;
   riskLevel?: string;
   riskScore?: number;
+  /**
+   * The reviewer's confidence in its result (0-1); absent until reviewed.
+   */
+  confidence?: number;
   createdAt: string;
   updatedAt: string;
   links?: Links;
