@@ -15,6 +15,19 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard shows text from untrusted diffs and models: never as HTML.
+    files: ['packages/dashboard/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportAllDeclaration', message: 'Use explicit named exports (no `export *`).' },
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text, never HTML: review content is untrusted.' },
+        { selector: "AssignmentExpression > MemberExpression.left[property.name=/^(innerHTML|outerHTML)$/]", message: 'Render text, never HTML: review content is untrusted.' },
+        { selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/]", message: 'Render text, never HTML: review content is untrusted.' },
+      ],
+    },
+  },
+  {
     files: ['packages/**/src/**/*.ts'],
     rules: {
       'no-restricted-properties': [
