@@ -41,11 +41,12 @@ const DEFAULT_SECRET_KEYS = [
 /**
  * Fragments that make a key secret wherever they appear in it (`githubToken`, `DB_PASSWORD`,
  * `stripe_api_key`, `jwtSecretValue`, `sqlConnectionString`…). A key naming something *about* a
- * secret rather than the secret — ending in id, name, arn, type, count, length, size, expiry — is
+ * secret rather than the secret — ending in id, name, arn, type, count, length, size, expiry, usage,
+ * limit, stats — is
  * not redacted for the fragment alone, nor is a number or boolean under such a key (`inputTokens`).
  */
 const SECRET_FRAGMENTS = ['token', 'secret', 'password', 'passwd', 'pwd', 'apikey', 'privatekey', 'credential', 'connectionstring', 'connstr', 'signature', 'authorization', 'cookie'];
-const ABOUT_A_SECRET = /(id|ids|name|names|arn|arns|type|count|length|size|expiry|expiresat|expiresin|version|stage|prefix|header|headers)$/;
+const ABOUT_A_SECRET = /(id|ids|name|names|arn|arns|type|count|counts|length|size|expiry|expiresat|expiresin|version|stage|prefix|header|headers|usage|used|limit|limits|budget|stats|metrics)$/;
 
 const normalise = (key: string): string => key.toLowerCase().replace(/[-_.\s]/g, '');
 

@@ -44,8 +44,8 @@ describe('redaction of secret keys', () => {
   });
 
   it('should keep values that are about a secret, not the secret: ids, names, counts', () => {
-    const { lines } = logLine((log) => log.info('x', { apiKeyId: 'abc123', secretName: 'prod/github', tokenType: 'bearer', inputTokens: 1200, outputTokens: 87, maxTokens: 4096, signatureValid: false }));
-    expect(lines[0]).toMatchObject({ apiKeyId: 'abc123', secretName: 'prod/github', tokenType: 'bearer', inputTokens: 1200, outputTokens: 87, maxTokens: 4096, signatureValid: false });
+    const { lines } = logLine((log) => log.info('x', { apiKeyId: 'abc123', secretName: 'prod/github', tokenType: 'bearer', inputTokens: 1200, outputTokens: 87, maxTokens: 4096, signatureValid: false, tokenUsage: { inputTokens: 2000, outputTokens: 300 }, tokenLimit: 4096 }));
+    expect(lines[0]).toMatchObject({ apiKeyId: 'abc123', secretName: 'prod/github', tokenType: 'bearer', inputTokens: 1200, outputTokens: 87, maxTokens: 4096, signatureValid: false, tokenUsage: { inputTokens: 2000, outputTokens: 300 }, tokenLimit: 4096 });
   });
 
   it('should redact the value of [name, value] header pairs and flat raw header lists', () => {
