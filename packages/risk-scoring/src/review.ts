@@ -43,7 +43,9 @@ function summarise(stats: ReviewStats, riskScore: number, riskLevel: string): st
     .filter((s) => stats.bySeverity[s] > 0)
     .map((s) => `${stats.bySeverity[s]} ${s}`);
   const what = stats.inputKind === 'plan' ? `${stats.resourceChanges} resource changes` : `${stats.resourceChanges} resources in Terraform source`;
-  return `Risk ${riskLevel} (${riskScore}/100): ${what}${acts.length ? ` (${acts.join(', ')})` : ''}; ${sev.length ? `findings: ${sev.join(', ')}` : 'no findings'}.`;
+  const nr = stats.hcl?.notReviewedModules ?? [];
+  const notReviewed = nr.length ? ` Not reviewed: ${nr.length} module call${nr.length === 1 ? '' : 's'} (${nr.slice(0, 3).map((m) => m.address).join(', ')}${nr.length > 3 ? ', …' : ''}).` : '';
+  return `Risk ${riskLevel} (${riskScore}/100): ${what}${acts.length ? ` (${acts.join(', ')})` : ''}; ${sev.length ? `findings: ${sev.join(', ')}` : 'no findings'}.${notReviewed}`;
 }
 
 const byAddressThenRule = (x: Finding, y: Finding): number => cmp(x.resourceAddress, y.resourceAddress) || cmp(x.ruleId, y.ruleId);

@@ -383,6 +383,7 @@ describe('modules', () => {
     expect(change(changes, 'x_thing.t').unknownPaths).toEqual([['id']]);
     const result = await reviewInput({ kind: 'hcl', files });
     expect(result.stats.hcl?.notReviewedModules.map((m) => m.address)).toEqual(['module.vpc', 'module.gone']);
+    expect(result.summary).toMatch(/Not reviewed: 2 module calls \(module\.vpc, module\.gone\)\.$/);
     const without = await reviewInput({ kind: 'hcl', files: tf('resource "x_thing" "t" {\n  id = "x"\n}\n') });
     expect(result.confidence).toBeLessThan(without.confidence);
   });
