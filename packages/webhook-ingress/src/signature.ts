@@ -1,4 +1,7 @@
-import { verify } from '@octokit/webhooks-methods';
+// @octokit/webhooks-methods is ESM-only (no `require` export): loaded with import() on first use, so the
+// package also works where functions are loaded with require (the local stack under tsx); bundles inline it.
+let methods: Promise<typeof import('@octokit/webhooks-methods')> | undefined;
+const verify = async (secret: string, payload: string, signature: string): Promise<boolean> => (await (methods ??= import('@octokit/webhooks-methods'))).verify(secret, payload, signature);
 
 /**
  * Why a signature did not hold. Every reason means "not authenticated" (401); the reason is safe
