@@ -309,6 +309,13 @@ class ModuleInstance implements Scope {
     this.resourceTypes = config.resourceTypes;
     this.functions = {
       readFile: (p) => repo.files.get(normPath(posix.isAbsolute(p) ? p : posix.join(rootDir, p))),
+      listFiles: (d) => {
+        const base = normPath(posix.isAbsolute(d) ? d : posix.join(rootDir, d));
+        const prefix = base === '.' ? '' : `${base}/`;
+        const out: string[] = [];
+        for (const p of repo.files.keys()) if (p.startsWith(prefix) || (base === '.' && !p.startsWith('/') && !p.startsWith('../'))) out.push(p.slice(prefix.length));
+        return out.length ? out : undefined;
+      },
       templateFile: (p, vars, ev) => {
         const text = this.functions.readFile(p);
         if (text === undefined) return UNKNOWN;

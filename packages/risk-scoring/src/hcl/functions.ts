@@ -8,6 +8,42 @@ export interface FunctionContext {
   readFile(path: string): string | undefined;
   /** Renders a template file with the given variables. */
   templateFile(path: string, vars: Record<string, Value>, ev: Evaluator): Value;
+  /** Paths (relative to `dir`) of the files given under `dir`, or undefined when none are. */
+  listFiles?(dir: string): string[] | undefined;
+}
+
+/** Terraform's `fileset` glob (`*`, `**`, `?`, `[…]`, `{a,b}`) as a regular expression. */
+function globRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*' && pattern[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (pattern[i + 1] === '/') i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const end = pattern.indexOf('}', i);
+      if (end < 0) re += '\\{';
+      else {
+        re += `(?:${pattern
+          .slice(i + 1, end)
+          .split(',')
+          .map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('|')})`;
+        i = end;
+      }
+    } else if (c === '[') {
+      const end = pattern.indexOf(']', i);
+      if (end < 0) re += '\\[';
+      else {
+        re += pattern.slice(i, end + 1);
+        i = end;
+      }
+    } else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
 }
 
 type Fn = (args: Value[], ctx: FunctionContext, ev: Evaluator) => Value;
@@ -525,6 +561,38 @@ const F: Record<string, FnSpec> = {
     fn: ([p], ctx) => {
       const text = ctx.readFile(str(p!));
       return text === undefined ? UNKNOWN : Buffer.from(text, 'utf8').toString('base64');
+    },
+  },
+  filemd5: {
+    arity: [1, 1],
+    fn: ([p], ctx) => {
+      const text = ctx.readFile(str(p!));
+      return text === undefined ? UNKNOWN : createHash('md5').update(text).digest('hex');
+    },
+  },
+  filesha256: {
+    arity: [1, 1],
+    fn: ([p], ctx) => {
+      const text = ctx.readFile(str(p!));
+      return text === undefined ? UNKNOWN : createHash('sha256').update(text).digest('hex');
+    },
+  },
+  filebase64sha256: {
+    arity: [1, 1],
+    fn: ([p], ctx) => {
+      const text = ctx.readFile(str(p!));
+      return text === undefined ? UNKNOWN : createHash('sha256').update(text).digest('base64');
+    },
+  },
+  fileset: {
+    arity: [2, 2],
+    fn: ([dir, pattern], ctx) => {
+      // Only the files given are known: a directory with none of them (build output, not in the
+      // repository) gives an unknown set rather than an empty one.
+      const files = ctx.listFiles?.(str(dir!));
+      if (!files) return UNKNOWN;
+      const re = globRegExp(str(pattern!));
+      return files.filter((f) => re.test(f)).sort();
     },
   },
   templatefile: {

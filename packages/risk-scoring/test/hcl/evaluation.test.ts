@@ -192,6 +192,14 @@ resource "x_thing" "t" {
     const { changes } = evaluateHcl(files);
     expect(change(changes, 'x_thing.root').after).toEqual({ a: '{"k":1}' });
     expect(change(changes, 'module.m.x_thing.inner').after).toEqual({ b: 'name=web\nport 1\nport 2\n' });
+    const sets = evaluateHcl([
+      { path: 'main.tf', content: 'resource "x_thing" "s" {\n  a = fileset("${path.module}/policies", "**/*.json")\n  b = fileset("policies", "{a,c}.*")\n  c = fileset("dist", "*")\n  d = filemd5("policies/a.json")\n}\n' },
+      { path: 'policies/a.json', content: '{}' },
+      { path: 'policies/sub/b.json', content: '{}' },
+      { path: 'policies/c.txt', content: 'x' },
+    ]).changes;
+    expect(change(sets, 'x_thing.s').after).toEqual({ a: ['a.json', 'sub/b.json'], b: ['a.json', 'c.txt'], d: '99914b932bd37a50b983c5e7c90ae93b' });
+    expect(change(sets, 'x_thing.s').unknownPaths).toEqual([['c']]);
   });
 });
 
