@@ -18,15 +18,16 @@ variable "spacelift_api_url" {
 }
 
 locals {
-  spacelift_function_environment = {
-    "spacelift-webhook-handler" = {
+  # A map of map(string), so lookup() in lambda.tf has one known type at plan time.
+  spacelift_function_environment = tomap({
+    "spacelift-webhook-handler" = tomap({
       SPACELIFT_WEBHOOK_SECRET_ID = aws_secretsmanager_secret.this["spacelift-webhook-secret"].name
-    }
-    "ai-reviewer" = var.spacelift_api_url == "" ? {} : {
+    })
+    "ai-reviewer" = tomap(var.spacelift_api_url == "" ? {} : {
       SPACELIFT_API_URL           = var.spacelift_api_url
       SPACELIFT_API_KEY_SECRET_ID = aws_secretsmanager_secret.this["spacelift-api-key"].name
-    }
-  }
+    })
+  })
 }
 
 output "spacelift_webhook_url" {
