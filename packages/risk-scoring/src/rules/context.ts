@@ -3,6 +3,15 @@ import type { ResourceChange } from '../types';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+const TRAILING_KEY = /\[(?:"(?:[^"\\]|\\.)*"|-?\d+)\]$/;
+
+/** The module instance a change lives in, as an address prefix: `module.a[0].module.b["x"].`, or `` at the root. */
+function instancePrefix(c: ResourceChange): string {
+  if (!c.address.startsWith('module.')) return '';
+  const cut = c.mode === 'data' ? c.address.lastIndexOf('.data.') : c.address.lastIndexOf(`.${c.type}.`);
+  return cut < 0 ? '' : c.address.slice(0, cut + 1);
+}
+
 /**
  * The other changes of one review, for cross-resource checks (a database's subnets, a subnet's route
  * tables). Built lazily: a review whose rules never look across resources pays nothing but the object.
@@ -14,6 +23,8 @@ export class ChangeIndex {
   #byType: Map<string, ResourceChange[]> | undefined;
   #byConfigAddress: Map<string, ResourceChange[]> | undefined;
   #byId: Map<string, Map<string, ResourceChange[]>> | undefined;
+  #reverse: Map<string, Map<ResourceChange, ResourceChange[]>> | undefined;
+  #byInstanceAddress: Map<string, ResourceChange[]> | undefined;
 
   constructor(changes: readonly ResourceChange[]) {
     this.#changes = changes;
@@ -51,7 +62,24 @@ export class ChangeIndex {
     return this.#byConfigAddress.get(address) ?? [];
   }
 
-  #withId(type: string, id: string): ResourceChange[] {
+/** Changes by address without their own instance key (`module.a[1].aws_subnet.b[0]` → `module.a[1].aws_subnet.b`). */
+  #instanceAddress(address: string): ResourceChange[] {
+    if (!this.#byInstanceAddress) {
+      const m = new Map<string, ResourceChange[]>();
+      for (let i = 0; i < this.#changes.length; i++) {
+        const c = this.#changes[i]!;
+        if (c.after === null) continue;
+        const key = c.address.replace(TRAILING_KEY, '');
+        let l = m.get(key);
+        if (!l) m.set(key, (l = []));
+        l.push(c);
+      }
+      this.#byInstanceAddress = m;
+    }
+    return this.#byInstanceAddress.get(address) ?? [];
+  }
+
+    #withId(type: string, id: string): ResourceChange[] {
     const byId = (this.#byId ??= new Map());
     let m = byId.get(type);
     if (!m) {
@@ -78,11 +106,15 @@ export class ChangeIndex {
     const out = new Set<ResourceChange>();
     const refs = change.references?.[attribute];
     if (refs) {
+      // A configuration reference stays inside its module, so it names resources of the same module instance.
+      const prefix = instancePrefix(change);
+      const configPrefix = prefix === '' ? '' : configAddress(prefix);
       for (const r of refs) {
         const parts = r.split('.');
         const t = parts[parts.length - 2];
         if (t !== type) continue;
-        for (const c of this.#configAddress(r)) out.add(c);
+        if (r.startsWith(configPrefix)) for (const c of this.#instanceAddress(prefix + r.slice(configPrefix.length))) out.add(c);
+        else for (const c of this.#configAddress(r)) if (instancePrefix(c) === prefix) out.add(c);
       }
     }
     const value = change.after?.[attribute];
@@ -93,7 +125,22 @@ export class ChangeIndex {
 
   /** Changes of `type` whose top-level `attribute` points at `target` (the reverse of {@link referenced}). */
   referencing(target: ResourceChange, type: string, attribute: string): ResourceChange[] {
-    return this.ofType(type).filter((c) => this.referenced(c, attribute, target.type).includes(target));
+    const key = `${type}\0${attribute}\0${target.type}`;
+    const reverse = (this.#reverse ??= new Map());
+    let m = reverse.get(key);
+    if (!m) {
+      // Built once per (type, attribute, target type): every later lookup is a map read.
+      m = new Map<ResourceChange, ResourceChange[]>();
+      for (const c of this.ofType(type)) {
+        for (const t of this.referenced(c, attribute, target.type)) {
+          let l = m.get(t);
+          if (!l) m.set(t, (l = []));
+          l.push(c);
+        }
+      }
+      reverse.set(key, m);
+    }
+    return m.get(target) ?? [];
   }
 }
 

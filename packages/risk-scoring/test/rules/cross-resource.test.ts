@@ -61,6 +61,23 @@ describe('cross-resource checks', () => {
     expect(idx.referenced(group, 'subnet_ids', 'aws_vpc')).toEqual([]);
   });
 
+  it('should resolve a reference inside a module instance to that instance only', () => {
+    const copy = (i: number, gateway: string): ResourceChange[] => {
+      const m = `module.copy[${i}]`;
+      const at = (r: string, after: Record<string, unknown>, references?: Record<string, string[]>) =>
+        change(`${m}.${r}`, after, { actions: ['create'], moduleAddress: m, ...(references ? { references } : {}) });
+      return [
+        at('aws_subnet.a', {}),
+        at('aws_route_table.t', { route: [{ cidr_block: '0.0.0.0/0', gateway_id: gateway }] }),
+        at('aws_route_table_association.a', {}, { subnet_id: ['module.copy.aws_subnet.a'], route_table_id: ['module.copy.aws_route_table.t'] }),
+        at('aws_db_subnet_group.g', {}, { subnet_ids: ['module.copy.aws_subnet.a'] }),
+        at('aws_db_instance.db', { publicly_accessible: true }, { db_subnet_group_name: ['module.copy.aws_db_subnet_group.g'] }),
+      ];
+    };
+    expect(ids([...copy(0, 'igw-0abc'), ...copy(1, 'nat-0abc')], 'NET-009')).toEqual(['module.copy[0].aws_db_instance.db']);
+    expect(ids([...copy(0, 'nat-0abc'), ...copy(1, 'igw-0abc')], 'NET-009')).toEqual(['module.copy[1].aws_db_instance.db']);
+  });
+
   it('should not flag an EBS volume left at the default when the input turns on encryption by default', () => {
     const volume = change('aws_ebs_volume.v', { availability_zone: 'us-east-1a', size: 10 }, { actions: ['create'], source: 'hcl' });
     expect(ids([volume], 'ENC-003')).toEqual(['aws_ebs_volume.v']);
