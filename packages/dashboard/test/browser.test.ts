@@ -7,6 +7,7 @@
 import { startLocalStack, type LocalStack } from '@iac-review/scripts/src/local/stack';
 import { seedReviews, type SeedResult } from '@iac-review/scripts/src/demo/seed';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -16,6 +17,18 @@ process.env.LOG_LEVEL = 'silent';
 // The local stack's Spacelift webhook verifies with this (read when the stack loads the function).
 const SPACELIFT_SECRET = 'browser-test-spacelift-secret';
 process.env.SPACELIFT_WEBHOOK_SECRET = SPACELIFT_SECRET;
+const GITHUB_SECRET = 'browser-test-github-secret';
+
+/** A loopback port free right now: the demo's GitHub stub listens there, and the stack reads pull requests from it. */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createNetServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 
 const DIST = resolve(__dirname, '..', 'dist');
 const SHOTS = resolve(__dirname, '..', '.test-results', 'screenshots');
@@ -44,9 +57,15 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     const executablePath = ensureChromium();
     if (!existsSync(join(DIST, 'index.html'))) throw new Error(`${DIST}/index.html is missing: build the dashboard first (turbo runs its build before this test; by hand: npx vite build in packages/dashboard).`);
     mkdirSync(SHOTS, { recursive: true });
-    stack = await startLocalStack({ port: 0, env: { SPACELIFT_WEBHOOK_SECRET: SPACELIFT_SECRET }, dashboardDir: DIST, onError: () => undefined });
-    seeded = await seedReviews({ baseUrl: stack.url, apiKey: stack.apiKeys.admin, spaceliftSecret: SPACELIFT_SECRET, timeoutMs: 30_000 });
-    expect(seeded.webhooks).toEqual([expect.objectContaining({ source: 'spacelift', sent: 4 })]);
+    const githubApiUrl = `http://127.0.0.1:${await freePort()}`;
+    stack = await startLocalStack({
+      port: 0,
+      env: { SPACELIFT_WEBHOOK_SECRET: SPACELIFT_SECRET, GITHUB_WEBHOOK_SECRET: GITHUB_SECRET, GITHUB_API_URL: githubApiUrl },
+      dashboardDir: DIST,
+      onError: () => undefined,
+    });
+    seeded = await seedReviews({ baseUrl: stack.url, apiKey: stack.apiKeys.admin, spaceliftSecret: SPACELIFT_SECRET, githubSecret: GITHUB_SECRET, githubApiUrl, timeoutMs: 30_000 });
+    expect(seeded.webhooks).toEqual([expect.objectContaining({ source: 'spacelift', sent: 4 }), expect.objectContaining({ source: 'github', sent: 4 })]);
     // A title written by an attacker: must show as text, never as markup.
     const xss = await fetch(`${stack.url}/reviews`, {
       method: 'POST',
@@ -112,6 +131,7 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     expect(await row('Open the bastion and widen the deploy role').locator('.risk-high').count()).toBe(1);
     expect(await row('Public assets bucket and unencrypted queue').locator('.source-api').count()).toBe(1);
     expect(await page.locator('.review-row .source-spacelift').count()).toBe(2);
+    expect(await page.locator('.review-row .source-github').count()).toBe(2);
     expect(await page.locator('.review-row .confidence').first().textContent()).toMatch(/\d+%/);
     await shot('reviews-list');
 
@@ -125,6 +145,16 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     expect(page.url()).toContain('riskLevel=low');
     await page.getByRole('link', { name: 'Clear' }).click();
     await until(() => rows.count(), seeded.reviews.length + 1);
+  });
+
+  it('opens a pull request review (an id with colons) from the list', async () => {
+    const pr = page.locator('.review-row').filter({ has: page.locator('.source-github') }).first();
+    await pr.locator('a.row-title').click();
+    await page.getByRole('heading', { name: /^Findings \(\d+\)$/ }).waitFor();
+    expect(decodeURIComponent(page.url())).toMatch(/#\/reviews\/github:acme:/);
+    expect(await page.locator('.row-where .source-github').count()).toBe(1);
+    await page.getByRole('link', { name: '← All reviews' }).click();
+    await page.locator('.review-row').first().waitFor();
   });
 
   it('opens a review with its summary, explained score and findings grouped by severity', async () => {

@@ -35,7 +35,11 @@ describe('routes', () => {
     const list = parseRoute('#/?riskLevel=high&repository=acme%2Fx');
     expect(list.view).toBe('reviews');
     expect(list.view === 'reviews' && Object.fromEntries(list.query)).toEqual({ riskLevel: 'high', repository: 'acme/x' });
+    expect(parseRoute('#/reviews/github%3Aacme%3Ainfra%3A12')).toEqual({ view: 'review', id: 'github:acme:infra:12' });
+    expect(parseRoute('#/reviews/github:acme:infra:12')).toEqual({ view: 'review', id: 'github:acme:infra:12' });
     expect(parseRoute('#/reviews/../../x').view).toBe('reviews');
+    expect(parseRoute('#/reviews/%2e%2e%2fx').view).toBe('reviews');
+    expect(parseRoute('#/reviews/%E0%A4%A').view).toBe('reviews');
     expect(parseRoute('').view).toBe('reviews');
   });
 });

@@ -18,7 +18,16 @@ Options (defaults in brackets):
 
 Environment:
   SPACELIFT_WEBHOOK_SECRET  the secret the stack verifies Spacelift deliveries with (start both with the
-                            same value); unset: no Spacelift deliveries`;
+                            same value); unset: no Spacelift deliveries
+  GITHUB_WEBHOOK_SECRET, GITHUB_API_URL
+                            the same values as the stack's, with GITHUB_API_URL=http://127.0.0.1:<free port>:
+                            the demo serves the pull requests' files there and sends signed pull_request
+                            deliveries; unset: no GitHub deliveries
+
+Everything, in two terminals:
+  export SPACELIFT_WEBHOOK_SECRET=demo GITHUB_WEBHOOK_SECRET=demo GITHUB_TOKEN=demo GITHUB_API_URL=http://127.0.0.1:3001
+  npm start        # first terminal
+  npm run demo     # second terminal (same variables)`;
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -36,7 +45,10 @@ const main = async (): Promise<number> => {
   const out = (line: string) => process.stderr.write(`${line}\n`);
   out(`demo: filling ${url}`);
   const firstSecret = (v: string | undefined) => v?.split(',').map((x) => x.trim()).find(Boolean);
-  const result = await seedReviews({ baseUrl: url, apiKey: key, spaceliftSecret: firstSecret(process.env.SPACELIFT_WEBHOOK_SECRET), log: (l) => out(`  ${l}`) });
+  const result = await seedReviews({ baseUrl: url, apiKey: key, spaceliftSecret: firstSecret(process.env.SPACELIFT_WEBHOOK_SECRET),
+    githubSecret: firstSecret(process.env.GITHUB_WEBHOOK_SECRET),
+    githubApiUrl: process.env.GITHUB_API_URL,
+    log: (l) => out(`  ${l}`) });
   out('');
   out(`demo: ${result.reviews.length} reviews and ${result.decisions} decisions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const w of result.webhooks) out(`  ${w.source}: ${w.note}`);

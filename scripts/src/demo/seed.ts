@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/repo';
+import { deliverGithub, demoSha, GITHUB_SAMPLES, loopbackPort, pullRequestPayload, serveSamplePullRequests } from './github';
 import { deliverSpacelift, newSpaceliftRunId, runUpdatedBody, SPACELIFT_SAMPLES } from './spacelift';
 
 export const PLANS_DIR = join(repoRoot, 'packages', 'risk-scoring', 'test', 'fixtures', 'plans');
@@ -39,6 +40,9 @@ export interface SeedOptions {
   feedback?: boolean;
   /** The local stack's SPACELIFT_WEBHOOK_SECRET (its first entry): sends signed Spacelift deliveries when set. */
   spaceliftSecret?: string;
+  /** The local stack's GITHUB_WEBHOOK_SECRET (its first entry) and GITHUB_API_URL: sends signed pull requests when both are set and the URL is http://127.0.0.1:<port>, where the demo then serves the pull requests' files. */
+  githubSecret?: string;
+  githubApiUrl?: string;
   /** How long to wait for the reviews to complete (default 60 s). */
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -165,10 +169,12 @@ export const seedReviews = async (opts: SeedOptions): Promise<SeedResult> => {
   const webhooks: SeedResult['webhooks'] = [];
   const spaceliftReviews = await sendSpacelift(api, opts, log, webhooks);
   const spaceliftDone = spaceliftReviews.length ? await waitForReviews(api, spaceliftReviews.map((r) => r.id), opts.timeoutMs ?? 60_000) : [];
+  const githubReviews = await sendGithub(api, opts, log, webhooks);
+  const githubDone = githubReviews.length ? await waitForReviews(api, githubReviews, opts.timeoutMs ?? 60_000) : [];
 
   return {
     webhooks,
-    reviews: [...completed, ...spaceliftDone].map((r) => ({
+    reviews: [...completed, ...spaceliftDone, ...githubDone].map((r) => ({
       id: r.id,
       title: r.review.title ?? r.id,
       status: r.review.status,
@@ -223,4 +229,77 @@ const sendSpacelift = async (api: ReturnType<typeof createApi>, opts: SeedOption
   }
   notes.push({ source: 'spacelift', sent, note: `${runs.length} tracked runs reviewed, then ${runs.map((r) => r.sample.outcome.toLowerCase()).join(' and ')}` });
   return runs.map((r) => ({ id: r.id }));
+};
+
+/**
+ * Pull requests through POST /webhook/github: `opened` (→ a review of the pull request's Terraform,
+ * read from the GitHub the stack is pointed at: the demo's stub), then, once reviewed, `closed`
+ * (merged or not: an outcome the trends count).
+ */
+const sendGithub = async (api: ReturnType<typeof createApi>, opts: SeedOptions, log: (l: string) => void, notes: SeedResult['webhooks']): Promise<string[]> => {
+  if (!(await hasRoute(api, '/webhook/github'))) {
+    notes.push({ source: 'github', sent: 0, note: 'not sent: this server has no POST /webhook/github' });
+    return [];
+  }
+  if (!opts.githubSecret) {
+    notes.push({ source: 'github', sent: 0, note: 'not sent: start the stack and the demo with the same GITHUB_WEBHOOK_SECRET (and GITHUB_API_URL=http://127.0.0.1:<free port>) to include pull requests' });
+    return [];
+  }
+  const port = loopbackPort(opts.githubApiUrl);
+  if (port === undefined) {
+    notes.push({ source: 'github', sent: 0, note: `not sent: GITHUB_API_URL must be http://127.0.0.1:<free port> for both the stack and the demo (the demo serves the pull requests' files there; got ${opts.githubApiUrl ?? 'nothing'})` });
+    return [];
+  }
+  const base = opts.baseUrl.replace(/\/+$/, '');
+  const first = 100 + (Math.floor(Date.now() / 1000) % 90_000) * 2; // new pull requests on every run
+  const prs = GITHUB_SAMPLES.map((sample, i) => ({ sample, number: first + i, headSha: demoSha(`${sample.repository}#${first + i}:${Date.now()}`) }));
+  let stub: Awaited<ReturnType<typeof serveSamplePullRequests>>;
+  try {
+    stub = await serveSamplePullRequests(port, prs);
+  } catch (err) {
+    throw new DemoError(`cannot serve GitHub on port ${port} (${err instanceof Error ? err.message : String(err)}): pick a free port for GITHUB_API_URL`);
+  }
+  try {
+    const ids: string[] = [];
+    let sent = 0;
+    for (const pr of prs) {
+      const res = await deliverGithub(base, opts.githubSecret, 'pull_request', pullRequestPayload(pr.sample, pr.number, 'opened', pr.headSha));
+      sent++;
+      if (res.status === 401) throw new DemoError('POST /webhook/github answered 401: the stack runs with another GITHUB_WEBHOOK_SECRET than the demo was given');
+      if (res.status !== 202 || typeof res.json.id !== 'string') throw new DemoError(`POST /webhook/github answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
+      log(`github ${pr.sample.repository}#${pr.number} opened (${pr.sample.source}/main.tf as ${pr.sample.path}) → review ${res.json.id}`);
+      ids.push(res.json.id);
+    }
+    const reviewed = await waitForReviews(api, ids, opts.timeoutMs ?? 60_000);
+    const failed = reviewed.filter((r) => r.review.status === 'failed');
+    if (failed.length) throw new DemoError(`pull request review(s) ${failed.map((r) => r.id).join(', ')} failed: is the stack's GITHUB_API_URL ${opts.githubApiUrl}?`);
+    for (const pr of prs) {
+      const res = await deliverGithub(base, opts.githubSecret, 'pull_request', pullRequestPayload(pr.sample, pr.number, 'closed', pr.headSha));
+      sent++;
+      if (res.status !== 202) throw new DemoError(`POST /webhook/github (closed) answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
+      log(`github ${pr.sample.repository}#${pr.number} ${pr.sample.merge ? 'merged' : 'closed unmerged'} → ${String(res.json.status)}`);
+    }
+    // The stack publishes after each review and outcome, asynchronously: keep serving until it is done.
+    await untilQuiet(() => stub.requests.length, 1500, opts.timeoutMs ?? 60_000);
+    const published = prs.reduce((n, pr) => n + stub.comments(pr.sample.repository, pr.number).length, 0);
+    notes.push({ source: 'github', sent, note: `${prs.length} pull requests reviewed (${published} review comments published to the demo's GitHub), then ${prs.map((p) => (p.sample.merge ? 'merged' : 'closed')).join(' and ')}` });
+    return ids;
+  } finally {
+    await stub.close();
+  }
+};
+
+/** Resolves once `count` has not changed for `quietMs` (or after `maxMs`). */
+const untilQuiet = async (count: () => number, quietMs: number, maxMs: number): Promise<void> => {
+  const end = Date.now() + maxMs;
+  let last = count();
+  let since = Date.now();
+  while (Date.now() < end && Date.now() - since < quietMs) {
+    await sleep(100);
+    const now = count();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    }
+  }
 };

@@ -78,7 +78,8 @@ const readBody = (req: IncomingMessage): Promise<string> =>
     req.on('error', reject);
   });
 
-export const startGitHubStub = async (): Promise<GitHubStub> => {
+/** `port` 0 (default): any free port; the demo (scripts/src/demo) passes the one GITHUB_API_URL names. */
+export const startGitHubStub = async (opts: { port?: number } = {}): Promise<GitHubStub> => {
   const prFiles = new Map<string, StubFile[]>();
   const contents = new Map<string, Map<string, string>>();
   const comments = new Map<string, Comment[]>();
@@ -243,7 +244,10 @@ export const startGitHubStub = async (): Promise<GitHubStub> => {
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => json(res, 500, { message: String(err) }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
