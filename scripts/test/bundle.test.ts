@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFunction } from '../src/bundle/bundle';
@@ -16,15 +18,14 @@ describe('bundler', () => {
   };
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  it('should produce byte-for-byte identical zips from two builds of every function', async () => {
-    for (const spec of loadManifest()) {
-      const a = await bundleFunction(repoRoot, spec, tmp());
-      await new Promise((r) => setTimeout(r, 1100)); // a different wall-clock second must not change the bytes
-      const b = await bundleFunction(repoRoot, spec, tmp());
-      expect(sha(a.zipPath)).toBe(sha(b.zipPath));
-      expect(a.sha256).toBe(b.sha256);
-      expect(a.overBudget).toBe(false);
-    }
+  // One test per function, so each has its own timeout however many functions the manifest lists.
+  it.each(loadManifest().map((spec) => [spec.name, spec] as const))('should produce byte-for-byte identical zips from two builds of %s', async (_name, spec) => {
+    const a = await bundleFunction(repoRoot, spec, tmp());
+    await new Promise((r) => setTimeout(r, 1100)); // a different wall-clock second must not change the bytes
+    const b = await bundleFunction(repoRoot, spec, tmp());
+    expect(sha(a.zipPath)).toBe(sha(b.zipPath));
+    expect(a.sha256).toBe(b.sha256);
+    expect(a.overBudget).toBe(false);
   });
 
   it('should flag a zip over its size budget', async () => {
@@ -40,7 +41,7 @@ describe('bundler', () => {
     const dir = tmp();
     await bundleFunction(repoRoot, spec, dir);
     // What Terraform sets; /health touches none of them.
-    Object.assign(process.env, { TABLE_NAME: 't', INPUTS_BUCKET: 'b', EVENT_BUS_NAME: 'e', LOG_LEVEL: 'silent' });
+    Object.assign(process.env, { TABLE_NAME: 't', INPUTS_BUCKET: 'b', EVENT_BUS_NAME: 'e', SECRETS_PREFIX: 'iac-review-test/', LOG_LEVEL: 'silent' });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(join(dir, 'api-handler', 'index.js')) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number }> };
     const res = await mod.handler({ httpMethod: 'GET', path: '/health', headers: {} }, { awsRequestId: 'test' });
@@ -67,6 +68,19 @@ describe('bundled api-handler against the emulators', () => {
     const dynamo = await startDynalite();
     const s3 = await startS3({ bucket: 'bundle-test', accessKeyId: 'bundle-key', secretAccessKey: 'bundle-secret' });
     const bus = await startEventBus({ busName: 'bundle-bus', rules: [] });
+    // Secrets Manager as a loopback stub speaking its JSON protocol: the history MAC key (issue 13).
+    const secretCalls: Array<{ target: string; body: { SecretId?: string; VersionStage?: string; VersionId?: string } }> = [];
+    const secrets = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      req.on('end', () => {
+        const body = JSON.parse(text || '{}') as { SecretId?: string; VersionStage?: string; VersionId?: string };
+        secretCalls.push({ target: String(req.headers['x-amz-target']), body });
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:x', Name: body.SecretId, VersionId: 'v-1', SecretString: Buffer.alloc(32, 9).toString('base64'), VersionStages: ['AWSCURRENT'] }));
+      });
+    });
+    await new Promise<void>((r) => secrets.listen(0, '127.0.0.1', () => r()));
     const dir = mkdtempSync(join(tmpdir(), 'bundle-e2e-'));
     try {
       await ensureTable(dynamo.client, 'bundle-table');
@@ -81,6 +95,8 @@ describe('bundled api-handler against the emulators', () => {
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
         AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
+        SECRETS_PREFIX: 'iac-review-bundle/',
         TABLE_NAME: 'bundle-table',
         INPUTS_BUCKET: 'bundle-test',
         EVENT_BUS_NAME: 'bundle-bus',
@@ -106,7 +122,10 @@ describe('bundled api-handler against the emulators', () => {
       const id = (JSON.parse(res.body) as { id: string }).id;
       const got = await handler({ httpMethod: 'GET', path: `/reviews/${id}`, resource: '/reviews/{id}', headers: {}, body: null, queryStringParameters: null, requestContext: { requestId: 'r2', identity: { apiKeyId: 'k1' } } }, { awsRequestId: 'b2' });
       expect(got.statusCode).toBe(200);
+      // The version was sealed and verified with the key read once from Secrets Manager (AWSCURRENT).
+      expect(secretCalls).toEqual([{ target: 'secretsmanager.GetSecretValue', body: { SecretId: 'iac-review-bundle/history-mac-key', VersionStage: 'AWSCURRENT' } }]);
     } finally {
+      await new Promise<void>((r) => secrets.close(() => r()));
       await bus.close();
       await s3.close();
       await dynamo.close();
