@@ -79,17 +79,3 @@ export const createGitHubClient = (opts: ClientOptions): GitHubClient => {
     },
   });
 };
-
-/** One Octokit per installation (App) or one for the token, reused for the container's life. */
-export const createClientPool = (build: (installationId: number | undefined) => GitHubClient) => {
-  const clients = new Map<string, GitHubClient>();
-  return (installationId: number | undefined): GitHubClient => {
-    const key = installationId === undefined ? '-' : String(installationId);
-    let c = clients.get(key);
-    if (!c) {
-      c = build(installationId);
-      clients.set(key, c);
-    }
-    return c;
-  };
-};

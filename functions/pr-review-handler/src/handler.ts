@@ -2,6 +2,7 @@ import type { RiskLevel } from '@iac-review/core';
 import { VersionNotFoundError, type Version } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
 import { EVENT_SOURCE, REVIEW_COMPLETED, REVIEW_REQUESTED, effectiveRiskLevel, type GithubReviews, type ReviewContent, type ReviewService } from '@iac-review/reviews';
+import type { ClientTarget } from './clients';
 import type { FailOn } from './comment';
 import { gatherTerraform, type GatherLimits } from './gather';
 import type { GitHubClient } from './github-client';
@@ -15,9 +16,9 @@ export interface Deps {
   github: GithubPort;
   logger: Logger;
   /** A client for reading (anonymous when no credentials are configured). */
-  readerFor: (installationId: number | undefined) => Promise<GitHubClient>;
+  readerFor: (target: ClientTarget) => Promise<GitHubClient>;
   /** A client for publishing, or undefined when publishing is off (no credentials): reviews are still stored. */
-  publisherFor: (installationId: number | undefined) => Promise<GitHubClient | undefined>;
+  publisherFor: (target: ClientTarget) => Promise<GitHubClient | undefined>;
   failOn: FailOn;
   limits: GatherLimits;
   reviewUrl?: (reviewId: string) => string;
@@ -43,9 +44,9 @@ const splitRepository = (repository: string): { owner: string; repo: string } =>
   return { owner, repo };
 };
 
-const installationOf = (c: ReviewContent): number | undefined => {
+const targetOf = (c: ReviewContent & { repository: string }): ClientTarget => {
   const raw = c.external?.installationId;
-  return raw && /^\d+$/.test(raw) ? Number(raw) : undefined;
+  return raw && /^\d+$/.test(raw) ? { repository: c.repository, installationId: Number(raw) } : { repository: c.repository };
 };
 
 /**
@@ -82,7 +83,7 @@ export const createHandler = (deps: Deps) => {
     }
     const { owner, repo } = splitRepository(c.repository);
     const changedFiles = c.external?.changedFiles ? Number(c.external.changedFiles) : undefined;
-    const gh = await deps.readerFor(installationOf(c));
+    const gh = await deps.readerFor(targetOf({ ...c, repository: c.repository }));
     const started = Date.now();
     const gathered = await gatherTerraform(gh, { owner, repo, pullRequest: number, headSha, ...(changedFiles !== undefined && Number.isFinite(changedFiles) ? { changedFiles } : {}) }, deps.limits);
     const notes = gathered.files.length === 0 ? [...gathered.notes, 'No Terraform files (.tf, .tfvars, .tf.json) changed in this push.'] : gathered.notes;
@@ -141,7 +142,7 @@ export const createHandler = (deps: Deps) => {
     const number = Number(c.external?.pullRequest);
     const headSha = c.external?.headSha;
     if (!c.repository || !Number.isSafeInteger(number) || !headSha || !c.result) return { outcome: 'ignored', reason: `version ${version} of ${reviewId} is not a completed pull-request review` };
-    const gh = await deps.publisherFor(installationOf(c));
+    const gh = await deps.publisherFor(targetOf({ ...c, repository: c.repository }));
     if (!gh) {
       log.info('review completed; not published to GitHub (no credentials configured)', { reviewId, version, repository: c.repository, pullRequest: number, riskLevel: c.result.riskLevel });
       return { outcome: 'not-published', reviewId, version, reason: 'no GitHub credentials configured' };

@@ -141,6 +141,16 @@ export const startGitHubStub = async (opts: { port?: number } = {}): Promise<Git
     }
 
     let m: RegExpExecArray | null;
+    if ((m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path)) && method === 'POST') {
+      // GitHub App: an installation token for a valid-looking app JWT.
+      if (!/^bearer [\w-]+\.[\w-]+\.[\w-]+$/i.test(req.headers.authorization ?? '')) return json(res, 401, { message: 'A JSON web token could not be decoded' });
+      return json(res, 201, { token: `ghs_installation_${m[1]}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { pull_requests: 'write', checks: 'write', contents: 'read' }, repository_selection: 'all' });
+    }
+    if ((m = /^\/repos\/([^/]+\/[^/]+)\/installation$/.exec(path)) && method === 'GET') {
+      // GitHub App: which installation covers a repository (asked with the app JWT).
+      if (!/^bearer [\w-]+\.[\w-]+\.[\w-]+$/i.test(req.headers.authorization ?? '')) return json(res, 401, { message: 'A JSON web token could not be decoded' });
+      return json(res, 200, { id: 777, account: { login: m[1]!.split('/')[0] }, app_id: 12345 });
+    }
     if ((m = /^\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)\/files$/.exec(path)) && method === 'GET') {
       const files = prFiles.get(`${m[1]}#${m[2]}`);
       if (!files) return notFound(res);

@@ -2,7 +2,8 @@ import type { Finding, RiskLevel } from '@iac-review/core';
 import { captureLogger } from '@iac-review/logger/testing';
 import { createGithubReviews, createInMemoryReviewService } from '@iac-review/reviews';
 import { createHandler, type Deps } from '../../src/handler';
-import { createClientPool, createGitHubClient, type GitHubCredentials } from '../../src/github-client';
+import { createClientSource } from '../../src/clients';
+import { createGitHubClient, type GitHubCredentials } from '../../src/github-client';
 import { DEFAULT_LIMITS } from '../../src/gather';
 import type { GitHubStub } from './github-stub';
 
@@ -14,24 +15,27 @@ export const harness = (stub: GitHubStub, opts: { credentials?: GitHubCredential
   const github = createGithubReviews({ store: mem.store, blobs: mem.blobs, events: mem.events, clock: () => new Date() });
   const log = captureLogger({ functionName: 'pr-review-handler' });
   const credentials = opts.credentials === null ? undefined : (opts.credentials ?? { kind: 'token' as const, token: 'ghs_test_token' });
-  const pool = createClientPool(() =>
-    createGitHubClient({
-      baseUrl: stub.url,
-      ...(credentials ? { credentials } : {}),
-      logger: log.logger,
-      maxRetries: opts.maxRetries ?? 2,
-      maxRateLimitWaitSeconds: opts.maxWaitSeconds ?? 5,
-      // Every "second" of a rate-limit wait is 5 ms here, so tests stay fast and still prove the wait happens.
-      waitUnitMs: 5,
-      minWriteIntervalMs: 0,
-    }),
-  );
+  const clients = createClientSource({
+    credentials: async () => credentials,
+    build: (creds, installationId) =>
+      createGitHubClient({
+        baseUrl: stub.url,
+        ...(creds ? { credentials: creds } : {}),
+        ...(installationId !== undefined ? { installationId } : {}),
+        logger: log.logger,
+        maxRetries: opts.maxRetries ?? 2,
+        maxRateLimitWaitSeconds: opts.maxWaitSeconds ?? 5,
+        // Every "second" of a rate-limit wait is 5 ms here, so tests stay fast and still prove the wait happens.
+        waitUnitMs: 5,
+        minWriteIntervalMs: 0,
+      }),
+  });
   const handler = createHandler({
     reviews: mem.service,
     github,
     logger: log.logger,
-    readerFor: async (id) => pool(id),
-    publisherFor: async (id) => (credentials ? pool(id) : undefined),
+    readerFor: clients.reader,
+    publisherFor: clients.publisher,
     failOn: opts.failOn ?? 'high',
     limits: opts.limits ?? DEFAULT_LIMITS,
     reviewUrl: (id) => `https://iac-review.example.com/reviews/${encodeURIComponent(id)}`,
