@@ -4,9 +4,10 @@
  * refusal to listen beyond loopback with the published keys.
  */
 import { GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
+// The attacker's tools: the same canonical JSON and hash the store uses (no key needed for them).
+import { canonicalJson, sha256Hex, versionHash } from '../../packages/dynamo-versioning/src/index';
 import type { GatewaySecurityEvent } from '../src/local/http-gateway';
 import { isLoopbackHost, startLocalStack, type LocalStack } from '../src/local/stack';
 
@@ -126,18 +127,20 @@ describe('integrity and input hardening (local stack)', () => {
     expect(ok.versions.map((v) => v.status)).toEqual(['ok', 'ok']);
     expect(ok.versions[0]?.keyId).toBe('local-1');
 
-    // Rewrite version 1 directly in the table: new content and a matching digest.
+    // Rewrite version 1 directly in the table as the unkeyed chain allowed: new content, its digest
+    // and the version's hash all recomputed, previousHash kept.
     const key = { pk: { S: `REVIEW#${id}` }, sk: { S: 'V#0000000001' } };
     const item = (await stack.dynamo.client.send(new GetItemCommand({ TableName: stack.tableName, Key: key, ConsistentRead: true }))).Item as Record<string, AttributeValue>;
-    const content = JSON.parse(item.content?.S as string) as Record<string, unknown>;
-    const forged = JSON.stringify({ ...content, title: 'nothing to see' });
-    item.content = { S: forged };
-    item.contentSha256 = { S: createHash('sha256').update(forged).digest('hex') };
-    await stack.dynamo.client.send(new PutItemCommand({ TableName: stack.tableName, Item: item }));
+    const forged = canonicalJson({ ...(JSON.parse(item.content?.S as string) as Record<string, unknown>), title: 'nothing to see' });
+    const contentSha256 = sha256Hex(forged);
+    const s = (k: string) => item[k]?.S as string;
+    const hash = versionHash({ entity: 'REVIEW', id, version: 1, previousVersion: null, createdAt: s('createdAt'), firstCreatedAt: s('firstCreatedAt'), actor: s('actor'), reason: s('reason'), contentSha256, previousHash: null });
+    await stack.dynamo.client.send(new PutItemCommand({ TableName: stack.tableName, Item: { ...item, content: { S: forged }, contentSha256: { S: contentSha256 }, hash: { S: hash } } }));
 
     const report = (await (await get(`/reviews/${id}/verify`)).json()) as { ok: boolean; versions: Array<{ status: string }> };
     expect(report.ok).toBe(false);
-    expect(report.versions.map((v) => v.status)).toEqual(['content-mismatch', 'ok']);
+    // Version 1's MAC no longer matches; version 2 still names the genuine hash of version 1.
+    expect(report.versions.map((v) => v.status)).toEqual(['content-mismatch', 'broken-link']);
     const read = await get(`/reviews/${id}/versions/1`);
     expect(read.status).toBe(409);
     expect(await problem(read)).toMatchObject({ type: 'https://iac-review.dev/problems/integrity-failed', brokenAt: 1 });
