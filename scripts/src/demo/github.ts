@@ -6,8 +6,7 @@
  * of the offline plans, and receives what the stack publishes (sticky comment, check run).
  */
 import examples from '@octokit/webhooks-examples';
-import { sign } from '@octokit/webhooks-methods';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGitHubStub, type GitHubStub } from '../../../functions/pr-review-handler/test/support/github-stub';
@@ -74,12 +73,15 @@ export interface GithubDelivery {
   json: Record<string, unknown>;
 }
 
+/** X-Hub-Signature-256 as GitHub computes it: HMAC-SHA256 of the raw body (node:crypto, so `npm run demo` needs no ESM-only package). */
+export const signGithub = (secret: string, rawBody: string): string => `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
+
 /** Posts one delivery signed with X-Hub-Signature-256, as GitHub does. */
 export const deliverGithub = async (baseUrl: string, secret: string, event: string, payload: unknown): Promise<GithubDelivery> => {
   const raw = JSON.stringify(payload);
   const res = await fetch(`${baseUrl}/webhook/github`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': await sign(secret, raw) },
+    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signGithub(secret, raw) },
     body: raw,
   });
   return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };

@@ -279,22 +279,27 @@ const sendGithub = async (api: ReturnType<typeof createApi>, opts: SeedOptions, 
       if (res.status !== 202) throw new DemoError(`POST /webhook/github (closed) answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
       log(`github ${pr.sample.repository}#${pr.number} ${pr.sample.merge ? 'merged' : 'closed unmerged'} → ${String(res.json.status)}`);
     }
-    // The stack publishes after each review and outcome, asynchronously: keep serving until it is done.
-    await untilQuiet(() => stub.requests.length, 1500, opts.timeoutMs ?? 60_000);
-    const published = prs.reduce((n, pr) => n + stub.comments(pr.sample.repository, pr.number).length, 0);
-    notes.push({ source: 'github', sent, note: `${prs.length} pull requests reviewed (${published} review comments published to the demo's GitHub), then ${prs.map((p) => (p.sample.merge ? 'merged' : 'closed')).join(' and ')}` });
+    // The stack publishes after each review and outcome, asynchronously (writes spaced by
+    // GITHUB_MIN_WRITE_INTERVAL_MS): keep serving until every pull request has its check run and no
+    // request came for a while, or (a stack without GITHUB_TOKEN publishes nothing) nothing came at all.
+    const isWrite = (r: { method: string }) => r.method !== 'GET';
+    const published = () => prs.every((pr) => stub.checkRuns(pr.sample.repository).some((c) => c.head_sha === pr.headSha && c.status === 'completed'));
+    await untilQuiet(() => stub.requests.length, 3000, opts.timeoutMs ?? 60_000, () => !stub.requests.some(isWrite) || published());
+    const comments = prs.reduce((n, pr) => n + stub.comments(pr.sample.repository, pr.number).length, 0);
+    const where = stub.requests.some(isWrite) ? `${comments} review comments published to the demo's GitHub` : 'nothing published: the stack has no GITHUB_TOKEN';
+    notes.push({ source: 'github', sent, note: `${prs.length} pull requests reviewed (${where}), then ${prs.map((p) => (p.sample.merge ? 'merged' : 'closed')).join(' and ')}` });
     return ids;
   } finally {
     await stub.close();
   }
 };
 
-/** Resolves once `count` has not changed for `quietMs` (or after `maxMs`). */
-const untilQuiet = async (count: () => number, quietMs: number, maxMs: number): Promise<void> => {
+/** Resolves once `count` has not changed for `quietMs` while `done()` holds (or after `maxMs`). */
+const untilQuiet = async (count: () => number, quietMs: number, maxMs: number, done: () => boolean = () => true): Promise<void> => {
   const end = Date.now() + maxMs;
   let last = count();
   let since = Date.now();
-  while (Date.now() < end && Date.now() - since < quietMs) {
+  while (Date.now() < end && (Date.now() - since < quietMs || !done())) {
     await sleep(100);
     const now = count();
     if (now !== last) {
