@@ -202,7 +202,12 @@ export const createSecretsManagerMacKeyProvider = (opts: SecretsManagerMacKeyOpt
   const byVersion = new Map<string, Promise<Uint8Array | undefined>>();
   let current: { at: number; value: Promise<MacKey> } | undefined;
   const fetchCurrent = async (): Promise<MacKey> => {
-    const out = await opts.client.send(opts.command({ SecretId: opts.secretId, VersionStage: 'AWSCURRENT' }));
+    let out: Awaited<ReturnType<SecretsManagerLike['send']>>;
+    try {
+      out = await opts.client.send(opts.command({ SecretId: opts.secretId, VersionStage: 'AWSCURRENT' }));
+    } catch (err) {
+      throw new StoreFailureError('The history MAC key could not be read from Secrets Manager (does the secret have a value? see the README, Integrity).', err);
+    }
     if (!out.VersionId) throw new StoreFailureError('The history MAC secret has no current version; put a value in it (see the README, Integrity).');
     const key = keyFromSecret(out, 'from Secrets Manager');
     byVersion.set(out.VersionId, Promise.resolve(key));

@@ -252,6 +252,20 @@ describe('MAC key providers', () => {
     expect(calls[0]).toEqual({ SecretId: 'iac-review-dev/history-mac-key', VersionStage: 'AWSCURRENT' });
   });
 
+  it('should fail with a store failure naming the fix when the secret has no value, and ask again next time', async () => {
+    let calls = 0;
+    const client = {
+      send: async () => {
+        calls++;
+        if (calls === 1) throw Object.assign(new Error("Secrets Manager can't find the specified secret value for staging label: AWSCURRENT"), { name: 'ResourceNotFoundException' });
+        return { SecretString: Buffer.alloc(32, 3).toString('base64'), VersionId: 'v1' };
+      },
+    };
+    const provider = createSecretsManagerMacKeyProvider({ client, secretId: 's', command: (input) => ({ input }) });
+    await expect(provider.current()).rejects.toMatchObject({ name: 'StoreFailureError', message: expect.stringMatching(/does the secret have a value/) });
+    expect((await provider.current()).keyId).toBe('v1');
+  });
+
   it('should refuse a key shorter than 32 bytes', async () => {
     const client = { send: async () => ({ SecretString: Buffer.alloc(16).toString('base64'), VersionId: 'v1' }) };
     const provider = createSecretsManagerMacKeyProvider({ client, secretId: 's', command: (input) => ({ input }) });
