@@ -645,10 +645,9 @@ function evaluateBody(repo: Repo, body: Body, scope: Scope, type: string): Evalu
     }
     const lists = new Map<string, Value[] | typeof UNKNOWN>();
     const push = (t: string, v: Value): void => {
-      const l = lists.get(t) ?? [];
-      if (!Array.isArray(l)) return;
-      l.push(v);
-      lists.set(t, l);
+      const l = lists.get(t);
+      if (l === undefined) lists.set(t, [v]);
+      else if (Array.isArray(l)) l.push(v);
     };
     for (const blk of b.blocks) {
       if (top && META_BLOCKS.has(blk.type)) continue;
