@@ -125,6 +125,7 @@ export class ChangeIndex {
 
   /** Changes of `type` whose top-level `attribute` points at `target` (the reverse of {@link referenced}). */
   referencing(target: ResourceChange, type: string, attribute: string): ResourceChange[] {
+    if (this.ofType(type).length === 0) return [];
     const key = `${type}\0${attribute}\0${target.type}`;
     const reverse = (this.#reverse ??= new Map());
     let m = reverse.get(key);
