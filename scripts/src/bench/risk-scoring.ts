@@ -18,7 +18,7 @@ const write = process.argv.includes('--write');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 const pkg = join(repoRoot, 'packages', 'risk-scoring');
-const fixtures = ['iam-network', 'public-encryption', 'data-logging-secrets', 'deletes', 'clean', 'modules'];
+const fixtures = ['iam-network', 'public-encryption', 'data-logging-secrets', 'deletes', 'clean', 'modules', 'gaps-encryption', 'gaps-iam', 'cross-resource', 'source-secrets'];
 
 type Plan = { format_version: string; terraform_version: string; resource_changes: Record<string, unknown>[]; configuration: { root_module: Record<string, unknown> } };
 const sources = fixtures.map((f) => JSON.parse(readFileSync(join(pkg, 'test', 'fixtures', 'plans', `${f}.json`), 'utf8')) as Plan);
@@ -26,7 +26,12 @@ const sources = fixtures.map((f) => JSON.parse(readFileSync(join(pkg, 'test', 'f
 type Mix = 'fixtures' | 'clean';
 function generate(n: number, mix: Mix = 'fixtures'): Plan {
   const pool = mix === 'clean' ? sources[fixtures.indexOf('clean')]!.resource_changes : sources.flatMap((p) => p.resource_changes);
-  const root = (mix === 'clean' ? sources[fixtures.indexOf('clean')]! : sources[0]!).configuration.root_module;
+  // The fixtures mix carries every fixture's resource configuration, so literal attributes and the
+  // references the cross-resource rules follow resolve as in a real plan.
+  const root =
+    mix === 'clean'
+      ? sources[fixtures.indexOf('clean')]!.configuration.root_module
+      : { ...sources[0]!.configuration.root_module, resources: sources.flatMap((p) => (p.configuration.root_module.resources as unknown[] | undefined) ?? []) };
   const changes: Record<string, unknown>[] = [];
   for (let i = 0; changes.length < n; i++) {
     const rc = pool[i % pool.length]!;
@@ -109,9 +114,10 @@ generated plan file: the baseline \`node -e "JSON.parse(require('fs').readFileSy
 review \`node packages/risk-scoring/dist/review.mjs --format json f\` (what \`npx pnpm --silent review\`
 runs after its install check; the bundle is built by \`packages/risk-scoring/scripts/build-cli.mjs\`).
 Plans are copies of the committed real fixture plans as module instances (with their configuration):
-\`fixtures\` mixes all fixture plans (about half the resources are deliberately misconfigured, so
-about one finding per two changes: a worst case), \`clean\` repeats the well-configured stack (no
-findings). Target: review within 2× of bare parsing.
+\`fixtures\` mixes all fixture plans, including the issue-11 ones (new service types, IAM escalation,
+cross-resource subnet/route/log-group links, provider and variable secrets); about half the resources
+are deliberately misconfigured, so about one finding per two changes: a worst case. \`clean\` repeats
+the well-configured stack (no findings). Target: review within 2× of bare parsing.
 
 | resource changes | mix | plan size | findings | bare JSON.parse | review --format json | ratio |
 |---:|---|---:|---:|---:|---:|---:|
@@ -121,7 +127,7 @@ Status (this run): ${status()}. The 5000-change worst case was about 3.4× befor
 work (lazy unknown/sensitive path lists, one-pass flag and value lookups, closure- and iterator-free
 rule helpers, one string walk per change for SEC-009, lazy \`node:crypto\`, synchronous stdout).
 What remains above bare parsing is mostly the fixed cost of a fresh process running this code cold:
-the ESM entry, evacuating the parsed plan from the young generation, ~19,000 rule checks, and
+the ESM entry, evacuating the parsed plan from the young generation, ~20,000 rule checks, and
 ~2,600 findings (1 MB of JSON) serialised and piped out. The machine is shared with other work, so
 single runs vary by ±10–30 %; compare ratios from the same run only.
 `;
