@@ -1,6 +1,8 @@
 # One role per function (created by modules/lambda_function), each allowed only its own actions on
 # its own resources, as declared under `resources` in functions/manifest.json:
-#   table:   "read" | "read-write"   (no DeleteItem for anyone: versions are never deleted)
+#   table:   "read" | "read-write"   (no DeleteItem on versions for anyone: they are never deleted)
+#   deliveries: "forget"             (DeleteItem on idempotency records only — keys IDEMPOTENCY#…, by
+#                                     dynamodb:LeadingKeys — so a failed webhook delivery can be retried)
 #   bucket:  "read" | "read-write"   (large raw inputs)
 #   bus:     "put"                   (events:PutEvents on the review bus)
 #   bedrock: "invoke"                (the configured model / inference profile only)
@@ -16,6 +18,15 @@ locals {
         Effect   = "Allow"
         Action   = tolist(fn.resources.table == "read-write" ? concat(local.table_read_actions, local.table_write_actions) : local.table_read_actions)
         Resource = tolist([aws_dynamodb_table.this.arn, "${aws_dynamodb_table.this.arn}/index/*"])
+      }] : [],
+      try(fn.resources.deliveries, "") == "forget" ? [{
+        Sid      = "ForgetDeliveries"
+        Effect   = "Allow"
+        Action   = tolist(["dynamodb:DeleteItem"])
+        Resource = tolist([aws_dynamodb_table.this.arn])
+        Condition = {
+          "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["IDEMPOTENCY#*"] }
+        }
       }] : [],
       contains(["read", "read-write"], try(fn.resources.bucket, "")) ? [{
         Sid      = "Inputs"

@@ -28,6 +28,11 @@ output "function_permissions" {
   value       = { for name, statements in local.function_statements : name => { for s in statements : s.Sid => s.Action } }
 }
 
+output "function_permission_conditions" {
+  description = "Per function, the IAM conditions that narrow its statements (e.g. deletes limited to idempotency records)."
+  value       = { for name, statements in local.function_statements : name => { for s in statements : s.Sid => s.Condition if can(s.Condition) } }
+}
+
 output "api_operations" {
   description = "Every route API Gateway serves, with the function behind it (from the OpenAPI document)."
   value       = { for path, ops in local.api_paths : path => { for m, op in ops : m => "${op["x-amazon-apigateway-integration"].type}:${op["x-iac-review-function"]}" } }

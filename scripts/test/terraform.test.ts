@@ -109,17 +109,26 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     }
   });
 
-  it('should give each role only its own scoped actions: no wildcard action, no deletes', () => {
+  it('should give each role only its own scoped actions: no wildcard action, no deletes but of idempotency records', () => {
     const permissions = outputs.function_permissions?.value as Record<string, Record<string, string[]>>;
     const manifest = loadManifest();
     expect(Object.keys(permissions).sort()).toEqual(manifest.map((f) => f.name).sort());
     for (const spec of manifest) {
       const perms = permissions[spec.name] ?? {};
-      for (const actions of Object.values(perms)) {
+      for (const [sid, actions] of Object.entries(perms)) {
         for (const a of actions) {
           expect(a).not.toContain('*');
-          expect(a).not.toMatch(/Delete/);
+          if (sid !== 'ForgetDeliveries') expect(a).not.toMatch(/Delete/);
         }
+      }
+      // A webhook that failed half-way forgets its delivery record so the retry is processed: a
+      // DeleteItem limited to IDEMPOTENCY# partition keys, only where the manifest declares it.
+      expect(perms.ForgetDeliveries ?? null).toEqual(spec.resources.deliveries === 'forget' ? ['dynamodb:DeleteItem'] : null);
+      if (perms.ForgetDeliveries) {
+        const conditions = outputs.function_permission_conditions?.value as Record<string, Record<string, unknown>>;
+        expect(conditions[spec.name]?.ForgetDeliveries).toEqual({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEMPOTENCY#*'] },
+        });
       }
       // Exactly the access the manifest declares, nothing more.
       const table = spec.resources.table as string | undefined;
@@ -152,6 +161,20 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     expect(resources.find((r) => r.type === 'aws_api_gateway_rest_api')).toBeDefined();
   });
 
+  it('should deploy the Spacelift webhook with least privilege: only it reads the webhook secret, only the reviewer the API key', () => {
+    const readers = outputs.spacelift_secret_readers?.value as Record<string, string[]>;
+    expect(readers).toEqual({ 'spacelift-webhook-handler': ['iac-review-dev/spacelift-webhook-secret'], 'ai-reviewer': ['iac-review-dev/spacelift-api-key'] });
+    const permissions = outputs.function_permissions?.value as Record<string, Record<string, string[]>>;
+    expect(permissions['spacelift-webhook-handler']).toMatchObject({ Secrets: ['secretsmanager:GetSecretValue'], Events: ['events:PutEvents'] });
+    expect(permissions['spacelift-webhook-handler']?.Bedrock).toBeUndefined();
+    expect(resources.find((r) => r.address === 'module.lambda["spacelift-webhook-handler"].aws_lambda_function.this')).toBeDefined();
+    // The secret's id reaches the function through its environment (the values are known only after apply).
+    expect(JSON.stringify(planJson?.configuration.root_module.module_calls?.lambda?.expressions?.environment ?? {})).toContain('local.spacelift_function_environment');
+    const ops = outputs.api_operations?.value as Record<string, string> | undefined;
+    expect(JSON.stringify(ops)).toContain('spacelift-webhook-handler');
+    expect(outputs.spacelift_webhook_url).toBeDefined();
+  });
+
   it('should run the nightly rollup on an EventBridge schedule and give the analytics functions only what they need', () => {
     const rule = resources.find((r) => r.address === 'aws_cloudwatch_event_rule.this["trend-aggregation-handler-0"]');
     expect(rule?.values).toMatchObject({ schedule_expression: 'cron(15 0 * * ? *)', event_bus_name: 'default', event_pattern: null });
@@ -162,20 +185,6 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     expect(permissions['historical-analysis-handler']?.Events).toBeUndefined();
     expect(permissions['trend-aggregation-handler']?.Table).toContain('dynamodb:PutItem');
     expect(permissions['trend-aggregation-handler']?.Bedrock).toBeUndefined();
-  });
-
-  it('should deploy the Spacelift webhook with least privilege: only it reads the webhook secret, only the reviewer the API key', () => {
-    const readers = outputs.spacelift_secret_readers?.value as Record<string, string[]>;
-    expect(readers).toEqual({ 'spacelift-webhook-handler': ['iac-review-dev/spacelift-webhook-secret'], 'ai-reviewer': ['iac-review-dev/spacelift-api-key'] });
-    const permissions = outputs.function_permissions?.value as Record<string, Record<string, string[]>>;
-    expect(permissions['spacelift-webhook-handler']).toMatchObject({ Secrets: ['secretsmanager:GetSecretValue'], Events: ['events:PutEvents'] });
-    expect(permissions['spacelift-webhook-handler']?.Bedrock).toBeUndefined();
-    expect(resources.find((r) => r.address === 'module.lambda["spacelift-webhook-handler"].aws_lambda_function.this')).toBeDefined();
-    // The secret's id reaches the function through the environment (values are unknown until apply).
-    expect(JSON.stringify(planJson?.configuration.root_module.module_calls?.lambda?.expressions?.environment ?? {})).toContain('local.spacelift_function_environment');
-    const ops = outputs.api_operations?.value as Record<string, string> | undefined;
-    expect(JSON.stringify(ops)).toContain('spacelift-webhook-handler');
-    expect(outputs.spacelift_webhook_url).toBeDefined();
   });
   it('should deploy the GitHub functions with least privilege: each reads only its own secret, events routed by source and input kind', () => {
     const secrets = outputs.function_secrets?.value as Record<string, string[]>;
