@@ -39,6 +39,7 @@ describe('local stack: dashboard static files', () => {
     mkdirSync(join(dir, 'dist', 'assets'), { recursive: true });
     writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>dash</title>');
     writeFileSync(join(dir, 'dist', 'assets', 'index-abc.js'), 'console.log(1)');
+    writeFileSync(join(dir, 'dist', 'config.json'), '{ "apiBaseUrl": "" }');
     writeFileSync(join(dir, 'secret.txt'), 'outside');
     server = await listen(createDashboardHandler(join(dir, 'dist')));
     port = (server.address() as AddressInfo).port;
@@ -74,6 +75,12 @@ describe('local stack: dashboard static files', () => {
       expect(r.body).toBe('console.log(1)');
       expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8');
       expect(r.headers['cache-control']).toContain('immutable');
+    }
+    for (const path of ['/config.json', '/dashboard/config.json']) {
+      const r = await get(port, path);
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(r.headers['cache-control']).toBe('no-cache');
     }
     const head = await get(port, '/assets/index-abc.js', 'HEAD');
     expect(head.status).toBe(200);

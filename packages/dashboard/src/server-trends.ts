@@ -104,6 +104,6 @@ export const fromServerTrends = (pages: readonly TrendPage[]): Trends | undefine
     topRules: topOf(rules, 10),
     topCategories: topOf(categories, 10),
     outcomes: [...topOf(statuses, 10), ...topOf(decisions, 10), ...topOf(outcomes, 10)],
-    basis: `From the nightly rollups (GET /analytics/trends, ${first.scope}), ${first.from} to ${first.to}; the rollups cover whole UTC days up to yesterday. Rules and categories add up each day's top 10.`,
+    basis: `From the rollups (GET /analytics/trends, ${first.scope}), ${first.from} to ${first.to}: each UTC day is rolled up after midnight, so today's figures are as of the last rollup run. Rules and categories add up each day's top 10.`,
   };
 };

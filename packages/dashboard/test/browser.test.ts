@@ -6,6 +6,8 @@
  */
 import { startLocalStack, type LocalStack } from '@iac-review/scripts/src/local/stack';
 import { seedReviews, type SeedResult } from '@iac-review/scripts/src/demo/seed';
+import { loadManifest, repoRoot } from '@iac-review/scripts/src/lib/repo';
+import { lambdaContext } from '@iac-review/scripts/src/local/http-gateway';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -225,6 +227,20 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     expect(painted).toBeGreaterThan(100);
     expect(await page.locator('#rules-h + table tbody tr').count()).toBeGreaterThan(0);
     expect(await page.getByText(/reviews per day by risk level \(\d+\)/i).textContent()).toContain(`(${seeded.reviews.length + 1})`);
+    // No rollup has run yet: the page computed the figures itself, and says so.
+    expect(await page.locator('.basis').textContent()).toContain('Computed in this browser (the nightly rollups hold no reviews');
+
+    // Roll up today, as the nightly schedule (or npm run demo) does: the page then shows the rollups.
+    const spec = loadManifest().find((f) => f.name === 'trend-aggregation-handler');
+    expect(spec).toBeDefined();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { handler } = require(join(repoRoot, spec?.entry ?? '')) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+    await handler({ day: new Date().toISOString().slice(0, 10) }, lambdaContext({ name: 'trend-aggregation-handler', timeoutSeconds: 60, memoryMb: 512 }));
+    await page.reload();
+    await page.locator('.basis').filter({ hasText: 'From the rollups (GET /analytics/trends' }).waitFor();
+    await page.locator('.chart[data-chart="bars"] canvas').waitFor();
+    expect(await page.getByText(/reviews per day by risk level \(\d+\)/i).textContent()).toContain(`(${seeded.reviews.length + 1})`);
+    expect(await page.locator('#rules-h + table tbody tr').count()).toBeGreaterThan(0);
     await shot('trends');
   });
 

@@ -2,6 +2,10 @@
  * `npm run demo`: fills a running local stack (npm start, in another terminal) with sample reviews
  * and prints where to look.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../lib/repo';
+import { DEFAULT_STATE_FILE, readStateFile } from '../local/state-file';
 import { DemoError, seedReviews } from './seed';
 
 const HELP = `Usage: npm run demo [-- --url URL] [--key KEY]
@@ -29,6 +33,24 @@ Everything, in two terminals:
   npm start        # first terminal
   npm run demo     # second terminal (same variables)`;
 
+/**
+ * Rolls up today (trend-aggregation-handler through `npm run invoke`, against the stack the state
+ * file names) so the dashboard's trends come from GET /analytics/trends at once, not only after the
+ * nightly run. A stack that is not the one the state file describes is left alone.
+ */
+const rollUpToday = (url: string, stateFile = DEFAULT_STATE_FILE): string => {
+  const state = readStateFile(stateFile);
+  if (typeof state === 'string' || state.url.replace(/\/+$/, '') !== url) return 'trends: not rolled up (not the stack npm start recorded); the dashboard computes them until the nightly rollup';
+  const day = new Date().toISOString().slice(0, 10);
+  const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(repoRoot, 'scripts', 'src', 'invoke.ts'), 'trend-aggregation-handler', '--event', '-', '--state', stateFile], {
+    input: JSON.stringify({ day }),
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
+  return r.status === 0 ? `trends: rolled up ${day} (trend-aggregation-handler)` : `trends: rolling up ${day} failed (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}); the dashboard computes them until the nightly rollup`;
+};
+
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -49,6 +71,7 @@ const main = async (): Promise<number> => {
     githubSecret: firstSecret(process.env.GITHUB_WEBHOOK_SECRET),
     githubApiUrl: process.env.GITHUB_API_URL,
     log: (l) => out(`  ${l}`) });
+  out(`  ${rollUpToday(url)}`);
   out('');
   out(`demo: ${result.reviews.length} reviews and ${result.decisions} decisions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const w of result.webhooks) out(`  ${w.source}: ${w.note}`);

@@ -56,7 +56,7 @@ export const createDashboardHandler = (dir: string = DEFAULT_DASHBOARD_DIR) => {
       res.writeHead(308, { location: '/dashboard/', 'content-length': '0' });
       res.end();
       return true;
-    } else if (pathname.startsWith('/assets/')) rel = pathname.slice(1);
+    } else if (pathname.startsWith('/assets/') || pathname === '/config.json') rel = pathname.slice(1);
     else if (pathname.startsWith('/dashboard/')) rel = pathname.slice('/dashboard/'.length);
     else return false;
 

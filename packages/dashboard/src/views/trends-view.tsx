@@ -49,8 +49,8 @@ const loadServerTrends = async (api: ApiClient, from: string, to: string): Promi
 export const loadTrends = async (api: ApiClient, days: number, now = Date.now()): Promise<Trends> => {
   const from = new Date(now - days * 86_400_000);
   from.setUTCHours(0, 0, 0, 0);
-  const yesterday = new Date(now - 86_400_000).toISOString().slice(0, 10);
-  const server = await loadServerTrends(api, from.toISOString().slice(0, 10), yesterday);
+  const today = new Date(now).toISOString().slice(0, 10);
+  const server = await loadServerTrends(api, from.toISOString().slice(0, 10), today);
   const adapted = server ? fromServerTrends(server) : undefined;
   if (adapted && adapted.total > 0) return adapted;
 
