@@ -30,6 +30,8 @@ export interface Gathered {
   /** GitHub's 3000-file listing cap was reached: files beyond it were never seen. */
   capped: boolean;
   listed: number;
+  /** Changed Terraform files in the listing (deleted ones included). */
+  terraformChanged: number;
 }
 
 export interface PullRequestCoordinates {
@@ -156,5 +158,5 @@ export const gatherTerraform = async (gh: GitHubClient, pr: PullRequestCoordinat
   if (skipped.length > 0) notes.push(`${skipped.length} file(s) not reviewed: ${skipped.slice(0, 10).join('; ')}${skipped.length > 10 ? '; …' : ''}.`);
   const others = listed.length - changed.length;
   if (others > 0) notes.push(`${others} changed file(s) are not Terraform and were not reviewed.`);
-  return { files: out, changed: listed, notes, capped, listed: listed.length };
+  return { files: out, changed: listed, notes, capped, listed: listed.length, terraformChanged: changed.length };
 };

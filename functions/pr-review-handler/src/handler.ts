@@ -87,7 +87,7 @@ export const createHandler = (deps: Deps) => {
     const started = Date.now();
     const gathered = await gatherTerraform(gh, { owner, repo, pullRequest: number, headSha, ...(changedFiles !== undefined && Number.isFinite(changedFiles) ? { changedFiles } : {}) }, deps.limits);
     const notes = gathered.files.length === 0 ? [...gathered.notes, 'No Terraform files (.tf, .tfvars, .tf.json) changed in this push.'] : gathered.notes;
-    const out = await deps.github.attachFetchedInput(reviewId, { requestedVersion, headSha, input: { kind: 'hcl', files: gathered.files }, notes, actor });
+    const out = await deps.github.attachFetchedInput(reviewId, { requestedVersion, headSha, input: { kind: 'hcl', files: gathered.files }, notes, actor, terraformFiles: gathered.terraformChanged });
     if (out.outcome === 'superseded') {
       log.info('push superseded while its files were fetched', { reviewId, requestedVersion, latestVersion: out.version.version });
       return { outcome: 'superseded', reviewId, version: out.version.version };
@@ -150,9 +150,11 @@ export const createHandler = (deps: Deps) => {
     const { owner, repo } = splitRepository(c.repository);
     const previous = await previousPush(reviewId, v);
     const reviewUrl = deps.reviewUrl?.(reviewId);
+    // A push without Terraform changes gets its check, but no new comment (an existing one is still updated).
+    const noTerraform = c.input.kind === 'hcl' && c.external?.terraformFiles === '0';
     const result = await publishReview(
       gh,
-      { reviewId, version, content: c, ...(previous ? { previous } : {}), ...(reviewUrl ? { reviewUrl } : {}), pr: { owner, repo, pullRequest: number, headSha }, failOn: deps.failOn },
+      { reviewId, version, content: c, ...(previous ? { previous } : {}), ...(reviewUrl ? { reviewUrl } : {}), pr: { owner, repo, pullRequest: number, headSha }, failOn: deps.failOn, ...(noTerraform ? { noTerraformChanges: true } : {}) },
       log,
     );
     log.info('review published to the pull request', { reviewId, version, repository: c.repository, pullRequest: number, headSha, ...result });

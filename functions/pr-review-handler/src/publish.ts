@@ -9,10 +9,12 @@ export const CHECK_NAME = 'iac-review';
 export interface PublishRequest extends CommentInput {
   pr: PullRequestCoordinates;
   failOn: FailOn;
+  /** A push without Terraform changes: an existing sticky comment is edited, none is created; the check passes. */
+  noTerraformChanges?: boolean;
 }
 
 export interface PublishResult {
-  comment: { id: number; action: 'created' | 'updated' | 'kept-newer' };
+  comment: { id?: number; action: 'created' | 'updated' | 'kept-newer' | 'none' };
   check: { kind: 'check-run' | 'status'; action: 'created' | 'updated'; conclusion: string };
   inline: { posted: number; action: 'posted' | 'already-posted' | 'none' | 'rejected' };
 }
@@ -52,6 +54,8 @@ export const publishReview = async (gh: GitHubClient, req: PublishRequest, log: 
       await gh.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: pr.owner, repo: pr.repo, comment_id: keep.id, body });
       comment = { id: keep.id, action: 'updated' };
     }
+  } else if (req.noTerraformChanges) {
+    comment = { action: 'none' };
   } else {
     const created = await gh.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: pr.owner, repo: pr.repo, issue_number: pr.pullRequest, body });
     comment = { id: Number(created.data.id), action: 'created' };
@@ -69,8 +73,8 @@ export const publishReview = async (gh: GitHubClient, req: PublishRequest, log: 
 
   // 2. The check run (or a commit status when the credentials cannot create check runs: only Apps can).
   const risk = req.content.riskOverride?.riskLevel ?? r?.riskLevel;
-  const conclusion = checkConclusion(risk, req.failOn);
-  const title = r ? `${risk} risk (score ${r.riskScore}), ${r.findings.length} finding(s)` : 'no result';
+  const conclusion = req.noTerraformChanges ? 'success' : checkConclusion(risk, req.failOn);
+  const title = req.noTerraformChanges ? 'No Terraform changes in this push' : r ? `${risk} risk (score ${r.riskScore}), ${r.findings.length} finding(s)` : 'no result';
   const summary = `${title}. Fails at: ${req.failOn}.${req.reviewUrl ? ` Review: ${req.reviewUrl}` : ''}`;
   let check: PublishResult['check'];
   try {

@@ -198,4 +198,26 @@ describe('pr-review-handler', () => {
     expect(await h.handler(busEvent('ReviewRequested', { reviewId: a.version.id, version: 1, source: 'github', inputKind: 'pull-request' }))).toMatchObject({ outcome: 'superseded' });
     expect(stub.requests).toEqual([]);
   });
+
+  it('should not start a comment for a push without Terraform changes, but pass its check (and keep editing an existing comment)', async () => {
+    const h = harness(stub);
+    stub.setPullRequestFiles(REPO, 5, [{ filename: 'README.md', status: 'modified', patch: '@@ -1 +1 @@\n-a\n+b' }]);
+    stub.setContents(REPO, SHA1, { 'README.md': 'b' });
+    const first = await runPush(h, SHA1, result('low', 0, []));
+    expect(first.published).toMatchObject({ outcome: 'published', result: { comment: { action: 'none' }, check: { conclusion: 'success' } } });
+    expect(stub.comments(REPO, 5)).toEqual([]);
+    expect(stub.checkRuns(REPO)).toEqual([expect.objectContaining({ head_sha: SHA1, conclusion: 'success', output: expect.objectContaining({ title: 'No Terraform changes in this push' }) })]);
+    expect((await h.service.get(first.id)).content.inputNotes).toContain('No Terraform files (.tf, .tfvars, .tf.json) changed in this push.');
+
+    seedPush(SHA2, SG_V1, '@@ -0,0 +1,3 @@\n+resource "aws_security_group" "web" {\n+  name = "web"\n+}');
+    await runPush(h, SHA2, result('medium', 30, [finding('LOG-001', 'medium', 'aws_security_group.web')]));
+    expect(stub.comments(REPO, 5)).toHaveLength(1);
+    const SHA3 = '4444444444444444444444444444444444444444';
+    stub.setPullRequestFiles(REPO, 5, [{ filename: 'README.md', status: 'modified', patch: '@@ -1 +1 @@\n-b\n+c' }]);
+    stub.setContents(REPO, SHA3, { 'README.md': 'c' });
+    const third = await runPush(h, SHA3, result('low', 0, []));
+    expect(third.published).toMatchObject({ result: { comment: { action: 'updated' } } });
+    expect(stub.comments(REPO, 5)).toHaveLength(1);
+    expect(stub.comments(REPO, 5)[0]?.body).toContain('Risk: medium → low');
+  });
 });

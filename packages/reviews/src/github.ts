@@ -74,6 +74,8 @@ export interface FetchedInputRequest {
   input: Extract<ReviewInput, { kind: 'hcl' }>;
   /** What was left out and why (shown with the review). */
   notes: string[];
+  /** How many Terraform files changed in the push (0: nothing to review; the PR gets no new comment). */
+  terraformFiles?: number;
   actor: string;
 }
 
@@ -115,7 +117,7 @@ class Stop extends Error {
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Keys of `external` that describe one submission or the PR's end, not the PR: not carried to the next push. */
-const PER_SUBMISSION = new Set(['fetchedFor', 'reviewInput', 'outcome', 'closedAt', 'mergeCommitSha', 'deliveryId', 'action', 'baseSha', 'pushedAt', 'changedFiles']);
+const PER_SUBMISSION = new Set(['fetchedFor', 'reviewInput', 'outcome', 'closedAt', 'mergeCommitSha', 'deliveryId', 'action', 'baseSha', 'pushedAt', 'changedFiles', 'terraformFiles']);
 const carried = (external: Record<string, string> | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(external ?? {}).filter(([k]) => !PER_SUBMISSION.has(k)));
 
@@ -289,7 +291,12 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
           return {
             ...c,
             input,
-            external: { ...(c.external ?? {}), fetchedFor: String(req.requestedVersion), reviewInput: 'hcl' },
+            external: {
+              ...(c.external ?? {}),
+              fetchedFor: String(req.requestedVersion),
+              reviewInput: 'hcl',
+              ...(req.terraformFiles !== undefined ? { terraformFiles: String(req.terraformFiles) } : {}),
+            },
             ...(req.notes.length > 0 ? { inputNotes: req.notes } : {}),
           };
         },
