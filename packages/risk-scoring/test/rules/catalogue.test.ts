@@ -60,22 +60,8 @@ const CASES: Record<string, Case[]> = {
     { fixture: DL, bad: ['aws_instance.sec_009_bad', 'aws_instance.sec_009_good', 'aws_launch_template.sec_004_bad', 'aws_launch_template.sec_004_good'], good: [], inputs: hclOnly },
     { fixture: CR, bad: [], good: ['aws_instance.net_010_bad', 'aws_instance.net_010_good_private'], inputs: both },
   ],
-  'IAM-017': [
-    {
-      fixture: GI,
-      bad: ['aws_iam_role.iam_017_bad'],
-      good: ['aws_iam_role.iam_017_good_external_id', 'aws_iam_role.iam_017_good_mfa', 'aws_iam_role.iam_017_good_service'],
-      inputs: both,
-    },
-  ],
-  'IAM-018': [
-    {
-      fixture: GI,
-      bad: ['aws_iam_policy.iam_018_passrole_bad', 'aws_iam_role_policy.iam_018_attach_bad', 'aws_iam_group_policy.iam_018_put_bad', 'aws_iam_policy.iam_018_takeover_bad'],
-      good: ['aws_iam_policy.iam_018_passrole_good', 'aws_iam_policy.iam_018_readonly_good'],
-      inputs: both,
-    },
-  ],
+  'IAM-017': [{ fixture: GI, bad: ['aws_iam_role.iam_017_bad'], good: ['aws_iam_role.iam_017_good_external_id', 'aws_iam_role.iam_017_good_mfa', 'aws_iam_role.iam_017_good_service'], inputs: both }],
+  'IAM-018': [{ fixture: GI, bad: ['aws_iam_policy.iam_018_passrole_bad', 'aws_iam_role_policy.iam_018_attach_bad', 'aws_iam_group_policy.iam_018_put_bad', 'aws_iam_policy.iam_018_takeover_bad'], good: ['aws_iam_policy.iam_018_passrole_good', 'aws_iam_policy.iam_018_readonly_good'], inputs: both }],
   'NET-001': [
     { fixture: IN, bad: ['aws_security_group.net_001_bad'], good: ['aws_security_group.net_001_good'], inputs: both },
     { fixture: CR, bad: ['aws_security_group_rule.net_001_all_tcp_bad'], good: ['aws_vpc_security_group_ingress_rule.net_from_sg_good', 'aws_vpc_security_group_ingress_rule.net_002_ssh_v6_bad'], inputs: both },
@@ -97,15 +83,9 @@ const CASES: Record<string, Case[]> = {
     { fixture: IN, bad: ['aws_subnet.net_008_bad'], good: ['aws_subnet.net_008_good'], inputs: both },
     { fixture: CR, bad: ['aws_subnet.public_a'], good: ['aws_subnet.public_b'], inputs: both },
   ],
-  'NET-009': [
-    { fixture: CR, bad: ['aws_db_instance.net_009_bad'], good: ['aws_db_instance.net_009_good_private', 'aws_db_instance.net_009_good_not_public'], inputs: both },
-  ],
-  'NET-010': [
-    { fixture: CR, bad: ['aws_instance.net_010_bad'], good: ['aws_instance.net_010_good_private', 'aws_instance.net_010_good_no_ip'], inputs: both },
-  ],
-  'NET-011': [
-    { fixture: GE, bad: ['aws_sagemaker_notebook_instance.sagemaker_bad'], good: ['aws_sagemaker_notebook_instance.sagemaker_good'], inputs: both },
-  ],
+  'NET-009': [{ fixture: CR, bad: ['aws_db_instance.net_009_bad'], good: ['aws_db_instance.net_009_good_private', 'aws_db_instance.net_009_good_not_public'], inputs: both }],
+  'NET-010': [{ fixture: CR, bad: ['aws_instance.net_010_bad'], good: ['aws_instance.net_010_good_private', 'aws_instance.net_010_good_no_ip'], inputs: both }],
+  'NET-011': [{ fixture: GE, bad: ['aws_sagemaker_notebook_instance.sagemaker_bad'], good: ['aws_sagemaker_notebook_instance.sagemaker_good'], inputs: both }],
   'PUB-001': [{ fixture: PE, bad: ['aws_s3_bucket_acl.pub_001_bad'], good: ['aws_s3_bucket_acl.pub_001_good', 'aws_s3_bucket_acl.pub_002_bad'], inputs: both }],
   'PUB-002': [{ fixture: PE, bad: ['aws_s3_bucket_acl.pub_002_bad'], good: ['aws_s3_bucket_acl.pub_002_good', 'aws_s3_bucket_acl.pub_001_bad'], inputs: both }],
   'PUB-003': [{ fixture: PE, bad: ['aws_s3_bucket_policy.pub_003_bad'], good: ['aws_s3_bucket_policy.pub_003_good', 'aws_s3_bucket_policy.pub_004_bad'], inputs: both }],
@@ -132,17 +112,10 @@ const CASES: Record<string, Case[]> = {
   'PUB-017': [{ fixture: PE, bad: ['aws_ami_launch_permission.pub_017_bad'], good: ['aws_ami_launch_permission.pub_017_good'], inputs: both }],
   'PUB-018': [{ fixture: GE, bad: ['aws_msk_cluster.msk_bad'], good: ['aws_msk_cluster.msk_good'], inputs: both }],
   'PUB-019': [{ fixture: GI, bad: ['aws_s3_bucket_acl.pub_019_bad'], good: ['aws_s3_bucket_acl.pub_019_good'], inputs: both }, { fixture: PE, bad: [], good: ['aws_s3_bucket_acl.pub_001_bad', 'aws_s3_bucket_acl.pub_002_bad'], inputs: both }],
-  'ENC-001': [
-    { fixture: PE, bad: ['aws_db_instance.enc_001_bad'], good: ['aws_db_instance.enc_001_good', 'aws_db_instance.pub_007_bad'], inputs: both },
-  ],
+  'ENC-001': [{ fixture: PE, bad: ['aws_db_instance.enc_001_bad'], good: ['aws_db_instance.enc_001_good', 'aws_db_instance.pub_007_bad'], inputs: both }],
   'ENC-002': [
     { fixture: PE, bad: ['aws_rds_cluster.enc_002_bad'], good: ['aws_rds_cluster.enc_002_good'], inputs: both },
-    {
-      fixture: GE,
-      bad: ['aws_docdb_cluster.enc_002_docdb_bad', 'aws_neptune_cluster.enc_002_neptune_bad'],
-      good: ['aws_docdb_cluster.enc_002_docdb_good', 'aws_neptune_cluster.enc_002_neptune_good'],
-      inputs: both,
-    },
+    { fixture: GE, bad: ['aws_docdb_cluster.enc_002_docdb_bad', 'aws_neptune_cluster.enc_002_neptune_bad'], good: ['aws_docdb_cluster.enc_002_docdb_good', 'aws_neptune_cluster.enc_002_neptune_good'], inputs: both },
   ],
   // Attributes left out where the AWS default is off: the source shows them absent; plans mark them computed (unknown).
   'ENC-003': [
@@ -197,18 +170,9 @@ const CASES: Record<string, Case[]> = {
   'ENC-022': [{ fixture: GE, bad: ['aws_elb.elb_bad'], good: ['aws_elb.elb_good'], inputs: both }],
   'ENC-023': [{ fixture: GE, bad: ['aws_cloudfront_distribution.cf_bad'], good: ['aws_cloudfront_distribution.cf_good'], inputs: both }],
   'ENC-024': [{ fixture: GE, bad: ['aws_cloudfront_distribution.cf_bad'], good: ['aws_cloudfront_distribution.cf_good'], inputs: both }],
-  'ENC-025': [
-    {
-      fixture: GE,
-      bad: ['aws_glue_data_catalog_encryption_settings.glue_bad', 'aws_glue_security_configuration.glue_sc_bad'],
-      good: ['aws_glue_data_catalog_encryption_settings.glue_good', 'aws_glue_security_configuration.glue_sc_good'],
-      inputs: both,
-    },
-  ],
+  'ENC-025': [{ fixture: GE, bad: ['aws_glue_data_catalog_encryption_settings.glue_bad', 'aws_glue_security_configuration.glue_sc_bad'], good: ['aws_glue_data_catalog_encryption_settings.glue_good', 'aws_glue_security_configuration.glue_sc_good'], inputs: both }],
   'ENC-026': [{ fixture: GE, bad: ['aws_glue_job.glue_job_bad'], good: ['aws_glue_job.glue_job_good'], inputs: both }],
-  'ENC-027': [
-    { fixture: GE, bad: ['aws_athena_workgroup.athena_bad', 'aws_athena_database.athena_db_bad'], good: ['aws_athena_workgroup.athena_good', 'aws_athena_database.athena_db_good'], inputs: both },
-  ],
+  'ENC-027': [{ fixture: GE, bad: ['aws_athena_workgroup.athena_bad', 'aws_athena_database.athena_db_bad'], good: ['aws_athena_workgroup.athena_good', 'aws_athena_database.athena_db_good'], inputs: both }],
   'ENC-028': [{ fixture: GE, bad: ['aws_dax_cluster.dax_bad'], good: ['aws_dax_cluster.dax_good'], inputs: both }],
   'ENC-029': [{ fixture: GE, bad: ['aws_sagemaker_notebook_instance.sagemaker_bad'], good: ['aws_sagemaker_notebook_instance.sagemaker_good'], inputs: both }],
   'ENC-030': [{ fixture: GE, bad: ['aws_workspaces_workspace.workspaces_bad'], good: ['aws_workspaces_workspace.workspaces_good'], inputs: both }],
@@ -253,12 +217,7 @@ const CASES: Record<string, Case[]> = {
   'LOG-012': [{ fixture: DL, bad: ['aws_config_configuration_recorder_status.log_012_bad'], good: ['aws_config_configuration_recorder_status.log_012_good'], inputs: both }],
   'LOG-014': [{ fixture: GE, bad: ['aws_cloudfront_distribution.cf_bad'], good: ['aws_cloudfront_distribution.cf_good'], inputs: both }],
   'LOG-015': [
-    {
-      fixture: CR,
-      bad: ['aws_cloudwatch_log_group.log_015_trail_bad', 'aws_cloudwatch_log_group.log_015_flow_bad'],
-      good: ['aws_cloudwatch_log_group.log_015_app_good', 'aws_cloudwatch_log_group.log_015_audit_good'],
-      inputs: both,
-    },
+    { fixture: CR, bad: ['aws_cloudwatch_log_group.log_015_trail_bad', 'aws_cloudwatch_log_group.log_015_flow_bad'], good: ['aws_cloudwatch_log_group.log_015_app_good', 'aws_cloudwatch_log_group.log_015_audit_good'], inputs: both },
     { fixture: 'clean', bad: [], good: ['aws_cloudwatch_log_group.api'], inputs: both },
   ],
   'LOG-013': [{ fixture: DL, bad: ['aws_api_gateway_stage.log_013_bad'], good: ['aws_apigatewayv2_stage.log_013_good'], inputs: both }],
@@ -302,12 +261,7 @@ const CASES: Record<string, Case[]> = {
     { fixture: 'clean', bad: [], good: ['provider.aws'], inputs: planOnly },
   ],
   'SEC-011': [
-    {
-      fixture: SS,
-      bad: ['var.db_password'],
-      good: ['var.github_token', 'var.secret_store', 'var.admin_password', 'var.api_token', 'var.api_key_secret_arn'],
-      inputs: both,
-    },
+    { fixture: SS, bad: ['var.db_password'], good: ['var.github_token', 'var.secret_store', 'var.admin_password', 'var.api_token', 'var.api_key_secret_arn'], inputs: both },
     { fixture: PE, bad: [], good: ['var.mq_password'], inputs: both },
     { fixture: 'clean', bad: [], good: ['var.db_password'], inputs: both },
   ],
