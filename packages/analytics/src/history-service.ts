@@ -2,7 +2,7 @@ import type { VersionedStore } from '@iac-review/dynamo-versioning';
 import type { ReviewContent } from '@iac-review/reviews';
 import { addDays, dayOf } from './days';
 import { analyseHistory, type HistoryAnalysis } from './history';
-import { readScope } from './review-reader';
+import { readScope, readStack } from './review-reader';
 
 export const MAX_HISTORY_DAYS = 90;
 /** Reviews one analysis reads at most (the newest are kept; the response says `truncated`). */
@@ -25,7 +25,7 @@ export const createHistoryService = (deps: { reviews: VersionedStore<ReviewConte
     const today = dayOf(deps.clock());
     const from = addDays(today, -(req.days - 1));
     const max = req.maxReviews ?? deps.maxReviews ?? DEFAULT_MAX_HISTORY_REVIEWS;
-    const { reviews, truncated } = await readScope(deps.reviews, req.scope, from, max);
+    const { reviews, truncated } = req.scope.startsWith('stack:') ? await readStack(deps.reviews, req.scope.slice('stack:'.length), from, today, max) : await readScope(deps.reviews, req.scope, from, max);
     return analyseHistory({
       scope: req.scope,
       days: req.days,

@@ -4,7 +4,7 @@ export { computeRollups, addReview, mergeCounts, emptyCounts, summarise, scopesO
 export type { TrendRollup, RollupCounts, RollupSummary, RollupScope, ReviewSnapshot, Ranked } from './rollup';
 export { createTrendStore, rollupId, TREND_ENTITY } from './trend-store';
 export type { TrendStore, TrendStoreOptions, PutResult } from './trend-store';
-export { readDay, readScope } from './review-reader';
+export { readDay, readScope, readStack } from './review-reader';
 export type { ReadOptions } from './review-reader';
 export { createTrendAggregator, MAX_BACKFILL_DAYS } from './aggregate';
 export type { TrendAggregator, TrendAggregatorDeps, DayResult, RangeResult } from './aggregate';

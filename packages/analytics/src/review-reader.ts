@@ -1,4 +1,5 @@
 import type { Head, VersionedStore } from '@iac-review/dynamo-versioning';
+import { addDays } from './days';
 import type { ReviewContent } from '@iac-review/reviews';
 import { mapLimit } from './concurrency';
 import type { ReviewSnapshot } from './rollup';
@@ -53,4 +54,33 @@ export const readScope = async (
     cursor = p.cursor;
   } while (cursor && out.length < max);
   return { reviews: out, truncated: cursor !== undefined };
+};
+
+/**
+ * The reviews of one Spacelift stack created from `fromDay` to `toDay`, newest first, at most `max`.
+ * A review that names a repository too is listed under the repository on the by-scope index, so a
+ * stack is read day by day through the by-day index: only the small head items of those days are
+ * read, and a version is loaded only for heads of this stack.
+ */
+export const readStack = async (
+  store: VersionedStore<ReviewContent>,
+  stack: string,
+  fromDay: string,
+  toDay: string,
+  max: number,
+  o: ReadOptions = {},
+): Promise<{ reviews: ReviewSnapshot[]; truncated: boolean }> => {
+  const out: ReviewSnapshot[] = [];
+  for (let day = toDay; day >= fromDay; day = addDays(day, -1)) {
+    let cursor: string | undefined;
+    do {
+      const p = await store.listHeads({ index: 'day', key: day, limit: o.pageSize ?? 100, ...(cursor ? { cursor } : {}) });
+      const mine = p.items.filter((h) => h.attributes?.stack === stack);
+      const room = max - out.length;
+      out.push(...(await loadPage(store, mine.slice(0, room), o.concurrency ?? 16)));
+      if (mine.length > room) return { reviews: out, truncated: true };
+      cursor = p.cursor;
+    } while (cursor);
+  }
+  return { reviews: out, truncated: false };
 };

@@ -1,5 +1,5 @@
 import { createInMemoryTablePort } from '@iac-review/dynamo-versioning';
-import { createHistoricalContext, createHistoryService, historyScopeOf, MAX_POINTS_PER_RESOURCE, POINTS_PER_FAILED_APPLY, silentLogger, touchedResources, type HistoryService } from '../src/index';
+import { createHistoricalContext, createHistoryService, MAX_POINTS_PER_RESOURCE, POINTS_PER_FAILED_APPLY, silentLogger, touchedResources, type HistoryService } from '../src/index';
 import { makeSeed, reviewStoreOn, writeSeed, type SeedReview } from './support/seed';
 
 const DAYS = ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23'];
@@ -73,6 +73,16 @@ describe('historical analysis', () => {
     expect(a.rulePrecision.total).toBeGreaterThan(1);
   });
 
+  it('should analyse a stack with every review of it, also those listed under their repository', async () => {
+    const a = await history.analyse({ scope: 'stack:prod-data', days: 4, limit: 100 });
+    const mine = seed.filter((r) => r.final.stack === 'prod-data');
+    expect(mine.some((r) => r.final.repository)).toBe(true);
+    expect(a.reviews).toBe(mine.length);
+    expect(a.riskTrend.map((p) => p.reviews)).toEqual(DAYS.map((d) => mine.filter((r) => r.day === d).length));
+    const capped = await history.analyse({ scope: 'stack:prod-data', days: 4, limit: 5, maxReviews: 3 });
+    expect([capped.reviews, capped.truncated]).toEqual([3, true]);
+  });
+
   it('should stop at maxReviews (newest first) and say the analysis is truncated', async () => {
     const a = await history.analyse({ scope: `repo:${REPO}`, days: 4, limit: 5, maxReviews: 10 });
     expect(a.reviews).toBe(10);
@@ -90,7 +100,7 @@ describe('historical context for the reviewer', () => {
     await writeSeed(port, 't', seed);
     const store = reviewStoreOn({ tableName: 't' } as never, { now: NOW }, port);
     const ctx = createHistoricalContext({ history: createHistoryService({ reviews: store, clock: () => NOW }), logger: silentLogger, days: 4 });
-    const stackReviews = seed.filter((r) => historyScopeOf(r.final) === 'stack:prod-data');
+    const stackReviews = seed.filter((r) => r.final.stack === 'prod-data');
     const failures = new Map<string, number>();
     for (const r of stackReviews) if (r.final.external?.outcome === 'failed') for (const a of touchedResources(r.final)) failures.set(a, (failures.get(a) ?? 0) + 1);
     const [address, count] = [...failures.entries()].sort((a, b) => b[1] - a[1])[0]!;
