@@ -42,8 +42,8 @@ describe('findingsToolInputSchema', () => {
     }
     // everything core requires, the model must send
     for (const r of coreSchema.required ?? []) expect(itemSchema.required).toContain(r);
-    // only `source` is ours to set
-    expect(Object.keys(core).filter((k) => !(k in mine))).toEqual(['source']);
+    // only `source` and `suppressed` (the repository's policy) are ours to set
+    expect(Object.keys(core).filter((k) => !(k in mine))).toEqual(['source', 'suppressed']);
     expect(mine.category?.enum).toEqual([...CATEGORIES]);
     expect(mine.severity?.enum).toEqual([...SEVERITIES]);
   });

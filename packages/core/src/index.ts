@@ -20,7 +20,7 @@ export { compileRoutes } from './router';
 export type { Router, RouteMatch } from './router';
 export { openApiDocument } from './openapi';
 export { CATEGORIES, SEVERITIES, RISK_LEVELS, severityRank } from './review-types';
-export type { Category, Severity, RiskLevel, Finding } from './review-types';
+export type { Category, Severity, RiskLevel, Finding, Suppression } from './review-types';
 export { validateRequest, hasBodySchema } from './validation';
 export type {
   ReviewSubmission,

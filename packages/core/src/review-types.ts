@@ -20,6 +20,19 @@ export interface Finding {
   remediation: string;
   source?: 'rule' | 'llm';
   references?: string[];
+  /** An accepted risk silences it: kept in the review, left out of the risk score and fail-on. */
+  suppressed?: Suppression;
+}
+
+/** Who/why/until of a suppressed finding (inline `iac-review:ignore` comment or `.iac-review.yml`). */
+export interface Suppression {
+  kind: 'inline' | 'config';
+  reason: string;
+  /** Last day it applies, YYYY-MM-DD (UTC). */
+  until?: string;
+  by?: string;
+  /** Where it is written, e.g. `main.tf:12` or `.iac-review.yml:8`. */
+  location?: string;
 }
 
 export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);

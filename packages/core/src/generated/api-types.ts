@@ -138,6 +138,28 @@ export interface Finding {
     | [string, string, string, string, string, string, string, string]
     | [string, string, string, string, string, string, string, string, string]
     | [string, string, string, string, string, string, string, string, string, string];
+  /**
+   * Set when an accepted risk (an inline iac-review:ignore comment or a suppression in .iac-review.yml) silences the finding: it stays in the review but does not count towards the risk score or fail-on.
+   */
+  suppressed?: {
+    /**
+     * inline: a comment in the Terraform source; config: the repository's .iac-review.yml.
+     */
+    kind: 'inline' | 'config';
+    reason: string;
+    /**
+     * Last day the suppression applies (UTC).
+     */
+    until?: string;
+    /**
+     * Who accepted the risk, when the suppression says.
+     */
+    by?: string;
+    /**
+     * Where the suppression is written, e.g. main.tf:12 or .iac-review.yml:8.
+     */
+    location?: string;
+  };
 }
 
 export interface ReviewResult {
