@@ -64,11 +64,13 @@ const main = async () => {
   const name = argv[0] as string;
   const specs = loadManifest();
   if (!specs.some((f) => f.name === name)) fail(`unknown function "${name}"; functions/manifest.json has: ${specs.map((f) => f.name).join(', ')}`);
+  // npm runs scripts from the repository root; paths are the caller's, relative to where npm was run.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
   const eventFile = arg(argv, '--event');
   let eventJson = '{}';
   if (eventFile !== undefined) {
     try {
-      eventJson = eventFile === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(process.cwd(), eventFile), 'utf8');
+      eventJson = eventFile === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(cwd, eventFile), 'utf8');
     } catch (err) {
       fail(`cannot read the event file ${eventFile}: ${(err as Error).message}`);
     }
@@ -78,7 +80,7 @@ const main = async () => {
   } catch (err) {
     fail(`the event is not JSON: ${(err as Error).message}`);
   }
-  const state = readStateFile(arg(argv, '--state') ? resolve(process.cwd(), arg(argv, '--state') as string) : undefined);
+  const state = readStateFile(arg(argv, '--state') ? resolve(cwd, arg(argv, '--state') as string) : undefined);
   if (typeof state === 'string') return fail(state, 1);
 
   // A fresh process with the stack's function environment: fd 1 → our stderr, fd 3 → the outcome.
