@@ -76,7 +76,15 @@ export const renderComment = (input: CommentInput): string => {
   const lines: string[] = [STICKY_MARKER, versionMarker(input.reviewId, input.version)];
   const headSha = c.external?.headSha;
   if (!r) {
-    lines.push('## IaC Review', '', `No result for ${short(headSha)} yet.`);
+    if (c.status === 'failed') {
+      lines.push(`## ⚠️ IaC Review could not review commit ${code(short(headSha))}`, '', `> ${plain(c.failure?.reason ?? 'the input could not be reviewed')}`);
+      lines.push('', 'Fix the Terraform so it parses, or post the plan of this commit (`review submit`) to have it reviewed from the plan.');
+    } else {
+      lines.push('## IaC Review', '', `No result for ${code(short(headSha))} yet.`);
+    }
+    const notes = c.inputNotes ?? [];
+    if (notes.length > 0) lines.push('', `<details><summary>Not reviewed (${notes.length})</summary>`, '', ...notes.map((n) => `- ${plain(n)}`), '', '</details>');
+    lines.push('', '---', `${input.reviewUrl ? `[View the review](${input.reviewUrl})` : `Review ${code(input.reviewId)}`} · version ${input.version} · updated in place on every push`);
     return lines.join('\n');
   }
   const risk = effectiveRiskLevel(c) ?? r.riskLevel;

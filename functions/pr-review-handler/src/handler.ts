@@ -141,10 +141,10 @@ export const createHandler = (deps: Deps) => {
     const c = v.content;
     const number = Number(c.external?.pullRequest);
     const headSha = c.external?.headSha;
-    if (!c.repository || !Number.isSafeInteger(number) || !headSha || !c.result) return { outcome: 'ignored', reason: `version ${version} of ${reviewId} is not a completed pull-request review` };
+    if (!c.repository || !Number.isSafeInteger(number) || !headSha || (!c.result && c.status !== 'failed')) return { outcome: 'ignored', reason: `version ${version} of ${reviewId} is not a completed pull-request review` };
     const gh = await deps.publisherFor(targetOf({ ...c, repository: c.repository }));
     if (!gh) {
-      log.info('review completed; not published to GitHub (no credentials configured)', { reviewId, version, repository: c.repository, pullRequest: number, riskLevel: c.result.riskLevel });
+      log.info('review completed; not published to GitHub (no credentials configured)', { reviewId, version, repository: c.repository, pullRequest: number, riskLevel: c.result?.riskLevel, status: c.status });
       return { outcome: 'not-published', reviewId, version, reason: 'no GitHub credentials configured' };
     }
     const { owner, repo } = splitRepository(c.repository);

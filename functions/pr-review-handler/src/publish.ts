@@ -73,8 +73,16 @@ export const publishReview = async (gh: GitHubClient, req: PublishRequest, log: 
 
   // 2. The check run (or a commit status when the credentials cannot create check runs: only Apps can).
   const risk = req.content.riskOverride?.riskLevel ?? r?.riskLevel;
-  const conclusion = req.noTerraformChanges ? 'success' : checkConclusion(risk, req.failOn);
-  const title = req.noTerraformChanges ? 'No Terraform changes in this push' : r ? `${risk} risk (score ${r.riskScore}), ${r.findings.length} finding(s)` : 'no result';
+  const failed = req.content.status === 'failed';
+  // A review that could not be done neither passes nor blocks: neutral, with the reason.
+  const conclusion = failed ? 'neutral' : req.noTerraformChanges ? 'success' : checkConclusion(risk, req.failOn);
+  const title = failed
+    ? `Could not be reviewed: ${(req.content.failure?.reason ?? 'unknown reason').slice(0, 200)}`
+    : req.noTerraformChanges
+      ? 'No Terraform changes in this push'
+      : r
+        ? `${risk} risk (score ${r.riskScore}), ${r.findings.length} finding(s)`
+        : 'no result';
   const summary = `${title}. Fails at: ${req.failOn}.${req.reviewUrl ? ` Review: ${req.reviewUrl}` : ''}`;
   let check: PublishResult['check'];
   try {
@@ -92,7 +100,7 @@ export const publishReview = async (gh: GitHubClient, req: PublishRequest, log: 
     if (statusOf(err) !== 403) throw err;
     // A personal or Actions token cannot write check runs: a commit status with the same name instead.
     log.warn('check runs need a GitHub App; writing a commit status named iac-review instead', { repository: `${pr.owner}/${pr.repo}` });
-    const state = conclusion === 'failure' ? 'failure' : 'success';
+    const state = conclusion === 'failure' ? 'failure' : conclusion === 'neutral' ? 'error' : 'success';
     await gh.request('POST /repos/{owner}/{repo}/statuses/{sha}', { owner: pr.owner, repo: pr.repo, sha: pr.headSha, state, context: CHECK_NAME, description: title.slice(0, 140), ...(req.reviewUrl ? { target_url: req.reviewUrl } : {}) });
     check = { kind: 'status', action: 'created', conclusion: state };
   }

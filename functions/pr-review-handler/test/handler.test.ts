@@ -220,4 +220,20 @@ describe('pr-review-handler', () => {
     expect(stub.comments(REPO, 5)).toHaveLength(1);
     expect(stub.comments(REPO, 5)[0]?.body).toContain('Risk: medium → low');
   });
+
+  it('should tell the pull request when its push could not be reviewed (neutral check, reason in the comment)', async () => {
+    const h = harness(stub);
+    seedPush(SHA1, 'resource "aws_s3_bucket" {', '@@ -0,0 +1 @@\n+resource "aws_s3_bucket" {');
+    const pushed = await h.github.submitPush({ repository: REPO, pullRequest: 5, headSha: SHA1, deliveryId: 'f', action: 'opened', actor: 'x' });
+    const fetched = (await h.handler(busEvent('ReviewRequested', { reviewId: pushed.version.id, version: 1, source: 'github', inputKind: 'pull-request' }))) as { version: number };
+    // What ai-reviewer does with source it cannot parse.
+    const failed = await h.service.fail(pushed.version.id, { requestedVersion: fetched.version, reason: 'The input cannot be reviewed: cannot parse network/sg.tf as HCL', actor: 'ai-reviewer' });
+    const completed = h.events.published.filter((e) => e.detailType === 'ReviewCompleted');
+    expect(completed).toHaveLength(1);
+    const out = await h.handler(busEvent('ReviewCompleted', completed[0]!.detail as Record<string, unknown>));
+    expect(out).toMatchObject({ outcome: 'published', version: failed.version.version, result: { comment: { action: 'created' }, check: { conclusion: 'neutral' }, inline: { action: 'none' } } });
+    expect(stub.comments(REPO, 5)[0]?.body).toContain('could not review commit `1111111`');
+    expect(stub.comments(REPO, 5)[0]?.body).toContain('cannot parse network/sg.tf as HCL');
+    expect(stub.checkRuns(REPO)[0]?.output?.title).toContain('Could not be reviewed');
+  });
 });

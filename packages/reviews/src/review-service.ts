@@ -201,6 +201,7 @@ export const createReviewService = (deps: ReviewServiceDeps) => {
      * not left pending forever. Idempotent: a re-delivered request writes nothing new.
      */
     fail: async (id: string, req: { requestedVersion: number; reason: string; actor: string }): Promise<{ version: Version<ReviewContent>; created: boolean }> => {
+      let out: { version: Version<ReviewContent>; created: boolean };
       try {
         const version = await store.append(
           id,
@@ -210,11 +211,29 @@ export const createReviewService = (deps: ReviewServiceDeps) => {
           },
           { actor: req.actor, reason: 'review failed: input cannot be reviewed' },
         );
-        return { version, created: true };
+        out = { version, created: true };
       } catch (err) {
-        if (err instanceof AlreadyDone) return { version: err.version, created: false };
-        throw err;
+        if (!(err instanceof AlreadyDone)) throw err;
+        out = { version: err.version, created: false };
       }
+      // The submitter learns the outcome the same way as for a result (e.g. the pull request gets
+      // "could not be reviewed"): ReviewCompleted with status failed, announced again on a re-delivery.
+      const c = out.version.content;
+      if (c.status === 'failed' && c.failure?.reason === req.reason) {
+        const detail: ReviewCompletedDetail = {
+          reviewId: id,
+          version: out.version.version,
+          status: c.status,
+          source: c.source,
+          ...(c.repository ? { repository: c.repository } : {}),
+          ...(c.stack ? { stack: c.stack } : {}),
+          ...(c.external ? { external: c.external } : {}),
+        };
+        await events.publish([{ detailType: REVIEW_COMPLETED, detail }]).catch((err: unknown) => {
+          throw err instanceof EventPublishError ? err : new EventPublishError('ReviewCompleted (failed) could not be announced.', { cause: err });
+        });
+      }
+      return out;
     },
 
     /**

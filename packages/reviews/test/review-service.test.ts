@@ -67,6 +67,17 @@ describe('review service', () => {
     expect(again.created).toBe(false);
   });
 
+  it('should announce a failed review as ReviewCompleted with status failed, again on a re-delivery, and retryably', async () => {
+    const { service, events } = setup();
+    const v1 = await service.submit({ input: { kind: 'plan', plan: { resource_changes: 'nope' } }, source: 'api', repository: 'acme/infra', actor: 'dash' });
+    events.failNext();
+    await expect(service.fail(v1.id, { requestedVersion: 1, reason: 'bad plan', actor: 'ai-reviewer' })).rejects.toBeInstanceOf(EventPublishError);
+    await service.fail(v1.id, { requestedVersion: 1, reason: 'bad plan', actor: 'ai-reviewer' });
+    const completed = events.published.filter((e) => e.detailType === 'ReviewCompleted');
+    expect(completed.map((e) => e.detail)).toEqual([{ reviewId: v1.id, version: 2, status: 'failed', source: 'api', repository: 'acme/infra' }]);
+    expect((await service.listVersions(v1.id, {})).items).toHaveLength(2);
+  });
+
   it('should apply feedback as new versions and reject stale or senseless feedback', async () => {
     const { service } = setup();
     const v1 = await service.submit({ input: { kind: 'plan', plan: {} }, source: 'api', actor: 'dash' });
