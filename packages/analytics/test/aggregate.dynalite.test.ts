@@ -153,7 +153,7 @@ describe('trend aggregation over dynalite (seeded)', () => {
     expect(await trends.get('repo:nobody/none', DAYS[0]!)).toBeUndefined();
     expect(REPOS.every((repo) => seed.some((x) => x.final.repository === repo))).toBe(true);
     expect(STACKS.every((s) => seed.some((x) => x.final.stack === s))).toBe(true);
-  });
+  }, 60_000);
 
   it('should read one day through the by-day index, items proportional to that day’s reviews', async () => {
     counting.reset();
