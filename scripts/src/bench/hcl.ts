@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { evaluateHcl, parseHcl } from '../../../packages/risk-scoring/src/index';
 import { fmtMs, machineLine, median, writeBenchmarkSection } from '../lib/bench';
@@ -128,6 +128,7 @@ const main = (): void => {
     const files = readAll(dir);
     const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
     const baselineScript = `const fs=require('fs'),p=require('path');let n=0;const w=d=>{for(const e of fs.readdirSync(d,{withFileTypes:true})){const f=p.join(d,e.name);if(e.isDirectory())w(f);else n+=fs.readFileSync(f,'utf8').length}};w(${JSON.stringify(dir)});`;
+    const load: number[] = [loadavg()[0]!];
     const base: number[] = [];
     const review: number[] = [];
     let result: { findings: unknown[]; stats: { resourceChanges: number; hcl?: { unsupportedFunctions: string[]; errors: number } } } | undefined;
@@ -137,6 +138,7 @@ const main = (): void => {
       const r = time([cli, '--format', 'json', dir]);
       review.push(r.ms);
       result ??= JSON.parse(r.stdout) as typeof result;
+      load.push(loadavg()[0]!);
       process.stderr.write('.');
     }
     process.stderr.write('\n');
@@ -174,7 +176,7 @@ Medians of ${RUNS} interleaved runs of two fresh processes:
 | in-process, warm: parse every \`.tf\` file (TypeScript parser) | ${fmtMs(p)} (${mbps.toFixed(1)} MB/s) |
 | in-process, warm: parse + evaluate the whole repository | ${fmtMs(e)} |
 
-Status (this run): ${status}. Unsupported functions seen: ${result?.stats.hcl?.unsupportedFunctions.join(', ') || 'none'}; evaluation errors: ${result?.stats.hcl?.errors ?? '?'}.
+Status (this run): ${status}. The machine is shared: its 1-minute load average during the run was ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} on ${cpus().length} cores, which the baseline row reflects; compare the ratio, not the absolute times, across runs. Unsupported functions seen: ${result?.stats.hcl?.unsupportedFunctions.join(', ') || 'none'}; evaluation errors: ${result?.stats.hcl?.errors ?? '?'}.
 The replaced WebAssembly parser (\`@cdktf/hcl2json\`) spent ~300 ms booting its Go runtime before parsing the first file.`;
     process.stdout.write(`${md}\n`);
     if (write) writeBenchmarkSection('risk-scoring-hcl', md);
