@@ -1,4 +1,6 @@
 import type { Rule } from './rule';
+import { UNKNOWN } from './resource-view';
+import { bucketCompanions } from './cross-resource';
 
 export const backupRules: Rule[] = [
   {
@@ -91,6 +93,23 @@ export const backupRules: Rule[] = [
     check: (v) => {
       const n = v.num('snapshot_retention_limit');
       return (n === 0 || (n === undefined && v.fromHcl)) && 'No automatic snapshots are kept for this Redis replication group.';
+    },
+  },
+  {
+    id: 'BAK-008',
+    title: 'S3 bucket without versioning',
+    category: 'backup',
+    severity: 'low',
+    resourceTypes: ['aws_s3_bucket'],
+    on: 'config',
+    remediation: 'Add an `aws_s3_bucket_versioning` resource for the bucket with `versioning_configuration { status = "Enabled" }` (and a lifecycle rule for noncurrent versions).',
+    references: ['AWS FSBP S3.14'],
+    check: (v) => {
+      // Versioning is off by default; the plan marks the inline block computed (undetermined).
+      const inline = v.get('versioning');
+      if (inline === UNKNOWN || v.blocks('versioning').length > 0 || !v.context) return false;
+      if (bucketCompanions(v.context, v.change, 'aws_s3_bucket_versioning').length > 0) return false; // BAK-003 judges its status
+      return 'No versioning is configured for the bucket: overwritten or deleted objects cannot be recovered.';
     },
   },
 ];

@@ -85,7 +85,7 @@ export class ChangeIndex {
     if (!m) {
       m = new Map<string, ResourceChange[]>();
       for (const c of this.ofType(type)) {
-        for (const k of ['id', 'arn', 'name']) {
+        for (const k of ['id', 'arn', 'name', 'bucket']) {
           const v = c.after?.[k];
           if (typeof v !== 'string' || v === '') continue;
           let l = m.get(v);

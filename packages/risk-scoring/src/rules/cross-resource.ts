@@ -51,3 +51,15 @@ export function subnetsOf(ctx: ChangeIndex, change: ResourceChange): ResourceCha
 export function publicSubnetsOf(ctx: ChangeIndex, change: ResourceChange): ResourceChange[] {
   return subnetsOf(ctx, change).filter((s) => isPublicSubnet(ctx, s));
 }
+
+/** Changes of `type` that configure the bucket through their `bucket` attribute (by reference or by name). */
+export function bucketCompanions(ctx: ChangeIndex, bucket: ResourceChange, type: string): ResourceChange[] {
+  return ctx.referencing(bucket, type, 'bucket');
+}
+
+/** The input blocks public access for the whole account (all four settings true). */
+export function accountBlocksPublicAccess(ctx: ChangeIndex): boolean {
+  return ctx
+    .ofType('aws_s3_account_public_access_block')
+    .some((c) => ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => c.after?.[k] === true || c.after?.[k] === 'true'));
+}

@@ -228,6 +228,15 @@ const CASES: Record<string, Case[]> = {
     { fixture: 'modules', bad: [], good: [], inputs: both },
   ],
   'BAK-003': [{ fixture: DL, bad: ['aws_s3_bucket_versioning.bak_003_bad'], good: ['aws_s3_bucket_versioning.bak_003_good'], inputs: both }],
+  // Versioning is off unless configured; plans mark a new bucket's inline versioning computed (undetermined).
+  'BAK-008': [
+    { fixture: CR, bad: ['aws_s3_bucket.bak_008_bad'], good: ['aws_s3_bucket.bak_008_good', 'aws_s3_bucket.bak_008_good_by_name'], inputs: hclOnly },
+    { fixture: CR, bad: [], good: ['aws_s3_bucket.bak_008_good', 'aws_s3_bucket.bak_008_good_by_name'], inputs: planOnly },
+    { fixture: DL, bad: ['aws_s3_bucket.data_008_bad', 'aws_s3_bucket.data_008_good'], good: [], inputs: hclOnly },
+    // an existing bucket (state) without versioning: the plan knows the value
+    { fixture: DEL, bad: ['aws_s3_bucket.data_001_good'], good: [], inputs: both },
+    { fixture: 'clean', bad: [], good: ['aws_s3_bucket.reports'], inputs: both },
+  ],
   'BAK-004': [{ fixture: DEL, bad: ['aws_backup_plan.bak_004_bad'], good: ['aws_iam_policy.delete_good'], inputs: planOnly }],
   'BAK-005': [{ fixture: DL, bad: ['aws_efs_backup_policy.bak_005_bad'], good: ['aws_efs_backup_policy.bak_005_good'], inputs: both }],
   'BAK-006': [{ fixture: DL, bad: ['aws_redshift_cluster.bak_006_bad'], good: [], inputs: both }, { fixture: PE, bad: [], good: ['aws_redshift_cluster.enc_013_bad'], inputs: both }],
