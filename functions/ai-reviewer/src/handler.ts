@@ -138,6 +138,7 @@ export const createHandler = (deps: Deps) => {
       result,
       status: latest.content.status === 'completed-degraded' ? 'completed-degraded' : 'completed',
       actor,
+      latest,
     });
     if (created) throw new Error(`re-delivery of ${reviewId} v${requestedVersion} unexpectedly wrote version ${version.version}`);
     log.info('re-delivered ReviewRequested: already reviewed, announced again', { reviewId, requestedVersion, version: version.version });
@@ -184,7 +185,7 @@ export const createHandler = (deps: Deps) => {
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       // Not retryable: record the reason as a failed version so the submitter sees why.
-      const failed = await deps.reviews.fail(reviewId, { requestedVersion, reason: `The input cannot be reviewed: ${err.message}`, actor });
+      const failed = await deps.reviews.fail(reviewId, { requestedVersion, reason: `The input cannot be reviewed: ${err.message}`, actor, latest });
       log.warn('stored input is not a reviewable plan or Terraform source; review marked failed', { reviewId, requestedVersion, reason: err.message, version: failed.version.version });
       log.audit({ action: 'review.complete', actor, resource: `review/${reviewId}`, outcome: 'failure', requestedVersion, reason: err.message, version: failed.version.version });
       count('ReviewEventsRejected', { reason: 'invalid-input' });
@@ -196,7 +197,7 @@ export const createHandler = (deps: Deps) => {
     const changed = changedAddresses(changes);
     const outcome = withHistory(withInputDegradation(buildReviewOutcome({ inputKind, changes, rules: rulesResult, llm }), normalised), changed, await calibrationFor(reviewId, latest.content, changed));
 
-    const { version, created } = await deps.reviews.complete(reviewId, { requestedVersion, result: outcome.result, status: outcome.status, actor });
+    const { version, created } = await deps.reviews.complete(reviewId, { requestedVersion, result: outcome.result, status: outcome.status, actor, latest });
     const r = outcome.result;
     const fields = {
       reviewId,

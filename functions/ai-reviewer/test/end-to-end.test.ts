@@ -49,8 +49,18 @@ describe('ai-reviewer end to end (dynalite + Bedrock Converse stub)', () => {
     stub.script(reply);
     const log = captureLogger();
     const blobs = createInMemoryBlobStore();
+    // Every DynamoDB request through the store's port, by operation (the reviewer's cost per review).
+    const dynamoCalls: string[] = [];
+    const port = createDynamoDbTablePort({ client: table.client });
+    const countedPort: typeof port = {
+      get: (...a) => (dynamoCalls.push('get'), port.get(...a)),
+      putIfAbsent: (...a) => (dynamoCalls.push('putIfAbsent'), port.putIfAbsent(...a)),
+      updateIfNewer: (...a) => (dynamoCalls.push('updateIfNewer'), port.updateIfNewer(...a)),
+      query: (...a) => (dynamoCalls.push('query'), port.query(...a)),
+      delete: (...a) => (dynamoCalls.push('delete'), port.delete(...a)),
+    };
     const store = createVersionedStore<ReviewContent>({
-      table: createDynamoDbTablePort({ client: table.client }),
+      table: countedPort,
       tableName: table.tableName,
       entity: 'REVIEW',
       head: reviewHead,
@@ -66,10 +76,12 @@ describe('ai-reviewer end to end (dynalite + Bedrock Converse stub)', () => {
     const handler = createHandler({ reviews: service, logger: log.logger, llm: { enabled: true, reviewer }, storeReserveMs: 100 });
     const run = async (plan: unknown, remainingMs = 30_000) => {
       const v1 = await service.submit({ input: { kind: 'plan', plan }, source: 'api', repository: 'acme/infra', actor: 'dash' });
+      dynamoCalls.length = 0;
       const outcome = await handler(reviewRequested({ reviewId: v1.id, version: v1.version, source: 'api', inputKind: 'plan' }), lambdaContext(remainingMs));
+      const reviewerCalls = dynamoCalls.splice(0);
       const stored = await store.getLatest(v1.id);
       const verified = await store.verifyHistory(v1.id);
-      return { id: v1.id, outcome, stored, result: stored.content.result as ReviewResultRecord, verified, events, log, handler, service, store };
+      return { id: v1.id, outcome, stored, result: stored.content.result as ReviewResultRecord, verified, events, log, handler, service, store, reviewerCalls };
     };
     return { run };
   };
@@ -102,6 +114,15 @@ describe('ai-reviewer end to end (dynalite + Bedrock Converse stub)', () => {
     expect(r.result.stats).toMatchObject({ llm: { usage: { cacheWriteInputTokens: 1800, calls: 1 } } });
     expect(stub.requests).toHaveLength(1);
     expect(r.events.published.at(-1)).toMatchObject({ detailType: 'ReviewCompleted', detail: { reviewId: r.id, version: 2, status: 'completed' } });
+  });
+
+  it('should cost one read, one conditional put and one head update in DynamoDB per completed review', async () => {
+    const { run } = setup(() => ({ kind: 'tool', input: validAnswer() }));
+    const r = await run(riskyPlan());
+    expect(r.outcome).toMatchObject({ outcome: 'completed', version: 2 });
+    // getLatest is one Query (head, newest version, predecessor); completing chains onto the version it read.
+    expect(r.reviewerCalls).toEqual(['query', 'putIfAbsent', 'updateIfNewer']);
+    expect(r.verified).toMatchObject({ ok: true, versions: 2 });
   });
 
   it('should repair a malformed JSON answer once and store a completed review', async () => {

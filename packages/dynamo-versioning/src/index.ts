@@ -58,7 +58,7 @@ export { toHttpProblem } from './http-problem';
 export { canonicalJson } from './canonical-json';
 export { versionHash, sha256Hex, HASH_SCHEME } from './hash-chain';
 export type { HashedFields } from './hash-chain';
-export { INDEX_NAMES, keyNames } from './key-layout';
+export { HEAD_SK, INDEX_NAMES, keyNames } from './key-layout';
 export type { HeadIndex, KeyNames } from './key-layout';
 export { DEFAULT_RETRY } from './backoff';
 export type { RetryPolicy } from './backoff';

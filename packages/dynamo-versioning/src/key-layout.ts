@@ -11,7 +11,11 @@ export type HeadIndex = 'scope' | 'day' | 'latest';
 /** Which table.json index answers which listing. */
 export const INDEX_NAMES: Record<HeadIndex, string> = { scope: 'gsi1', day: 'gsi2', latest: 'gsi3' };
 
-export const HEAD_SK = 'HEAD';
+/**
+ * The head item's sort key sorts after every version key (`~` > `V`), so one Query of the item's
+ * partition, newest first, returns the head, the newest version and its predecessor in one read.
+ */
+export const HEAD_SK = '~HEAD';
 export const VERSION_SK_PREFIX = 'V#';
 export const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY';
 const VERSION_DIGITS = 10;

@@ -60,9 +60,16 @@ export interface WriteMeta {
   reason: string;
 }
 
-export interface AppendMeta extends WriteMeta {
+export interface AppendMeta<T = unknown> extends WriteMeta {
   /** Fail with VersionConflictError unless this is still the latest version (optimistic locking). */
   expectedVersion?: number;
+  /**
+   * The latest version as the caller read it from this store (getLatest, getVersion or a previous
+   * append). The first attempt chains onto it without reading anything: one conditional put and one
+   * head update. If it is no longer the latest, that put fails and the append goes on as without it
+   * (reading the newest version, re-running an updater). Versions from elsewhere are ignored.
+   */
+  latest?: Version<T>;
 }
 
 /** New content, or a function of the latest version that is re-run on every conflict retry. */

@@ -7,6 +7,7 @@ import { HASH_SCHEME, sha256Hex, versionHash, type HashedFields } from './hash-c
 import { MAC_SCHEME, macMatches, versionMac, type MacKeyProvider } from './mac';
 import {
   assertEntity,
+  HEAD_SK,
   assertId,
   dayPartition,
   headKey,
@@ -83,8 +84,8 @@ export interface VersionedStore<T> {
    * still the latest; without it, retries conflicts (bounded, full jitter), re-running an updater
    * function against the new latest version each time.
    */
-  append(id: string, contentOrUpdater: ContentOrUpdater<T>, meta: AppendMeta): Promise<Version<T>>;
-  /** The newest version (repairs a head left behind by a crash). */
+  append(id: string, contentOrUpdater: ContentOrUpdater<T>, meta: AppendMeta<T>): Promise<Version<T>>;
+  /** The newest version in one read (repairs a head left behind by a crash). */
   getLatest(id: string): Promise<Version<T>>;
   getVersion(id: string, version: number): Promise<Version<T>>;
   /** The head item alone (cheap: one small read; may lag the newest version after a crash). */
@@ -116,6 +117,8 @@ interface Base {
   hash: string | null;
   firstCreatedAt: string | null;
   stored?: StoredVersion;
+  /** The verified version the caller holds (append's `latest`): an updater runs against it as is. */
+  held?: Version<unknown>;
 }
 
 const MAX_META = 1024;
@@ -133,6 +136,8 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
   const sleep = opts.sleep ?? realSleep;
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
   const inlineLimit = opts.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT;
+  /** Versions this store handed out (read and verified, or written), so append's `latest` needs no read. */
+  const handedOut = new WeakMap<Version<T>, StoredVersion>();
 
   // ---- reading items ------------------------------------------------------------------------
 
@@ -233,7 +238,11 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     return loaded.json;
   };
 
-  const materialize = async (s: StoredVersion): Promise<Version<T>> => toVersion(s, JSON.parse(await checkOwn(s)) as T);
+  const materialize = async (s: StoredVersion): Promise<Version<T>> => {
+    const v = toVersion(s, JSON.parse(await checkOwn(s)) as T);
+    handedOut.set(v, s);
+    return v;
+  };
 
   /**
    * With a MAC key: the version's link to its predecessor holds (the predecessor exists, is sealed
@@ -408,7 +417,7 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     }
     if (!(await table.putIfAbsent(tableName, item))) return undefined;
     await advanceHead({ id, version, hash, createdAt, firstCreatedAt }, headAttrs);
-    return {
+    const written: Version<T> = {
       id,
       version,
       previousVersion,
@@ -421,18 +430,28 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
       ...(sealKey ? { keyId: sealKey.keyId } : {}),
       content: JSON.parse(json) as T,
     };
+    const stored = parseVersion(item);
+    if (typeof stored !== 'string') handedOut.set(written, stored);
+    return written;
   };
 
   const baseOf = (s: StoredVersion): Base => ({ version: s.version, hash: s.hash, firstCreatedAt: s.firstCreatedAt, stored: s });
 
+  /** The base for a version the caller holds, when this store handed it out for this id. */
+  const heldBase = (id: string, latest: Version<T> | undefined): Base | undefined => {
+    const s = latest ? handedOut.get(latest) : undefined;
+    return s && latest && s.id === id && latest.version === s.version ? { ...baseOf(s), held: latest } : undefined;
+  };
+
   const contentFor = async (id: string, base: Base, contentOrUpdater: ContentOrUpdater<T>): Promise<T> => {
     if (typeof contentOrUpdater !== 'function') return contentOrUpdater;
+    if (base.held) return (contentOrUpdater as (latest: Version<T>) => T | Promise<T>)(base.held as Version<T>);
     const stored = base.stored ?? (await queryNewest(id));
     if (!stored) throw new VersionNotFoundError(id);
     return (contentOrUpdater as (latest: Version<T>) => T | Promise<T>)(await materialize(stored));
   };
 
-  const append = async (id: string, contentOrUpdater: ContentOrUpdater<T>, meta: AppendMeta): Promise<Version<T>> => {
+  const append = async (id: string, contentOrUpdater: ContentOrUpdater<T>, meta: AppendMeta<T>): Promise<Version<T>> => {
     assertId(id);
     validateMeta(meta);
     const uploaded = new Set<string>();
@@ -442,7 +461,9 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     if (expected !== undefined) {
       if (!isInt(expected) || expected < 0) throw new ValidationError('expectedVersion must be a non-negative integer.');
       let base: Base;
+      const held = heldBase(id, meta.latest);
       if (expected === 0) base = { version: 0, hash: null, firstCreatedAt: null };
+      else if (held && held.version === expected) base = held;
       else {
         const head = isUpdater ? undefined : await readHead(id);
         if (head && head.latestVersion === expected) base = { version: expected, hash: head.latestHash, firstCreatedAt: head.createdAt };
@@ -462,8 +483,8 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
       throw new VersionConflictError(id, expected, newest?.version ?? 0);
     }
 
-    let base: Base | undefined;
-    if (!isUpdater) {
+    let base: Base | undefined = heldBase(id, meta.latest);
+    if (!base && !isUpdater) {
       const head = await readHead(id);
       if (head) base = { version: head.latestVersion, hash: head.latestHash, firstCreatedAt: head.createdAt };
     }
@@ -491,12 +512,31 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
 
   // ---- reading versions ---------------------------------------------------------------------
 
+  /** One consistent Query, newest first: the head (its key sorts last), the newest version and its predecessor. */
+  const readLatest = async (id: string): Promise<{ head?: Head; newest?: StoredVersion; previous?: StoredItem }> => {
+    const page = await table.query(tableName, {
+      partition: { attribute: names.pk, value: itemPk(entity, id) },
+      range: { attribute: names.sk, gte: VERSION_SK_PREFIX, lte: HEAD_SK },
+      descending: true,
+      limit: 3,
+      consistent: true,
+    });
+    let items = page.items;
+    let head: Head | undefined;
+    if (items[0]?.[names.sk] === HEAD_SK) {
+      head = parseHead(items[0]);
+      items = items.slice(1);
+    }
+    const newest = items[0] ? requireVersion(id, items[0]) : undefined;
+    return { ...(head ? { head } : {}), ...(newest ? { newest } : {}), ...(items[1] ? { previous: items[1] } : {}) };
+  };
+
   const getLatest = async (id: string): Promise<Version<T>> => {
     assertId(id);
-    const [head, first] = await Promise.all([readHead(id), queryNewest(id)]);
-    let newest = first;
-    // A concurrent append may have moved the head between the two reads: look once more.
-    if (head && (!newest || newest.version < head.latestVersion)) newest = await queryNewest(id);
+    let read = await readLatest(id);
+    // A head ahead of the newest version is tampering, unless an append landed in between: look once more.
+    if (read.head && (!read.newest || read.newest.version < read.head.latestVersion)) read = await readLatest(id);
+    const { head, newest, previous } = read;
     if (!newest) {
       if (head) throw new HistoryTamperedError(id, 1, 'the head exists but no version does');
       throw new VersionNotFoundError(id);
@@ -504,7 +544,7 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     if (head && newest.version < head.latestVersion) throw new HistoryTamperedError(id, newest.version + 1, `the head says ${head.latestVersion} but the newest version is ${newest.version}`);
     if (!head || head.latestVersion < newest.version) await repairHead(newest);
     const v = await materialize(newest);
-    await checkLink(newest);
+    await checkLink(newest, previous);
     if (opts.mac && head && head.latestVersion === newest.version && head.latestHash !== newest.hash) throw tampered(id, newest.version, 'the head’s latestHash differs from the newest version’s hash');
     return v;
   };

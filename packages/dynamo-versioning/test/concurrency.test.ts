@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDbTablePort, createVersionedStore, VersionConflictError, type StoredItem, type TablePort, type VersionedStore } from '../src/index';
+import { createDynamoDbTablePort, createVersionedStore, HEAD_SK, VersionConflictError, type StoredItem, type TablePort, type VersionedStore } from '../src/index';
 import { startLocalDynamo, type LocalDynamo } from './support/local-dynamo';
 import { review, reviewHead, type ReviewDoc } from './support/harness';
 
@@ -102,7 +102,7 @@ describe('versioned store under concurrency (dynalite)', () => {
       ...port,
       get: async (table, key, o) => {
         const item = await port.get(table, key, o);
-        if (key.sk === 'HEAD' && gated) {
+        if (key.sk === HEAD_SK && gated) {
           await new Promise<void>((resolve) => {
             waiting.push(resolve);
             if (waiting.length === 8) {

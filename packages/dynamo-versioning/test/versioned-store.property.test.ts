@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   canonicalJson,
+  HEAD_SK,
   createInMemoryMacKeyProvider,
   createVersionedStore,
   ThrottledError,
@@ -152,7 +153,7 @@ const runSequence = async (t: TableHarness, ops: Op[]): Promise<void> => {
     }
     // The head is never ahead of the versions and never moves backwards.
     for (let i = 0; i < IDS; i++) {
-      const h = (await t.dump()).find((item) => item.pk === `REVIEW#${ids[i]}` && item.sk === 'HEAD');
+      const h = (await t.dump()).find((item) => item.pk === `REVIEW#${ids[i]}` && item.sk === HEAD_SK);
       const latestVersion = (h?.latestVersion as number | undefined) ?? 0;
       expect(latestVersion).toBeLessThanOrEqual(count[i] as number);
       expect(latestVersion).toBeGreaterThanOrEqual(lastHeadSeen[i] as number);

@@ -1,5 +1,6 @@
 import {
   createInMemoryBlobStore,
+  HEAD_SK,
   createVersionedStore,
   HistoryTamperedError,
   PayloadTooLargeError,
@@ -160,7 +161,7 @@ describe.each(backends)('createVersionedStore on $name', (backend) => {
   it('should repair a head left behind by a crash on the next read and on the next write', async () => {
     const v1 = await store.create('r1', review(), meta);
     await store.append('r1', review({ status: 'completed' }), meta);
-    const head = (await t.dump()).find((i) => i.sk === 'HEAD') as StoredItem;
+    const head = (await t.dump()).find((i) => i.sk === HEAD_SK) as StoredItem;
     // As if the process died between the version put and the head update of version 2:
     await t.rawPut({ ...head, latestVersion: 1, latestHash: v1.hash, status: 'pending' });
 
@@ -173,7 +174,7 @@ describe.each(backends)('createVersionedStore on $name', (backend) => {
     expect((await store.getHead('r1')).latestVersion).toBe(3);
     expect(await store.verifyHistory('r1')).toMatchObject({ ok: true, versions: 3 });
 
-    await t.rawDelete({ pk: 'REVIEW#r1', sk: 'HEAD' });
+    await t.rawDelete({ pk: 'REVIEW#r1', sk: HEAD_SK });
     expect((await store.append('r1', review(), { ...meta, expectedVersion: 3 })).version).toBe(4);
     expect((await store.getHead('r1')).latestVersion).toBe(4);
   });
@@ -182,7 +183,7 @@ describe.each(backends)('createVersionedStore on $name', (backend) => {
     await store.create('r1', review(), meta);
     await store.append('r1', review({ status: 'completed' }), meta);
     const v2 = await versionItem('r1', 2);
-    const update = await t.port.updateIfNewer(t.tableName, { pk: 'REVIEW#r1', sk: 'HEAD' }, { attribute: 'latestVersion', value: 1, set: { status: 'pending' } });
+    const update = await t.port.updateIfNewer(t.tableName, { pk: 'REVIEW#r1', sk: HEAD_SK }, { attribute: 'latestVersion', value: 1, set: { status: 'pending' } });
 
     expect(update).toBe(false);
     expect(await store.getHead('r1')).toMatchObject({ latestVersion: 2, status: 'completed', latestHash: v2.hash });

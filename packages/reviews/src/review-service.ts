@@ -53,6 +53,8 @@ export interface CompleteRequest {
   result: Omit<ReviewResultRecord, 'reviewedVersion' | 'reviewedAt'>;
   status: 'completed' | 'completed-degraded';
   actor: string;
+  /** The latest version as the caller read it (service.get): the write then needs no read first. */
+  latest?: Version<ReviewContent>;
 }
 
 /** Thrown inside an updater to stop an append that is not needed (a re-delivered event). */
@@ -200,7 +202,7 @@ export const createReviewService = (deps: ReviewServiceDeps) => {
      * Records that the submission cannot be reviewed (e.g. its input is not a usable plan), so it is
      * not left pending forever. Idempotent: a re-delivered request writes nothing new.
      */
-    fail: async (id: string, req: { requestedVersion: number; reason: string; actor: string }): Promise<{ version: Version<ReviewContent>; created: boolean }> => {
+    fail: async (id: string, req: { requestedVersion: number; reason: string; actor: string; latest?: Version<ReviewContent> }): Promise<{ version: Version<ReviewContent>; created: boolean }> => {
       let out: { version: Version<ReviewContent>; created: boolean };
       try {
         const version = await store.append(
@@ -209,7 +211,7 @@ export const createReviewService = (deps: ReviewServiceDeps) => {
             if (latest.content.status === 'failed' || (latest.content.result && latest.content.result.reviewedVersion >= req.requestedVersion)) throw new AlreadyDone(latest);
             return { ...latest.content, status: 'failed', failure: { reason: req.reason } };
           },
-          { actor: req.actor, reason: 'review failed: input cannot be reviewed' },
+          { actor: req.actor, reason: 'review failed: input cannot be reviewed', ...(req.latest ? { latest: req.latest } : {}) },
         );
         out = { version, created: true };
       } catch (err) {
@@ -256,7 +258,11 @@ export const createReviewService = (deps: ReviewServiceDeps) => {
               result: { ...req.result, reviewedVersion: req.requestedVersion, reviewedAt: clock().toISOString() },
             };
           },
-          { actor: req.actor, reason: req.status === 'completed' ? 'review completed' : `review completed without the LLM: ${req.result.reviewer.degradedReason ?? 'unavailable'}` },
+          {
+            actor: req.actor,
+            reason: req.status === 'completed' ? 'review completed' : `review completed without the LLM: ${req.result.reviewer.degradedReason ?? 'unavailable'}`,
+            ...(req.latest ? { latest: req.latest } : {}),
+          },
         );
       } catch (err) {
         if (!(err instanceof AlreadyDone)) throw err;

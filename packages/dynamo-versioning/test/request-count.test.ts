@@ -1,0 +1,100 @@
+import { createInMemoryMacKeyProvider, createVersionedStore, VersionConflictError, type TablePort, type VersionedStore } from '../src/index';
+import { dynaliteBackend, inMemoryBackend, review, reviewHead, type Backend, type ReviewDoc } from './support/harness';
+
+/** Wraps a table port and records every request made through it, by operation. */
+const counting = (port: TablePort) => {
+  const calls: string[] = [];
+  const wrapped: TablePort = {
+    get: (...a) => (calls.push('get'), port.get(...a)),
+    putIfAbsent: (...a) => (calls.push('putIfAbsent'), port.putIfAbsent(...a)),
+    updateIfNewer: (...a) => (calls.push('updateIfNewer'), port.updateIfNewer(...a)),
+    query: (...a) => (calls.push('query'), port.query(...a)),
+    delete: (...a) => (calls.push('delete'), port.delete(...a)),
+  };
+  return { port: wrapped, calls, take: () => calls.splice(0) };
+};
+
+describe.each<[string, () => Backend]>([
+  ['in-memory', inMemoryBackend],
+  ['dynalite', dynaliteBackend],
+])('DynamoDB requests per operation (%s)', (_name, makeBackend) => {
+  const backend = makeBackend();
+  beforeAll(() => backend.start());
+  afterAll(() => backend.stop());
+
+  const setup = async () => {
+    const t = await backend.table();
+    const c = counting(t.port);
+    const store: VersionedStore<ReviewDoc> = createVersionedStore<ReviewDoc>({
+      table: c.port,
+      tableName: t.tableName,
+      entity: 'REVIEW',
+      head: reviewHead,
+      mac: createInMemoryMacKeyProvider(),
+    });
+    return { t, c, store };
+  };
+
+  it('should read the latest version (head, newest, predecessor) in one query', async () => {
+    // Prepare
+    const { c, store } = await setup();
+    await store.create('r1', review(), { actor: 'a', reason: 'submit' });
+    await store.append('r1', review({ title: 'reviewing' }), { actor: 'a', reason: 'pick up' });
+    await store.append('r1', review({ status: 'completed', riskLevel: 'high' }), { actor: 'a', reason: 'done' });
+    c.take();
+    // Act
+    const latest = await store.getLatest('r1');
+    // Assert
+    expect(latest.version).toBe(3);
+    expect(latest.content.status).toBe('completed');
+    expect(c.take()).toEqual(['query']);
+  });
+
+  it('should append onto a held latest version with exactly one conditional put and one head update', async () => {
+    // Prepare
+    const { c, store } = await setup();
+    await store.create('r1', review(), { actor: 'a', reason: 'submit' });
+    const latest = await store.getLatest('r1');
+    c.take();
+    // Act
+    const next = await store.append('r1', (v) => ({ ...v.content, status: 'completed' }), { actor: 'reviewer', reason: 'review completed', latest });
+    const after = await store.append('r1', (v) => ({ ...v.content, title: 'acknowledged' }), { actor: 'alice', reason: 'feedback', latest: next, expectedVersion: 2 });
+    // Assert
+    expect(next.version).toBe(2);
+    expect(after.version).toBe(3);
+    expect(c.take()).toEqual(['putIfAbsent', 'updateIfNewer', 'putIfAbsent', 'updateIfNewer']);
+    const verified = await store.verifyHistory('r1');
+    expect(verified).toMatchObject({ ok: true, versions: 3 });
+  });
+
+  it('should fall back to reading when the held version is no longer the latest', async () => {
+    // Prepare
+    const { c, store } = await setup();
+    await store.create('r1', review(), { actor: 'a', reason: 'submit' });
+    const stale = await store.getLatest('r1');
+    await store.append('r1', review({ title: 'reviewing' }), { actor: 'b', reason: 'someone else' });
+    c.take();
+    // Act
+    const next = await store.append('r1', (v) => ({ ...v.content, riskLevel: 'low' }), { actor: 'a', reason: 'retry', latest: stale });
+    // Assert: the updater ran against version 2 (its status survived), chained onto it
+    expect(next.version).toBe(3);
+    expect(next.content.title).toBe('reviewing');
+    expect(c.take()).toEqual(['putIfAbsent', 'query', 'putIfAbsent', 'updateIfNewer']);
+    await expect(store.append('r1', review({ status: 'completed' }), { actor: 'a', reason: 'stale', latest: stale, expectedVersion: 1 })).rejects.toBeInstanceOf(VersionConflictError);
+  });
+
+  it('should ignore a version that this store did not hand out', async () => {
+    // Prepare
+    const { c, store } = await setup();
+    await store.create('r1', review(), { actor: 'a', reason: 'submit' });
+    const real = await store.getLatest('r1');
+    const forged = { ...real, hash: 'f'.repeat(64), content: review({ status: 'completed' }) };
+    c.take();
+    // Act
+    const next = await store.append('r1', (v) => ({ ...v.content, riskLevel: 'low' }), { actor: 'a', reason: 'x', latest: forged });
+    // Assert: read the stored version instead of trusting the caller's copy
+    expect(next.previousHash).toBe(real.hash);
+    expect(next.content.status).toBe('pending');
+    expect(c.take()).toEqual(['query', 'putIfAbsent', 'updateIfNewer']);
+  });
+});
