@@ -20,7 +20,8 @@ describe('analytics on the local stack', () => {
   let stack: LocalStack;
   let dir: string;
   let stateFile: string;
-  const today = new Date().toISOString().slice(0, 10);
+  /** The UTC day the reviews were created on (read back, so a run across midnight stays right). */
+  let today = '';
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'iac-review-analytics-'));
@@ -33,6 +34,8 @@ describe('analytics on the local stack', () => {
       expect(res.status).toBe(202);
     }
     await stack.bus.idle();
+    const list = (await (await fetch(`${stack.url}/reviews?limit=1`, { headers: { 'x-api-key': stack.apiKeys.readonly } })).json()) as { items: Array<{ createdAt: string }> };
+    today = list.items[0]!.createdAt.slice(0, 10);
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
