@@ -57,9 +57,3 @@ export function bucketCompanions(ctx: ChangeIndex, bucket: ResourceChange, type:
   return ctx.referencing(bucket, type, 'bucket');
 }
 
-/** The input blocks public access for the whole account (all four settings true). */
-export function accountBlocksPublicAccess(ctx: ChangeIndex): boolean {
-  return ctx
-    .ofType('aws_s3_account_public_access_block')
-    .some((c) => ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => c.after?.[k] === true || c.after?.[k] === 'true'));
-}
