@@ -238,6 +238,21 @@ const F: Record<string, FnSpec> = {
       return out;
     },
   },
+  // Terraform 0.11 functions, still common in older configurations and public fixtures.
+  list: { arity: [0, 1000], partial: true, fn: (args) => [...args] },
+  map: {
+    arity: [0, 1000],
+    partial: true,
+    fn: (args) => {
+      if (args.length % 2 !== 0) throw new EvalError('map: needs key/value pairs');
+      const out: Record<string, Value> = {};
+      for (let i = 0; i < args.length; i += 2) {
+        if (isUnknown(args[i]!)) return UNKNOWN;
+        out[str(args[i]!)] = args[i + 1]!;
+      }
+      return out;
+    },
+  },
   concat: {
     arity: [0, 1000],
     partial: true,

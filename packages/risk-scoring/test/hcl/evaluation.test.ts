@@ -149,6 +149,7 @@ resource "x_thing" "t" {
   x = cidrsubnet("10.0.0.0/16", 8, 2)
   y = replace("abc123", "/[0-9]+/", "")
   z = not_a_function(1)
+  legacy = "\${element(concat(list("x"), list("y")), 1)}-\${lookup(map("k", "v"), "k")}"
 }`);
     const { changes, coverage } = evaluateHcl(files);
     expect(change(changes, 'x_thing.t').after).toEqual({
@@ -177,6 +178,7 @@ resource "x_thing" "t" {
       w: 'x',
       x: '10.0.2.0/24',
       y: 'abc',
+      legacy: 'y-v',
     });
     expect(change(changes, 'x_thing.t').unknownPaths).toEqual([['z']]);
     expect(coverage.unsupportedFunctions).toEqual(['not_a_function']);
