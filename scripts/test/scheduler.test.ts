@@ -38,3 +38,38 @@ describe('local schedules', () => {
     expect(scheduledEvent('rule-a', new Date('2026-11-30T00:15:00.123Z'))).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-11-30T00:15:00Z', resources: ['arn:aws:events:us-east-1:000000000000:rule/rule-a'], detail: {} });
   });
 });
+
+describe('local schedules through the local bus', () => {
+  it('should deliver the Scheduled Event to the target with the bus’s retries', async () => {
+    const { startEventBus } = await import('../src/local/event-bus');
+    const bus = await startEventBus({ busName: 'b', rules: [], retryDelaysMs: [10] });
+    const seen: Array<{ type: string; time: string }> = [];
+    let calls = 0;
+    const target = {
+      name: 'fn',
+      timeoutSeconds: 5,
+      memoryMb: 128,
+      handler: async (event: unknown) => {
+        calls++;
+        if (calls === 1) throw new Error('first attempt fails');
+        const e = event as { 'detail-type': string; time: string };
+        seen.push({ type: e['detail-type'], time: e.time });
+        return 'ok';
+      },
+    };
+    // A clock running 5 ms before a minute boundary: the rule fires almost at once.
+    const boundary = Math.ceil(Date.now() / 60_000) * 60_000 + 60_000;
+    const offset = boundary - 5 - Date.now();
+    const s = startScheduler({ rules: [{ name: 'fn-0', expression: 'rate(1 minute)', target }], now: () => new Date(Date.now() + offset), fire: (r, event) => bus.deliver({ name: r.name, pattern: {}, target: r.target }, event) });
+    try {
+      for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await bus.idle();
+      expect(calls).toBe(2);
+      expect(seen).toEqual([{ type: 'Scheduled Event', time: new Date(boundary).toISOString().replace(/\.\d{3}Z$/, 'Z') }]);
+      expect(bus.deadLetters).toEqual([]);
+    } finally {
+      s.stop();
+      await bus.close();
+    }
+  });
+});
