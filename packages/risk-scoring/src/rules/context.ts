@@ -25,6 +25,7 @@ export class ChangeIndex {
   #byId: Map<string, Map<string, ResourceChange[]>> | undefined;
   #reverse: Map<string, Map<ResourceChange, ResourceChange[]>> | undefined;
   #byInstanceAddress: Map<string, ResourceChange[]> | undefined;
+  #homeAccount: string | null | undefined;
 
   constructor(changes: readonly ResourceChange[]) {
     this.#changes = changes;
@@ -121,6 +122,31 @@ export class ChangeIndex {
     const ids = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : [];
     for (const id of ids) for (const c of this.#withId(type, id)) out.add(c);
     return [...out];
+  }
+
+  /**
+   * The account the configuration lives in, as far as its literal ARNs tell: the account id seen most
+   * often in `arn:…:<account>:…` values outside trust policies (undefined when none or tied).
+   */
+  homeAccount(): string | undefined {
+    if (this.#homeAccount === undefined) {
+      const counts = new Map<string, number>();
+      const re = /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/g;
+      for (let i = 0; i < this.#changes.length; i++) {
+        const after = this.#changes[i]!.after;
+        if (after === null) continue;
+        for (const k in after) {
+          if (k === 'assume_role_policy') continue;
+          const v = after[k];
+          const text = typeof v === 'string' ? v : v !== null && typeof v === 'object' ? JSON.stringify(v) : '';
+          if (!text.includes('arn:')) continue;
+          for (const m of text.matchAll(re)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+        }
+      }
+      const ranked = [...counts].sort((a, b) => b[1] - a[1]);
+      this.#homeAccount = ranked.length > 0 && (ranked.length === 1 || ranked[0]![1] > ranked[1]![1]) ? ranked[0]![0] : null;
+    }
+    return this.#homeAccount ?? undefined;
   }
 
   /** Changes of `type` whose top-level `attribute` points at `target` (the reverse of {@link referenced}). */

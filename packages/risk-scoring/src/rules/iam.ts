@@ -338,6 +338,9 @@ export const iamRules: Rule[] = [
         if (s.conditionKeys.some((k) => TRUST_GUARDS.test(k))) continue;
         for (const p of accountPrincipals(s)) accounts.add(/^\d{12}$/.test(p) ? p : p.split(':')[4]!);
       }
+      // The configuration's own account (seen in its other ARNs) trusting itself is not cross-account.
+      const home = accounts.size > 0 ? v.context?.homeAccount() : undefined;
+      if (home !== undefined) accounts.delete(home);
       return accounts.size > 0 && `Account ${[...accounts].join(', ')} can assume this role without an sts:ExternalId or MFA condition.`;
     },
   },

@@ -60,7 +60,7 @@ const CASES: Record<string, Case[]> = {
     { fixture: DL, bad: ['aws_instance.sec_009_bad', 'aws_instance.sec_009_good', 'aws_launch_template.sec_004_bad', 'aws_launch_template.sec_004_good'], good: [], inputs: hclOnly },
     { fixture: CR, bad: [], good: ['aws_instance.net_010_bad', 'aws_instance.net_010_good_private'], inputs: both },
   ],
-  'IAM-017': [{ fixture: GI, bad: ['aws_iam_role.iam_017_bad'], good: ['aws_iam_role.iam_017_good_external_id', 'aws_iam_role.iam_017_good_mfa', 'aws_iam_role.iam_017_good_service'], inputs: both }],
+  'IAM-017': [{ fixture: GI, bad: ['aws_iam_role.iam_017_bad'], good: ['aws_iam_role.iam_017_good_external_id', 'aws_iam_role.iam_017_good_mfa', 'aws_iam_role.iam_017_good_service', 'aws_iam_role.iam_017_good_same_account'], inputs: both }],
   'IAM-018': [{ fixture: GI, bad: ['aws_iam_policy.iam_018_passrole_bad', 'aws_iam_role_policy.iam_018_attach_bad', 'aws_iam_group_policy.iam_018_put_bad', 'aws_iam_policy.iam_018_takeover_bad'], good: ['aws_iam_policy.iam_018_passrole_good', 'aws_iam_policy.iam_018_readonly_good'], inputs: both }],
   'NET-001': [
     { fixture: IN, bad: ['aws_security_group.net_001_bad'], good: ['aws_security_group.net_001_good'], inputs: both },

@@ -85,6 +85,15 @@ describe('cross-resource checks', () => {
     expect(ids([volume, change('aws_ebs_encryption_by_default.off', { enabled: false }, { actions: ['create'], source: 'hcl' })], 'ENC-003')).toEqual(['aws_ebs_volume.v']);
   });
 
+  it('should take the account most ARNs name as home, and none when two tie', () => {
+    const policy = (acct: string) => change(`aws_iam_policy.p${acct}`, { policy: `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b","Principal":{"AWS":"arn:aws:iam::${acct}:root"}}]}` });
+    const trust = change('aws_iam_role.r', { assume_role_policy: '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"sts:AssumeRole"}]}' });
+    expect(new ChangeIndex([trust, policy('111111111111'), policy('111111111111'), policy('222222222222')]).homeAccount()).toBe('111111111111');
+    expect(new ChangeIndex([trust, policy('111111111111'), policy('222222222222')]).homeAccount()).toBeUndefined();
+    expect(ids([trust, policy('222222222222'), policy('222222222222')], 'IAM-017')).toEqual([]);
+    expect(ids([trust, policy('111111111111')], 'IAM-017')).toEqual(['aws_iam_role.r']);
+  });
+
   it('should find audit log groups through the stage that writes access logs into them', () => {
     const group = change('aws_cloudwatch_log_group.access', { name: '/svc/requests', retention_in_days: 30 }, { actions: ['create'] });
     const stage = change('aws_api_gateway_stage.s', { stage_name: 'v1' }, { actions: ['create'], references: { access_log_settings: ['aws_cloudwatch_log_group.access'] } });
