@@ -7,6 +7,7 @@ import { computeConfidence } from './confidence';
 import { normalisePlan } from './input/normalise-plan';
 import { evaluateHcl, hclCoverage, type HclCoverage, type SourceFile } from './input/normalise-hcl';
 import { sourceSecretChanges, type SourceInput } from './rules/provider-secrets';
+import { applyPolicy, policyRules, type PolicyOptions, type PolicyStats } from './policy/apply';
 
 export interface ReviewOptions {
   inputKind: InputKind;
@@ -19,6 +20,8 @@ export interface ReviewOptions {
    * defaults are then checked for literal secrets too (they are not resource changes).
    */
   source?: SourceInput;
+  /** The repository's policy: config file (rule overrides, paths, suppressions, custom rules) and inline suppressions. */
+  policy?: PolicyOptions;
 }
 
 export type ReviewInput = { kind: 'plan'; plan: unknown } | { kind: 'hcl'; files: SourceFile[]; variables?: Record<string, unknown> };
@@ -45,7 +48,8 @@ function summarise(stats: ReviewStats, riskScore: number, riskLevel: string): st
   const what = stats.inputKind === 'plan' ? `${stats.resourceChanges} resource changes` : `${stats.resourceChanges} resources in Terraform source`;
   const nr = stats.hcl?.notReviewedModules ?? [];
   const notReviewed = nr.length ? ` Not reviewed: ${nr.length} module call${nr.length === 1 ? '' : 's'} (${nr.slice(0, 3).map((m) => m.address).join(', ')}${nr.length > 3 ? ', …' : ''}).` : '';
-  return `Risk ${riskLevel} (${riskScore}/100): ${what}${acts.length ? ` (${acts.join(', ')})` : ''}; ${sev.length ? `findings: ${sev.join(', ')}` : 'no findings'}.${notReviewed}`;
+  const suppressed = stats.policy?.suppressed ? ` ${stats.policy.suppressed} suppressed finding${stats.policy.suppressed === 1 ? '' : 's'} (accepted risks) not counted.` : '';
+  return `Risk ${riskLevel} (${riskScore}/100): ${what}${acts.length ? ` (${acts.join(', ')})` : ''}; ${sev.length ? `findings: ${sev.join(', ')}` : 'no findings'}.${suppressed}${notReviewed}`;
 }
 
 const byAddressThenRule = (x: Finding, y: Finding): number => cmp(x.resourceAddress, y.resourceAddress) || cmp(x.ruleId, y.ruleId);
@@ -73,12 +77,19 @@ function sortFindings(findings: Finding[]): Finding[] {
 
 /** Reviews normalised changes with the rule catalogue: findings, risk, confidence, summary and stats. */
 export function reviewChanges(changes: ResourceChange[], options: ReviewOptions): ReviewResult {
-  const evaluation = runRules(changes);
+  const list = options.policy ? policyRules(options.policy.config) : rules;
+  const evaluation = runRules(changes, list);
   if (options.source) {
-    const extra = runRules(sourceSecretChanges(options.source));
+    const extra = runRules(sourceSecretChanges(options.source), list);
     for (let i = 0; i < extra.findings.length; i++) evaluation.findings.push(extra.findings[i]!);
     evaluation.checks.total += extra.checks.total;
     evaluation.checks.undetermined += extra.checks.undetermined;
+  }
+  let policyStats: PolicyStats | undefined;
+  if (options.policy) {
+    const applied = applyPolicy(evaluation.findings, changes, options.policy, options.source?.kind === 'hcl' ? options.source.files : undefined);
+    evaluation.findings = applied.findings;
+    policyStats = applied.stats;
   }
   const findings = sortFindings(evaluation.findings);
   const risk = scoreRisk(findings, changes);
@@ -99,8 +110,11 @@ export function reviewChanges(changes: ResourceChange[], options: ReviewOptions)
   }
   const bySeverity = zero<Severity>(SEVERITIES);
   const byCategory = zero<Category>(CATEGORIES);
+  let active = 0;
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i]!;
+    if (f.suppressed) continue;
+    active++;
     bySeverity[f.severity]++;
     byCategory[f.category]++;
   }
@@ -109,14 +123,15 @@ export function reviewChanges(changes: ResourceChange[], options: ReviewOptions)
     resourceChanges: changes.length,
     analysed: evaluation.analysed,
     actions,
-    findings: findings.length,
+    findings: active,
     bySeverity,
     byCategory,
-    rules: rules.length,
+    rules: list.length,
     checks: evaluation.checks.total,
     undeterminedChecks: evaluation.checks.undetermined,
     confidenceFactors: confidence.factors,
   };
+  if (policyStats) stats.policy = policyStats;
   if (options.hcl) {
     const h = options.hcl;
     stats.hcl = {
@@ -139,8 +154,8 @@ export function reviewChanges(changes: ResourceChange[], options: ReviewOptions)
 }
 
 /** Normalises plan JSON or `.tf` files and reviews them. */
-export async function reviewInput(input: ReviewInput): Promise<ReviewResult> {
-  if (input.kind === 'plan') return reviewChanges(normalisePlan(input.plan), { inputKind: 'plan', source: input });
+export async function reviewInput(input: ReviewInput, policy?: PolicyOptions): Promise<ReviewResult> {
+  if (input.kind === 'plan') return reviewChanges(normalisePlan(input.plan), { inputKind: 'plan', source: input, ...(policy ? { policy } : {}) });
   const hcl = evaluateHcl(input.files, input.variables ? { variables: input.variables } : {});
-  return reviewChanges(hcl.changes, { inputKind: 'hcl', source: input, hcl: hcl.coverage });
+  return reviewChanges(hcl.changes, { inputKind: 'hcl', source: input, hcl: hcl.coverage, ...(policy ? { policy } : {}) });
 }

@@ -55,6 +55,7 @@ export function scoreRisk(findings: readonly Finding[], changes: readonly Resour
   const byRule = new Map<string, Map<Severity, Agg>>();
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i]!;
+    if (f.suppressed) continue; // an accepted risk (issue 17): in the review, not in the score
     const change = byAddress.get(f.resourceAddress);
     const kind = change ? actionKind(change) : 'create';
     const p = SEVERITY_POINTS[f.severity] * ACTION_WEIGHT[kind] * criticality(change?.type ?? '');
@@ -111,7 +112,7 @@ export function scoreRisk(findings: readonly Finding[], changes: readonly Resour
 
   const curve = 100 * (1 - Math.exp(-points / SATURATION));
   let worst: Severity = 'info';
-  for (let i = 0; i < findings.length; i++) if (SEVERITY_FLOOR[findings[i]!.severity] > SEVERITY_FLOOR[worst]) worst = findings[i]!.severity;
+  for (let i = 0; i < findings.length; i++) if (!findings[i]!.suppressed && SEVERITY_FLOOR[findings[i]!.severity] > SEVERITY_FLOOR[worst]) worst = findings[i]!.severity;
   const floor = SEVERITY_FLOOR[worst];
   let riskScore = Math.round(curve);
   if (floor > riskScore) {

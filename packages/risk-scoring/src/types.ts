@@ -1,4 +1,5 @@
 import type { Category, Finding, RiskLevel, Severity } from '@iac-review/core';
+import type { PolicyStats } from './policy/apply';
 
 export type Action = 'create' | 'update' | 'delete' | 'no-op' | 'read';
 /** A path into a resource's attributes: object keys and list indexes. */
@@ -107,6 +108,11 @@ export interface ReviewStats {
   checks: number;
   undeterminedChecks: number;
   confidenceFactors: ConfidenceFactor[];
+  /**
+   * The repository's policy (`.iac-review.yml`, inline `iac-review:ignore` comments), when one was
+   * applied: suppressed findings stay in `findings` but are not in `findings`/`bySeverity`/`byCategory` counts.
+   */
+  policy?: PolicyStats;
   /** HCL input: what the evaluation could not see (also lowers the coverage factor). */
   hcl?: {
     /** Module calls whose resources are not reviewed (registry/remote sources, local sources not in the files). */

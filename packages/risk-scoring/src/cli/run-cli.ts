@@ -1,5 +1,5 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { RISK_LEVELS, type RiskLevel } from '@iac-review/core';
 import { InputError } from '../errors';
 import { normalisePlan } from '../input/normalise-plan';
@@ -9,19 +9,51 @@ import type { SourceInput } from '../rules/provider-secrets';
 import { renderText } from '../render/render-text';
 import { renderMarkdown } from '../render/render-markdown';
 import { renderSarif } from '../render/render-sarif';
+import { CONFIG_FILES, parsePolicyConfig } from '../policy/config';
+import type { PolicyOptions } from '../policy/apply';
 import type { ResourceChange, InputKind } from '../types';
 
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readStdin: () => Promise<string>;
+  /** Working directory, where the policy file is looked for (default `process.cwd()`). */
+  cwd?: () => string;
+}
+
+/**
+ * The team policy: `--config FILE`, else the first of CONFIG_FILES in the working directory. Paths
+ * in it are relative to its directory; the reviewed files' names are made relative to it too.
+ */
+function loadPolicy(args: Args, cwd: string): PolicyOptions {
+  let file: string | undefined;
+  if (args.config !== undefined) file = resolve(cwd, args.config);
+  else if (!args.noConfig) file = CONFIG_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
+  if (!file) return {};
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`cannot read --config ${args.config ?? file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : oneLine(err)}`);
+  }
+  const shown = relative(cwd, file) || file;
+  const config = parsePolicyConfig(text, shown);
+  const configDir = dirname(file);
+  let reviewed = cwd;
+  try {
+    if (args.file !== '-' && statSync(resolve(cwd, args.file)).isDirectory()) reviewed = resolve(cwd, args.file);
+  } catch {
+    // reported by load()
+  }
+  const prefix = relative(configDir, reviewed).split(sep).join('/');
+  return { config, ...(prefix ? { pathPrefix: prefix } : {}) };
 }
 
 const FORMATS = ['json', 'text', 'markdown', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
 export const USAGE = `Usage: review [--format json|text|markdown|sarif] [--fail-on low|medium|high|critical]
-              [--var NAME=VALUE]... [--var-file FILE]... FILE
+              [--var NAME=VALUE]... [--var-file FILE]... [--config FILE | --no-config] FILE
 
   FILE   Terraform plan JSON (terraform show -json), a .tf or .tf.json file, a directory of
          Terraform configuration (searched recursively; every directory not called as a local
@@ -32,6 +64,10 @@ export const USAGE = `Usage: review [--format json|text|markdown|sarif] [--fail-
               VALUE is a string, or an HCL expression for variables whose type is not string
   --var-file  read input variables from a .tfvars or .tfvars.json file (repeatable), applied
               after terraform.tfvars and *.auto.tfvars and before --var
+  --config    the team policy file (default: .iac-review.yml, .iac-review.yaml or
+              .iac-review.json in the working directory, when present): failOn, rule
+              overrides, path filters, suppressions, custom rules
+  --no-config ignore the policy file (inline iac-review:ignore comments still apply)
 Exit codes: 0 ok, 1 --fail-on met, 2 unusable input or usage error.
 
        review submit --help   post a plan to the IaC Review API for a pull request's head commit
@@ -45,6 +81,8 @@ interface Args {
   file: string;
   vars: Record<string, string>;
   varFiles: string[];
+  config?: string;
+  noConfig?: boolean;
 }
 
 function parseArgs(argv: string[]): Args | 'help' {
@@ -53,6 +91,8 @@ function parseArgs(argv: string[]): Args | 'help' {
   const vars: Record<string, string> = {};
   const varFiles: string[] = [];
   const files: string[] = [];
+  let config: string | undefined;
+  let noConfig = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -77,6 +117,10 @@ function parseArgs(argv: string[]): Args | 'help' {
       vars[v.slice(0, eq)] = v.slice(eq + 1);
     } else if (flag === '--var-file') {
       varFiles.push(value());
+    } else if (flag === '--config') {
+      config = value();
+    } else if (flag === '--no-config') {
+      noConfig = true;
     } else if (flag === '--') {
       files.push(...argv.slice(i + 1));
       break;
@@ -86,6 +130,9 @@ function parseArgs(argv: string[]): Args | 'help' {
   if (files.length !== 1) throw new UsageError(files.length === 0 ? 'missing FILE' : 'give exactly one FILE');
   const args: Args = { format, file: files[0]!, vars, varFiles };
   if (failOn) args.failOn = failOn;
+  if (config !== undefined && noConfig) throw new UsageError('give --config or --no-config, not both');
+  if (config !== undefined) args.config = config;
+  if (noConfig) args.noConfig = true;
   return args;
 }
 
@@ -185,7 +232,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   let loaded: Awaited<ReturnType<typeof load>>;
+  let policy: PolicyOptions;
   try {
+    policy = loadPolicy(args, io.cwd?.() ?? process.cwd());
     const options: HclOptions = { varFiles: readVarFiles(args.varFiles) };
     if (Object.keys(args.vars).length > 0) options.variables = args.vars;
     loaded = await load(args.file, io, options);
@@ -196,7 +245,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
-  const result = reviewChanges(loaded.changes, loaded.hcl ? { inputKind: loaded.kind, source: loaded.source, hcl: loaded.hcl } : { inputKind: loaded.kind, source: loaded.source });
+  const result = reviewChanges(loaded.changes, loaded.hcl ? { inputKind: loaded.kind, source: loaded.source, hcl: loaded.hcl, policy } : { inputKind: loaded.kind, source: loaded.source, policy });
+  const failOn = args.failOn ?? policy.config?.config.failOn;
   switch (args.format) {
     case 'json':
       io.stdout(`${JSON.stringify(result)}\n`);
@@ -214,6 +264,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       break;
     }
   }
-  if (args.failOn && RISK_LEVELS.indexOf(result.riskLevel) >= RISK_LEVELS.indexOf(args.failOn)) return 1;
+  if (failOn && RISK_LEVELS.indexOf(result.riskLevel) >= RISK_LEVELS.indexOf(failOn)) return 1;
   return 0;
 }

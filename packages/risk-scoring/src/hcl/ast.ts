@@ -37,6 +37,8 @@ export interface Attribute extends At {
 }
 
 export interface Block extends At {
+  /** Offset just after the closing brace (native syntax; not set for JSON syntax). */
+  end?: number;
   type: string;
   labels: string[];
   body: Body;

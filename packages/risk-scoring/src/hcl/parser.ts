@@ -185,7 +185,7 @@ class Parser {
       this.i++;
       const inner = this.parseBody(true);
       this.expect('}');
-      body.blocks.push({ at, type: name, labels, body: inner } satisfies Block);
+      body.blocks.push({ at, end: this.i, type: name, labels, body: inner } satisfies Block);
       this.endOfItem(nested);
     }
     this.depth--;

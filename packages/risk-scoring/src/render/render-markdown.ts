@@ -23,7 +23,9 @@ export function renderMarkdown(result: ReviewResult, options: MarkdownOptions = 
   out.push('');
   out.push(`${escapeMarkdown(result.summary)} Confidence **${result.confidence.toFixed(2)}**.`);
   out.push('');
-  if (result.findings.length === 0) {
+  const active = result.findings.filter((f) => !f.suppressed);
+  const suppressed = result.findings.filter((f) => f.suppressed);
+  if (active.length === 0) {
     out.push('No findings. ✅');
   } else {
     const counts = [...SEVERITIES].reverse().filter((s) => result.stats.bySeverity[s] > 0).map((s) => `${ICON[s]} ${result.stats.bySeverity[s]} ${s}`);
@@ -31,10 +33,33 @@ export function renderMarkdown(result: ReviewResult, options: MarkdownOptions = 
     out.push('');
     out.push('| Severity | Rule | Resource | Finding | Fix |');
     out.push('|---|---|---|---|---|');
-    for (const f of result.findings.slice(0, max)) {
+    for (const f of active.slice(0, max)) {
       out.push(`| ${ICON[f.severity]} ${f.severity} | \`${f.ruleId}\` | \`${f.resourceAddress.replace(/`/g, "'")}\` | ${escapeMarkdown(f.message)} | ${escapeMarkdown(f.remediation)} |`);
     }
-    if (result.findings.length > max) out.push('', `…and ${result.findings.length - max} more findings (see the full review).`);
+    if (active.length > max) out.push('', `…and ${active.length - max} more findings (see the full review).`);
+  }
+  if (suppressed.length > 0) {
+    out.push('');
+    out.push(`<details><summary>Suppressed findings (${suppressed.length}): accepted risks, not counted in the score</summary>`);
+    out.push('');
+    out.push('| Severity | Rule | Resource | Reason | Until | Where |');
+    out.push('|---|---|---|---|---|---|');
+    for (const f of suppressed.slice(0, max)) {
+      const s = f.suppressed!;
+      out.push(`| ${f.severity} | \`${f.ruleId}\` | \`${f.resourceAddress.replace(/`/g, "'")}\` | ${escapeMarkdown(s.reason)}${s.by ? ` (${escapeMarkdown(s.by)})` : ''} | ${s.until ?? '—'} | ${s.location ? escapeMarkdown(s.location) : s.kind} |`);
+    }
+    if (suppressed.length > max) out.push('', `…and ${suppressed.length - max} more suppressed findings.`);
+    out.push('');
+    out.push('</details>');
+  }
+  const p = result.stats.policy;
+  if (p && (p.disabledRules.length || p.severityOverrides.length || p.excluded)) {
+    out.push('');
+    out.push(`Policy${p.config ? ` (\`${p.config}\`)` : ''}: ${[
+      ...p.disabledRules.map((d) => `\`${d.ruleId}\` disabled (${escapeMarkdown(d.reason)})`),
+      ...p.severityOverrides.map((o) => `\`${o.ruleId}\` → ${o.severity} (${escapeMarkdown(o.reason)})`),
+      ...(p.excluded ? [`${p.excluded} finding(s) outside the configured paths left out`] : []),
+    ].join('; ')}.`);
   }
   out.push('');
   out.push('<details><summary>How the score was computed</summary>');

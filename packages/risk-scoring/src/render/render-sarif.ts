@@ -63,6 +63,19 @@ export function renderSarif(result: ReviewResult, options: SarifOptions = {}): R
       ],
       partialFingerprints: { 'iacReviewFinding/v1': fingerprint(f) },
       properties: { category: f.category, severity: f.severity },
+      // An accepted risk: GitHub code scanning shows it as dismissed, not open.
+      ...(f.suppressed
+        ? {
+            suppressions: [
+              {
+                kind: f.suppressed.kind === 'inline' ? 'inSource' : 'external',
+                status: 'accepted',
+                justification: `${f.suppressed.reason}${f.suppressed.until ? ` (until ${f.suppressed.until})` : ''}${f.suppressed.by ? ` — ${f.suppressed.by}` : ''}`,
+                ...(f.suppressed.location ? { properties: { location: f.suppressed.location } } : {}),
+              },
+            ],
+          }
+        : {}),
     };
   });
   return {
