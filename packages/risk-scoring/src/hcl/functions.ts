@@ -189,7 +189,16 @@ function cidrhost(prefix: string, hostnum: number): string {
   return ipString(base + h);
 }
 
+/**
+ * Terraform's RE2 runs in linear time; JavaScript's backtracking engine does not. Patterns that can
+ * backtrack catastrophically (a quantified group that itself holds a quantifier or an alternation,
+ * or a backreference) and very long subjects are not evaluated: the result is unknown.
+ */
+const RISKY_PATTERN = /\((?:[^()\\]|\\.)*(?:[+*}]|\|)(?:[^()\\]|\\.)*\)\s*[+*{]|\\[1-9]/;
+const MAX_REGEX_SUBJECT = 10_000;
+
 const toRegExp = (pattern: string, flags = ''): RegExp => {
+  if (RISKY_PATTERN.test(pattern) || pattern.length > 1000) throw new EvalError('regular expression not evaluated (could backtrack without bound)');
   try {
     // RE2 syntax is close to JavaScript's for the patterns configurations use; named groups differ.
     return new RegExp(pattern.replace(/\(\?P</g, '(?<'), flags);
@@ -200,6 +209,7 @@ const toRegExp = (pattern: string, flags = ''): RegExp => {
 
 function replace(s: string, search: string, rep: string): string {
   if (search.length > 1 && search.startsWith('/') && search.endsWith('/')) {
+    if (s.length > MAX_REGEX_SUBJECT) throw new EvalError('replace: subject too long for a regular expression');
     return s.replace(toRegExp(search.slice(1, -1), 'g'), rep.replace(/\$\{(\w+)\}/g, '$<$1>'));
   }
   return s.split(search).join(rep);
@@ -437,13 +447,18 @@ const F: Record<string, FnSpec> = {
   regex: {
     arity: [2, 2],
     fn: ([p, s]) => {
-      const m = toRegExp(str(p!)).exec(str(s!));
+      const subject = str(s!);
+      if (subject.length > MAX_REGEX_SUBJECT) return UNKNOWN;
+      const m = toRegExp(str(p!)).exec(subject);
       if (!m) throw new EvalError('regex: no match');
       if (m.groups) return fromJson({ ...m.groups });
       return m.length > 1 ? m.slice(1).map((x) => x ?? null) : m[0];
     },
   },
-  regexall: { arity: [2, 2], fn: ([p, s]) => [...str(s!).matchAll(toRegExp(str(p!), 'g'))].map((m) => (m.length > 1 ? m.slice(1).map((x) => x ?? null) : m[0])) },
+  regexall: {
+    arity: [2, 2],
+    fn: ([p, s]) => (str(s!).length > MAX_REGEX_SUBJECT ? UNKNOWN : [...str(s!).matchAll(toRegExp(str(p!), 'g'))].map((m) => (m.length > 1 ? m.slice(1).map((x) => x ?? null) : m[0]))),
+  },
   cidrsubnet: { arity: [3, 3], fn: ([p, b, n]) => cidrsubnet(str(p!), toNum(b!), toNum(n!)) },
   cidrhost: { arity: [2, 2], fn: ([p, n]) => cidrhost(str(p!), toNum(n!)) },
   cidrsubnets: {

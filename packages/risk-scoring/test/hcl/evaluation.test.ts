@@ -497,6 +497,14 @@ describe('syntax and robustness', () => {
     expect(() => evaluateHcl(tf('x = "unterminated\n'))).toThrow(/main\.tf:1:5: unterminated string/);
   });
 
+  it('should not run regular expressions that could backtrack without bound (RE2 would not)', () => {
+    const started = Date.now();
+    const { changes } = evaluateHcl(tf(`resource "x_t" "r" {\n  a = replace("${'a'.repeat(40)}!", "/(a+)+$/", "")\n  b = regex("(x|xx)+y", "${'x'.repeat(40)}")\n  c = replace("abc", "/b+/", "B")\n}\n`));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(change(changes, 'x_t.r').after).toEqual({ c: 'aBc' });
+    expect(change(changes, 'x_t.r').unknownPaths).toEqual([['a'], ['b']]);
+  });
+
   it('should turn evaluation errors, cycles and odd values into unknowns instead of failing', () => {
     const { changes, coverage } = evaluateHcl(
       tf(`
