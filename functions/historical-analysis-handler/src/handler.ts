@@ -1,4 +1,4 @@
-import { AnalyticsRequestError, addDays, dayOf, queryTrends, type Granularity, type HistoryService, type TrendStore } from '@iac-review/analytics';
+import { AnalyticsRequestError, addDays, dayOf, historyPage, queryTrends, type Granularity, type HistoryService, type TrendStore } from '@iac-review/analytics';
 import {
   authorise,
   compileRoutes,
@@ -80,7 +80,12 @@ export const createOperations = (deps: Deps): Record<string, Operation> => ({
 
   getAnalyticsHistory: async (params) => {
     const scope = scopeFrom(params, false);
-    const analysis = await deps.history.analyse({ scope, days: (params.days as number | undefined) ?? 30, limit: (params.limit as number | undefined) ?? 20 });
+    const analysis = await historyPage(deps.history, {
+      scope,
+      days: (params.days as number | undefined) ?? 30,
+      limit: (params.limit as number | undefined) ?? 20,
+      ...(params.cursor !== undefined ? { cursor: params.cursor as string } : {}),
+    });
     return jsonResponse(200, analysis, { 'cache-control': 'private, max-age=60' });
   },
 });

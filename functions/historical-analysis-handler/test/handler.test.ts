@@ -89,6 +89,16 @@ describe('historical-analysis-handler', () => {
     expect(body(res)).toMatchObject({ scope: 'repo:acme/infra', days: 7, reviews: 2, recurringFindings: { total: 1, items: [expect.objectContaining({ ruleId: 'NET-001', reviews: 2 })] }, outcomes: { total: 1, items: [expect.objectContaining({ kind: 'merged', reviewId: 'review-0002' })] } });
   });
 
+  it('should page the history lists with nextCursor', async () => {
+    const { handler } = await setup();
+    const first = body(await handler(get('/analytics/history', { repository: 'acme/infra', days: '7', limit: '1' }), ctx)) as { offset: number; nextCursor?: string; outcomes: { total: number } };
+    expect(first.offset).toBe(0);
+    expect(first.nextCursor).toBeUndefined();
+    const res = await handler(get('/analytics/history', { repository: 'acme/infra', days: '7', limit: '1', cursor: 'eyJzIjoicmVwbzphY21lL2luZnJhIiwiZCI6NywibCI6MSwidCI6IjIwMjYtMTEtMjUiLCJvIjoxfQ' }), ctx);
+    expect(res.statusCode).toBe(200);
+    expect(body(res)).toMatchObject({ offset: 1, recurringFindings: { total: 1, items: [] } });
+  });
+
   it.each([
     ['both repository and stack', '/analytics/trends', { repository: 'a/b', stack: 's' }, /not both/],
     ['no scope for history', '/analytics/history', {}, /repository .* or the stack/],

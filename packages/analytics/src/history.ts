@@ -74,6 +74,8 @@ export interface HistoryAnalysis {
   reviews: number;
   /** True when the window held more reviews than were analysed (the newest were kept). */
   truncated: boolean;
+  /** Where each list's `items` start (a later page of every list at once). */
+  offset: number;
   riskTrend: RiskTrendPoint[];
   recurringFindings: Listed<RecurringFinding>;
   hotspots: Listed<Hotspot>;
@@ -97,7 +99,7 @@ export const touchedResources = (content: ReviewContent): Set<string> => {
   return out;
 };
 
-const list = <T>(all: T[], limit: number): Listed<T> => ({ total: all.length, items: all.slice(0, limit) });
+const list = <T>(all: T[], offset: number, limit: number): Listed<T> => ({ total: all.length, items: all.slice(offset, offset + limit) });
 
 /**
  * The history of one repository or stack: risk per day, findings that keep coming back, resources
@@ -105,7 +107,8 @@ const list = <T>(all: T[], limit: number): Listed<T> => ({ total: all.length, it
  * people's feedback (a finding in a review someone gave feedback on counts as judged: dismissed,
  * or kept when not dismissed).
  */
-export const analyseHistory = (o: { scope: string; days: number; today: string; reviews: readonly ReviewSnapshot[]; truncated: boolean; limit: number }): HistoryAnalysis => {
+export const analyseHistory = (o: { scope: string; days: number; today: string; reviews: readonly ReviewSnapshot[]; truncated: boolean; limit: number; offset?: number }): HistoryAnalysis => {
+  const offset = o.offset ?? 0;
   const from = addDays(o.today, -(o.days - 1));
   const reviews = o.reviews.filter((r) => timeOf(r).slice(0, 10) >= from);
 
@@ -191,11 +194,12 @@ export const analyseHistory = (o: { scope: string; days: number; today: string; 
     to: o.today,
     reviews: reviews.length,
     truncated: o.truncated,
+    offset,
     riskTrend,
-    recurringFindings: list(recurringAll, o.limit),
-    hotspots: list(hotspotAll, o.limit),
-    outcomes: list(outcomeAll, o.limit),
-    rulePrecision: list(precisionAll, o.limit),
+    recurringFindings: list(recurringAll, offset, o.limit),
+    hotspots: list(hotspotAll, offset, o.limit),
+    outcomes: list(outcomeAll, offset, o.limit),
+    rulePrecision: list(precisionAll, offset, o.limit),
   };
 };
 

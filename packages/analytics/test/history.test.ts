@@ -1,5 +1,5 @@
 import { createInMemoryTablePort } from '@iac-review/dynamo-versioning';
-import { createHistoricalContext, createHistoryService, MAX_POINTS_PER_RESOURCE, POINTS_PER_FAILED_APPLY, silentLogger, touchedResources, type HistoryService } from '../src/index';
+import { createHistoricalContext, createHistoryService, historyPage, MAX_POINTS_PER_RESOURCE, POINTS_PER_FAILED_APPLY, silentLogger, touchedResources, type HistoryService } from '../src/index';
 import { makeSeed, reviewStoreOn, writeSeed, type SeedReview } from './support/seed';
 
 const DAYS = ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23'];
@@ -83,6 +83,26 @@ describe('historical analysis', () => {
     expect([capped.reviews, capped.truncated]).toEqual([3, true]);
   });
 
+  it('should page through every list with a cursor that pins the window, and refuse a foreign cursor', async () => {
+    const all = await history.analyse({ scope: `repo:${REPO}`, days: 4, limit: 100 });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const p = await historyPage(history, { scope: `repo:${REPO}`, days: 4, limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(p.offset).toBe(pages * 2);
+      seen.push(...p.rulePrecision.items.map((r) => r.ruleId));
+      cursor = p.nextCursor;
+      pages++;
+    } while (cursor && pages < 50);
+    const longest = Math.max(all.recurringFindings.total, all.hotspots.total, all.outcomes.total, all.rulePrecision.total);
+    expect(pages).toBe(Math.ceil(longest / 2));
+    expect(seen).toEqual(all.rulePrecision.items.map((r) => r.ruleId));
+    const first = await historyPage(history, { scope: `repo:${REPO}`, days: 4, limit: 2 });
+    await expect(historyPage(history, { scope: 'repo:other/repo', days: 4, limit: 2, cursor: first.nextCursor! })).rejects.toThrow(/another listing/);
+    await expect(historyPage(history, { scope: `repo:${REPO}`, days: 4, limit: 2, cursor: 'not a cursor' })).rejects.toThrow(/not valid/);
+  });
+
   it('should stop at maxReviews (newest first) and say the analysis is truncated', async () => {
     const a = await history.analyse({ scope: `repo:${REPO}`, days: 4, limit: 5, maxReviews: 10 });
     expect(a.reviews).toBe(10);
@@ -130,7 +150,7 @@ describe('historical context for the reviewer', () => {
     const ctx = createHistoricalContext({
       history: fake(async (req) => {
         calls++;
-        return { scope: req.scope, days: 30, from: '', to: '', reviews: 0, truncated: false, riskTrend: [], recurringFindings: { total: 0, items: [] }, hotspots: { total: 0, items: [] }, outcomes: { total: 0, items: [] }, rulePrecision: { total: 0, items: [] } };
+        return { scope: req.scope, days: 30, from: '', to: '', reviews: 0, truncated: false, offset: 0, riskTrend: [], recurringFindings: { total: 0, items: [] }, hotspots: { total: 0, items: [] }, outcomes: { total: 0, items: [] }, rulePrecision: { total: 0, items: [] } };
       }),
       logger: silentLogger,
     });

@@ -410,6 +410,14 @@ export interface HistoryAnalysis {
     }[];
     minItems?: 0;
   };
+  /**
+   * Where each list's items start.
+   */
+  offset: number;
+  /**
+   * Present while any list has more entries: pass it as cursor.
+   */
+  nextCursor?: string;
 }
 
 export interface HistoryVerification {
