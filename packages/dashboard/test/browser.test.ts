@@ -262,7 +262,28 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     expect(unlabelled).toEqual([]);
   });
 
-  it('reached everything from the keyboard and logged no errors (CSP included)', async () => {
+  it('shows the API\'s problem+json: a wrong key at sign-in, a read-only key trying to decide', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${stack.url}/#/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill('not-a-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const refused = page.getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/\(401\).*API key is not valid.*Check the API key/);
+
+    await page.getByLabel('API key').fill(stack.apiKeys.readonly);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.review-row a.row-title').first().click();
+    await page.getByLabel('Comment (why; kept in the history)').fill('trying without the scope');
+    await page.getByRole('button', { name: 'Save decision' }).click();
+    const forbidden = page.getByRole('alert').filter({ hasText: '(403)' });
+    await forbidden.waitFor();
+    expect(await forbidden.textContent()).toMatch(/reviews:write/);
+    await shot('forbidden');
+  });
+
+  it('is usable from the keyboard, also under /dashboard/, and logged no errors (CSP included)', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${stack.url}/#/`);
     await page.locator('.review-row').first().waitFor();
@@ -275,6 +296,9 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     expect(focused).toMatch(/^#\/reviews\//);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'History' }).waitFor();
+    // The same files under /dashboard/ (relative asset URLs), still signed in (same origin, same tab).
+    await page.goto(`${stack.url}/dashboard/#/trends`);
+    await page.getByRole('heading', { name: 'Trends', level: 1 }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 });
