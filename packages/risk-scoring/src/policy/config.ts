@@ -163,7 +163,7 @@ export function parsePolicyConfig(text: string, file = '.iac-review.yml'): Loade
   const syntax = doc.errors[0];
   if (syntax) {
     const line = counter.linePos(syntax.pos[0]).line;
-    throw new ConfigError(file, line, '', `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${syntax.message.split('\n')[0]}`);
+    throw new ConfigError(file, line, '', `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(syntax.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   let value: unknown;
   try {
@@ -180,7 +180,7 @@ export function parsePolicyConfig(text: string, file = '.iac-review.yml'): Loade
   const config = value as PolicyConfig;
   const at = (...segments: (string | number)[]): number | undefined => lineOf(doc, counter, segments);
   const fail = (segments: (string | number)[], problem: string): never => {
-    throw new ConfigError(file, at(...segments), fieldName(segments), problem);
+    throw new ConfigError(file, lineOf(doc, counter, segments, typeof segments[segments.length - 1] === 'string' && segments[0] === 'rules'), fieldName(segments), problem);
   };
 
   // What the schema cannot say.
@@ -193,7 +193,7 @@ export function parsePolicyConfig(text: string, file = '.iac-review.yml'): Loade
   for (const [id, o] of Object.entries(config.rules ?? {})) {
     if (!o.disabled && o.severity === undefined) fail(['rules', id], 'needs disabled: true or a severity (besides the reason)');
     if (o.disabled && o.severity !== undefined) fail(['rules', id], 'give either disabled or severity, not both');
-    ruleLines[id] = at('rules', id) ?? 0;
+    ruleLines[id] = lineOf(doc, counter, ['rules', id], true) ?? 0;
   }
   const seen = new Set<string>();
   (config.customRules ?? []).forEach((r, i) => {
