@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(pkg, 'dist', 'review.mjs');
-const sources = [join(pkg, 'src'), join(pkg, '..', 'core', 'src'), join(pkg, 'package.json'), fileURLToPath(import.meta.url)];
+const sources = [join(pkg, 'src'), join(pkg, 'schema'), join(pkg, '..', 'core', 'src'), join(pkg, 'package.json'), fileURLToPath(import.meta.url)];
 
 function newest(path) {
   const st = statSync(path);
