@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -258,6 +258,13 @@ ${sg('legacy_a')}${sg('legacy_b')}`;
   it('should publish a schema that is valid JSON Schema and accepts the README example', () => {
     const ajv = new Ajv({ strict: true, allowUnionTypes: true });
     expect(ajv.validateSchema(configSchema)).toBe(true);
+    const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Team policy'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const loaded = parsePolicyConfig(example!, '.iac-review.yml');
+    expect(loaded.config.customRules?.[0]?.id).toBe('S3-OWNER');
+    expect(loaded.config.suppressions?.[0]).toMatchObject({ rule: 'NET-002', expires: '2027-03-31' });
   });
 });
 
