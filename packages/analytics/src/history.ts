@@ -62,6 +62,11 @@ export interface RulePrecision {
   judged: number;
   dismissed: number;
   kept: number;
+  /**
+   * Of `raised`, findings an accepted risk silenced. A suppression is a reasoned judgement that the
+   * finding is real (the risk is accepted), so it counts as judged and kept.
+   */
+  suppressed: number;
   /** kept / judged, or null when nobody judged any. */
   precision: number | null;
 }
@@ -143,9 +148,14 @@ export const analyseHistory = (o: { scope: string; days: number; today: string; 
       if (at > e.lastSeen) e.lastSeen = at;
       recurring.set(key, e);
 
-      const p = precision.get(f.ruleId) ?? { ruleId: f.ruleId, raised: 0, judged: 0, dismissed: 0, kept: 0, precision: null };
+      const p = precision.get(f.ruleId) ?? { ruleId: f.ruleId, raised: 0, judged: 0, dismissed: 0, kept: 0, suppressed: 0, precision: null };
       p.raised++;
-      if (judged) {
+      if (f.suppressed) {
+        p.suppressed++;
+        p.judged++;
+        if (dismissed.has(key)) p.dismissed++;
+        else p.kept++;
+      } else if (judged) {
         p.judged++;
         if (dismissed.has(key)) p.dismissed++;
         else p.kept++;

@@ -36,6 +36,12 @@ export interface RollupCounts {
   findingsByCategory: Record<string, number>;
   dismissed: number;
   dismissedByRule: Record<string, number>;
+  /**
+   * Findings an accepted risk silenced (`.iac-review.yml` or an inline `iac-review:ignore`); they are
+   * in `findings` too. Absent in rollups written before suppressions existed.
+   */
+  suppressed?: number;
+  suppressedByRule?: Record<string, number>;
   /** Reviews whose risk level a person overrode: raised above or lowered below the computed one. */
   overrides: { total: number; raised: number; lowered: number; unchanged: number };
   outcomes: {
@@ -94,6 +100,8 @@ export const emptyCounts = (): RollupCounts => ({
   findingsByCategory: {},
   dismissed: 0,
   dismissedByRule: {},
+  suppressed: 0,
+  suppressedByRule: {},
   overrides: { total: 0, raised: 0, lowered: 0, unchanged: 0 },
   outcomes: { appliesSucceeded: 0, appliesFailed: 0, appliesCancelled: 0, reviewsWithFailedApply: 0, merged: 0, mergedHighRisk: 0, closedUnmerged: 0 },
 });
@@ -130,6 +138,10 @@ export const addReview = (c: RollupCounts, content: ReviewContent): void => {
     for (const f of r.findings) {
       bump(c.findingsByRule, f.ruleId);
       bump(c.findingsByCategory, f.category);
+      if (f.suppressed) {
+        c.suppressed = (c.suppressed ?? 0) + 1;
+        bump((c.suppressedByRule ??= {}), f.ruleId);
+      }
     }
   } else {
     c.byRiskLevel.unscored++;
@@ -197,6 +209,8 @@ export const mergeCounts = (list: readonly RollupCounts[]): RollupCounts => {
     mergeMap(c.findingsByCategory, x.findingsByCategory);
     c.dismissed += x.dismissed;
     mergeMap(c.dismissedByRule, x.dismissedByRule);
+    c.suppressed = (c.suppressed ?? 0) + (x.suppressed ?? 0);
+    mergeMap((c.suppressedByRule ??= {}), x.suppressedByRule ?? {});
     for (const k of Object.keys(c.overrides) as (keyof RollupCounts['overrides'])[]) c.overrides[k] += x.overrides[k];
     for (const k of Object.keys(c.outcomes) as (keyof RollupCounts['outcomes'])[]) c.outcomes[k] += x.outcomes[k];
   }

@@ -1,6 +1,6 @@
 import { AnalyticsRequestError } from './errors';
 import { addDays, dayCount, daysBetween, isDay, weekStart } from './days';
-import { emptyCounts, mergeCounts, summarise, type RollupCounts, type RollupScope } from './rollup';
+import { TOP_N, emptyCounts, mergeCounts, summarise, type RollupCounts, type RollupScope } from './rollup';
 import type { TrendStore } from './trend-store';
 
 export type Granularity = 'day' | 'week';
@@ -33,6 +33,9 @@ export interface TrendBucket {
   topCategories: Array<{ category: string; count: number }>;
   dismissed: number;
   topDismissedRules: Array<{ ruleId: string; count: number }>;
+  /** Findings silenced by accepted risks (suppressions), and the rules most suppressed. */
+  suppressed: number;
+  topSuppressedRules: Array<{ ruleId: string; count: number }>;
   overrides: RollupCounts['overrides'];
   outcomes: RollupCounts['outcomes'];
 }
@@ -93,6 +96,12 @@ export const bucketOf = (start: string, end: string, counts: RollupCounts, daysW
     topCategories: named(s.topCategories, 'category'),
     dismissed: counts.dismissed,
     topDismissedRules: named(s.topDismissedRules, 'ruleId'),
+    suppressed: counts.suppressed ?? 0,
+    topSuppressedRules: Object.entries(counts.suppressedByRule ?? {})
+      .filter(([, n]) => n > 0)
+      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, TOP_N)
+      .map(([ruleId, count]) => ({ ruleId, count })),
     overrides: counts.overrides,
     outcomes: counts.outcomes,
   };

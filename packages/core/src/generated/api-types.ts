@@ -307,6 +307,11 @@ export interface TrendBucket {
   dismissed: number;
   topDismissedRules: RankedRule[];
   /**
+   * Findings silenced by accepted risks (.iac-review.yml suppressions, inline iac-review:ignore comments); included in findings.
+   */
+  suppressed?: number;
+  topSuppressedRules?: RankedRule[];
+  /**
    * Reviews whose risk level a person overrode.
    */
   overrides: {
@@ -406,6 +411,10 @@ export interface HistoryAnalysis {
       judged: number;
       dismissed: number;
       kept: number;
+      /**
+       * Findings of the rule silenced by accepted risks; counted as judged and kept (the risk is real, and accepted).
+       */
+      suppressed?: number;
       precision: number | null;
     }[];
     minItems?: 0;
