@@ -100,8 +100,9 @@ export class ChangeIndex {
   }
 
   /**
-   * Changes of `type` that `change`'s top-level `attribute` points at: by reference, or by a known
-   * id/ARN/name value (a string or a list of strings in `after`).
+   * Changes of `type` that `change`'s top-level `attribute` points at: by reference when the
+   * configuration names references for it, else by a known id/ARN/name/bucket value (a string or a
+   * list of strings in `after`).
    */
   referenced(change: ResourceChange, attribute: string, type: string): ResourceChange[] {
     const out = new Set<ResourceChange>();
@@ -118,6 +119,7 @@ export class ChangeIndex {
         else for (const c of this.#configAddress(r)) if (instancePrefix(c) === prefix) out.add(c);
       }
     }
+    if (refs && refs.length > 0) return [...out]; // the configuration says what it points at: no guessing by value
     const value = change.after?.[attribute];
     const ids = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : [];
     for (const id of ids) for (const c of this.#withId(type, id)) out.add(c);
@@ -137,10 +139,13 @@ export class ChangeIndex {
         if (after === null) continue;
         for (const k in after) {
           if (k === 'assume_role_policy') continue;
+          // Top-level strings and string lists: where ARNs and policy documents live (nested blocks are not stringified).
           const v = after[k];
-          const text = typeof v === 'string' ? v : v !== null && typeof v === 'object' ? JSON.stringify(v) : '';
-          if (!text.includes('arn:')) continue;
-          for (const m of text.matchAll(re)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+          const texts = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
+          for (const text of texts) {
+            if (typeof text !== 'string' || !text.includes('arn:')) continue;
+            for (const m of text.matchAll(re)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+          }
         }
       }
       const ranked = [...counts].sort((a, b) => b[1] - a[1]);
