@@ -166,11 +166,13 @@ export const buildReviewOutcome = (input: OutcomeInput): ReviewOutcome => {
   const findings = mergeRuleAndModelFindings(rules.findings, modelFindings);
   const risk = scoreRisk(findings, changes);
   const confidence = computeConfidence(confidenceInput);
+  // Suppressed findings (accepted risks, issue 17) stay in `findings` but not in the counts or the score.
+  const active = findings.filter((f) => !f.suppressed);
   const stats: Record<string, unknown> = {
     ...rules.stats,
-    findings: findings.length,
-    bySeverity: count<Severity>(SEVERITIES, findings.map((f) => f.severity)),
-    byCategory: count<Category>(CATEGORIES, findings.map((f) => f.category)),
+    findings: active.length,
+    bySeverity: count<Severity>(SEVERITIES, active.map((f) => f.severity)),
+    byCategory: count<Category>(CATEGORIES, active.map((f) => f.category)),
     ruleFindings: rules.findings.length,
     modelFindings: findings.length - rules.findings.length,
     confidenceFactors: confidence.factors,
@@ -187,7 +189,7 @@ export const buildReviewOutcome = (input: OutcomeInput): ReviewOutcome => {
         riskScore: risk.riskScore,
         inputKind,
         resources: changes.length,
-        findings,
+        findings: active,
         ...(narrative !== undefined ? { narrative } : {}),
         ...(note !== undefined ? { note } : {}),
       }),

@@ -30,3 +30,4 @@ export { compileCustomRules, cidrContains, CUSTOM_PREFIX } from './policy/custom
 export { collectInlineDirectives, parseDirective } from './policy/inline';
 export type { InlineDirective } from './policy/inline';
 export { policyDiff } from './policy/diff';
+export { policyFromFiles, policyFileOf } from './policy/from-files';

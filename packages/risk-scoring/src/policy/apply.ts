@@ -20,6 +20,8 @@ export interface PolicyOptions {
   today?: string;
   /** Read `iac-review:ignore` comments from the `.tf` source (default true). */
   inline?: boolean;
+  /** The `.tf` source to read inline suppressions from, when the review is not given it as `source`. */
+  files?: readonly { path: string; content: string }[];
 }
 
 /** What the policy did, for the review's stats and every output format. */
@@ -97,7 +99,8 @@ export function applyPolicy(findings: Finding[], changes: readonly ResourceChang
   };
 
   const suppressions = (cfg.suppressions ?? []).map((s, i) => ({ ...s, matchRule: ruleMatcher(s.rule), matchResource: resourceMatcher(s.resource), location: `${loaded?.file ?? '.iac-review.yml'}:${loaded?.suppressionLines[i] ?? 0}` }));
-  const inline = policy.inline === false || !files ? new Map<string, InlineDirective[]>() : collectInlineDirectives(files);
+  const sourceFiles = files ?? policy.files;
+  const inline = policy.inline === false || !sourceFiles ? new Map<string, InlineDirective[]>() : collectInlineDirectives(sourceFiles);
   const directivesFor = (address: string): InlineDirective[] => {
     const loc = byAddress.get(address)?.location;
     return loc ? (inline.get(`${loc.file}\u0000${loc.line}`) ?? []) : [];
