@@ -1,0 +1,189 @@
+import { ForbiddenError, header, HttpProblemError, NotFoundError, RateLimitedError, type ClientRegistry, type HttpEvent } from '@iac-review/core';
+import type { Logger } from '@iac-review/logger';
+import type { Grant, OidcConfig } from './config';
+import type { RateLimiter } from './rate-limit';
+import { TokenRejectedError, type TokenVerifier } from './verifier';
+
+/** A machine holding an API key (API Gateway validated the key; we map its id to a client). */
+export interface KeyCaller {
+  kind: 'key';
+  name: string;
+  keyId: string;
+  scopes: readonly string[];
+}
+
+/** A person signed in with the configured OIDC issuer. */
+export interface PersonCaller {
+  kind: 'person';
+  sub: string;
+  username?: string;
+  email?: string;
+  groups: readonly string[];
+  scopes: readonly string[];
+  /** Repositories the person may see (`owner/name` or `owner/*`); undefined = every repository. */
+  repositories?: readonly string[];
+}
+
+export type Caller = KeyCaller | PersonCaller;
+
+/** The one "who is calling and may they do this" check every HTTP function uses. */
+export interface Authenticator {
+  /**
+   * Identifies the caller (API key id from API Gateway, or `Authorization: Bearer <OIDC token>`),
+   * checks it holds every scope the operation requires (x-iac-review-scopes), then takes one token
+   * from its rate-limit bucket. Operations without scopes are public: undefined, no check.
+   * Failures are 401/403/429 problems, each logged as a security event.
+   */
+  authorize(event: HttpEvent, operationId: string, required: readonly string[]): Promise<Caller | undefined>;
+}
+
+export class BearerTokenError extends HttpProblemError {
+  constructor(detail: string) {
+    super(401, 'unauthorized', 'Authentication required', detail, { headers: { 'www-authenticate': 'Bearer error="invalid_token", ApiKey header="x-api-key"' } });
+  }
+}
+
+const SCOPES_ALL = ['reviews:read', 'reviews:write', 'analytics:read'];
+
+/** Scopes from grants: `admin` holds every scope. */
+export const scopesFromGrants = (grants: Iterable<Grant>): string[] => {
+  const set = new Set<string>();
+  for (const g of grants) {
+    set.add(g);
+    if (g === 'admin') for (const s of SCOPES_ALL) set.add(s);
+  }
+  return [...set].sort();
+};
+
+export const personFromToken = (config: OidcConfig, t: { sub: string; username?: string; email?: string; groups: readonly string[] }): PersonCaller => {
+  const grants = t.groups.flatMap((g) => (Object.prototype.hasOwnProperty.call(config.groupScopes, g) ? [...config.groupScopes[g]!] : []));
+  const scopes = scopesFromGrants(grants);
+  let repositories: string[] | undefined;
+  if (config.groupRepositories && !scopes.includes('admin')) {
+    const map = config.groupRepositories;
+    repositories = [...new Set(t.groups.flatMap((g) => (Object.prototype.hasOwnProperty.call(map, g) ? [...map[g]!] : [])))].sort();
+  }
+  return {
+    kind: 'person',
+    sub: t.sub,
+    ...(t.username ? { username: t.username } : {}),
+    ...(t.email ? { email: t.email } : {}),
+    groups: [...t.groups],
+    scopes,
+    ...(repositories ? { repositories } : {}),
+  };
+};
+
+/** One string naming the actor, stored in a version's hash-chained metadata and its content. */
+export const actorOf = (caller: Caller | undefined): string => {
+  if (!caller) return 'anonymous';
+  if (caller.kind === 'key') return caller.name;
+  const who = caller.username ?? caller.email ?? caller.sub;
+  const parts = [`user:${who}`, `sub=${caller.sub}`];
+  if (caller.email && caller.email !== who) parts.push(`email=${caller.email}`);
+  if (caller.groups.length > 0) parts.push(`groups=${caller.groups.join(',')}`);
+  const s = parts.join(' ');
+  return s.length <= 1000 ? s : `${s.slice(0, 997)}...`;
+};
+
+/** Structured actor fields for audit and security log lines. */
+export const actorFields = (caller: Caller | undefined): Record<string, unknown> => {
+  if (!caller) return { actorKind: 'anonymous' };
+  if (caller.kind === 'key') return { actorKind: 'api-key', client: caller.name };
+  return { actorKind: 'person', sub: caller.sub, ...(caller.username ? { username: caller.username } : {}), ...(caller.email ? { email: caller.email } : {}), groups: caller.groups };
+};
+
+/** A stable id for per-identity limits and idempotency scopes. */
+export const identityKey = (caller: Caller): string => (caller.kind === 'key' ? `key:${caller.keyId}` : `person:${caller.sub}`);
+
+const matches = (pattern: string, repository: string): boolean => (pattern.endsWith('/*') ? repository.toLowerCase().startsWith(pattern.slice(0, -1).toLowerCase()) : pattern.toLowerCase() === repository.toLowerCase());
+
+/** Object-level authorization (OWASP API1): may this caller see this repository's reviews? Keys see all. */
+export const canSeeRepository = (caller: Caller | undefined, repository: string | undefined): boolean => {
+  if (!caller || caller.kind === 'key' || caller.repositories === undefined) return true;
+  if (repository === undefined) return false;
+  return caller.repositories.some((p) => matches(p, repository));
+};
+
+/** True when the caller sees only some repositories (lists must be filtered, unscoped aggregates refused). */
+export const isRestricted = (caller: Caller | undefined): boolean => caller?.kind === 'person' && caller.repositories !== undefined;
+
+/** A review by id the caller may not see answers 404, as if it did not exist (no existence oracle). */
+export const assertCanSeeReview = (caller: Caller | undefined, id: string, repository: string | undefined): void => {
+  if (!canSeeRepository(caller, repository)) throw new NotFoundError(`No review ${id}.`);
+};
+
+/** A repository the caller names explicitly (a filter, a submission) and may not see answers 403. */
+export const assertCanUseRepository = (caller: Caller | undefined, repository: string | undefined): void => {
+  if (canSeeRepository(caller, repository)) return;
+  throw new ForbiddenError(
+    repository === undefined
+      ? 'Your groups allow only some repositories; name one of them (repository=owner/name).'
+      : `Your groups do not allow repository ${repository}; ask an administrator to add it to your group's repositories.`,
+  );
+};
+
+export interface AuthenticatorDeps {
+  clients: ClientRegistry;
+  oidc?: OidcConfig;
+  verifier?: TokenVerifier;
+  limiter?: RateLimiter;
+  logger: Logger;
+}
+
+export const createAuthenticator = (deps: AuthenticatorDeps): Authenticator => {
+  const { logger } = deps;
+  const security = (event: HttpEvent, operationId: string, name: string, reason: string, status: number, extra: Record<string, unknown> = {}) =>
+    logger.security({ event: name, reason, sourceIp: event.requestContext?.identity?.sourceIp ?? undefined, operation: operationId, status, ...extra });
+
+  const identify = async (event: HttpEvent, operationId: string): Promise<Caller> => {
+    const authorization = header(event, 'authorization');
+    if (authorization !== undefined) {
+      const m = /^Bearer\s+([A-Za-z0-9_.~+/=-]+)\s*$/i.exec(authorization);
+      if (!m) {
+        security(event, operationId, 'auth.signin-failed', 'Authorization is not a Bearer token', 401);
+        throw new BearerTokenError('Send Authorization: Bearer <token> with an access or ID token from the sign-in issuer, or an API key in x-api-key.');
+      }
+      if (!deps.oidc || !deps.verifier) {
+        security(event, operationId, 'auth.signin-failed', 'bearer token sent but sign-in is not configured', 401);
+        throw new BearerTokenError('Sign-in with bearer tokens is not configured on this deployment; use an API key in x-api-key.');
+      }
+      try {
+        const t = await deps.verifier.verify(m[1]!);
+        return personFromToken(deps.oidc, t);
+      } catch (err) {
+        const reason = err instanceof TokenRejectedError ? err.reason : 'the token could not be verified';
+        security(event, operationId, 'auth.signin-failed', reason, 401);
+        throw new BearerTokenError(`The bearer token is not accepted: ${reason}.`);
+      }
+    }
+    const keyId = event.requestContext?.identity?.apiKeyId ?? undefined;
+    const client = keyId ? deps.clients[keyId] : undefined;
+    if (!keyId || !client) {
+      security(event, operationId, 'auth.denied', keyId ? 'unknown API key' : 'no credentials', 401);
+      throw new BearerTokenError('Send an API key in x-api-key, or sign in and send Authorization: Bearer <token>.');
+    }
+    return { kind: 'key', name: client.name, keyId, scopes: client.scopes };
+  };
+
+  return {
+    authorize: async (event, operationId, required) => {
+      if (required.length === 0) return undefined;
+      const caller = await identify(event, operationId);
+      const missing = required.filter((s) => !caller.scopes.includes(s));
+      if (missing.length > 0) {
+        const who = caller.kind === 'key' ? `The API key of ${caller.name}` : `Your groups (${caller.groups.join(', ') || 'none'})`;
+        security(event, operationId, 'auth.denied', `missing scope ${missing.join(', ')}`, 403, actorFields(caller));
+        throw new ForbiddenError(`${who} lack${caller.kind === 'key' ? 's' : ''} the scope ${missing.join(', ')} needed for this operation.`);
+      }
+      if (deps.limiter) {
+        const verdict = await deps.limiter.take(identityKey(caller));
+        if (!verdict.allowed) {
+          security(event, operationId, 'rate-limit.exceeded', `bucket of ${identityKey(caller)} empty`, 429, { ...actorFields(caller), retryAfterSeconds: verdict.retryAfterSeconds });
+          throw new RateLimitedError(verdict.retryAfterSeconds, `Too many requests from ${caller.kind === 'key' ? `the API key of ${caller.name}` : 'you'}; retry after ${verdict.retryAfterSeconds} s.`);
+        }
+      }
+      return caller;
+    },
+  };
+};

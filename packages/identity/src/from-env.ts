@@ -1,0 +1,23 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { parseClientRegistry } from '@iac-review/core';
+import type { Logger } from '@iac-review/logger';
+import { createAuthenticator, type Authenticator } from './caller';
+import { readOidcConfig } from './config';
+import { createDynamoRateLimiter, readRateLimitConfig } from './rate-limit';
+import { createTokenVerifier } from './verifier';
+
+/**
+ * The composition root's authenticator: API_CLIENTS (API key id → client), OIDC_* (sign-in; off when
+ * OIDC_ISSUER is unset), RATE_LIMIT_BURST / RATE_LIMIT_PER_SECOND (per-identity token buckets in the
+ * table TABLE_NAME; off when both are unset). Bad values fail the cold start, naming the variable.
+ */
+export const authenticatorFromEnv = (env: Record<string, string | undefined>, deps: { logger: Logger; region: string; tableName: string }): Authenticator => {
+  const oidc = readOidcConfig(env);
+  const rate = readRateLimitConfig(env);
+  return createAuthenticator({
+    clients: parseClientRegistry(env.API_CLIENTS),
+    logger: deps.logger,
+    ...(oidc ? { oidc, verifier: createTokenVerifier(oidc) } : {}),
+    ...(rate ? { limiter: createDynamoRateLimiter({ client: new DynamoDBClient({ region: deps.region, maxAttempts: 3 }), tableName: deps.tableName, config: rate }) } : {}),
+  });
+};

@@ -1,0 +1,21 @@
+export { GRANTABLE, readOidcConfig, IdentityConfigError } from './config';
+export type { Grant, OidcConfig } from './config';
+export { createTokenVerifier, TokenRejectedError } from './verifier';
+export type { TokenVerifier, VerifiedToken, VerifierOptions } from './verifier';
+export {
+  createAuthenticator,
+  personFromToken,
+  scopesFromGrants,
+  actorOf,
+  actorFields,
+  identityKey,
+  canSeeRepository,
+  isRestricted,
+  assertCanSeeReview,
+  assertCanUseRepository,
+  BearerTokenError,
+} from './caller';
+export type { Caller, KeyCaller, PersonCaller, Authenticator, AuthenticatorDeps } from './caller';
+export { createDynamoRateLimiter, readRateLimitConfig, BUCKET_PREFIX } from './rate-limit';
+export type { RateLimiter, RateVerdict, TokenBucketConfig } from './rate-limit';
+export { authenticatorFromEnv } from './from-env';
