@@ -150,11 +150,16 @@ describe('dashboard in Chromium against a seeded local stack', () => {
   });
 
   it('opens a pull request review (an id with colons) from the list', async () => {
-    const pr = page.locator('.review-row').filter({ has: page.locator('.source-github') }).first();
+    const pr = page.locator('.review-row').filter({ has: page.locator('.source-github') }).filter({ hasText: 'Bastion access for the on-call rotation' });
     await pr.locator('a.row-title').click();
     await page.getByRole('heading', { name: /^Findings \(\d+\)$/ }).waitFor();
     expect(decodeURIComponent(page.url())).toMatch(/#\/reviews\/github:acme:/);
     expect(await page.locator('.row-where .source-github').count()).toBe(1);
+    // GET /analytics/history for the same repository: the API review of the same Terraform came first.
+    await page.getByRole('heading', { name: 'acme/network, last 30 days' }).waitFor();
+    expect(await page.locator('.context').textContent()).toMatch(/[2-9]\d* reviews in the last 30 days/);
+    expect(await page.locator('.context .hotspots li').count()).toBeGreaterThan(0);
+    await page.locator('.context').screenshot({ path: join(SHOTS, 'repository-context.png') });
     await page.getByRole('link', { name: '← All reviews' }).click();
     await page.locator('.review-row').first().waitFor();
   });
@@ -175,7 +180,12 @@ describe('dashboard in Chromium against a seeded local stack', () => {
   });
 
   it('records a decision as a new version that appears in the timeline', async () => {
-    const before = await page.locator('.tl-item').count();
+    // How many versions there are now, from the API (the page's timeline may still be loading).
+    const reviewId = decodeURIComponent(/#\/reviews\/([^?]+)/.exec(page.url())?.[1] ?? '');
+    const listed = (await (await fetch(`${stack.url}/reviews/${encodeURIComponent(reviewId)}/versions`, { headers: { 'x-api-key': stack.apiKeys.readonly } })).json()) as { items: unknown[] };
+    const before = listed.items.length;
+    expect(before).toBeGreaterThan(1);
+    await until(() => page.locator('.tl-item').count(), before);
     await page.getByLabel('Acknowledge the review').check();
     await page.getByLabel('Comment (why; kept in the history)').fill('Planned decommission, approved in CHG-1234.');
     await page.getByRole('button', { name: 'Save decision' }).click();
@@ -187,7 +197,7 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     await page.locator('.badge.ack').waitFor();
     // GET /reviews/{id}/verify walked the keyed hash chain: every version is shown as verified.
     await page.getByText('Integrity check: every version verified').waitFor();
-    expect(await page.locator('.tl-item .badge.verified').count()).toBe(before + 1);
+    await until(() => page.locator('.tl-item .badge.verified').count(), before + 1);
   });
 
   it('shows a 409 as "someone changed this — reload", and the reload shows their change', async () => {
@@ -207,7 +217,8 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     await shot('conflict');
     await page.getByRole('button', { name: 'Reload' }).click();
     await page.getByText('Changed by a colleague').first().waitFor();
-    expect(await page.locator('.tl-item').first().textContent()).toContain('risk overridden to high');
+    // The reloaded timeline starts with their version.
+    await page.locator('.tl-item').first().filter({ hasText: 'risk overridden to high' }).waitFor();
   });
 
   it('draws the trend charts and the top rules', async () => {

@@ -3,6 +3,7 @@ import { ApiError, RISK_LEVELS, SEVERITIES, type ApiClient, type FeedbackRequest
 import { ConfidenceBadge, ErrorBox, Loading, RiskBadge, StatusBadge, toProblem, useAsync } from '../components';
 import { formatPoints, formatTime } from '../format';
 import { SourceIcon } from '../icons';
+import { RepositoryContext } from './context';
 import { Timeline } from './timeline';
 
 /** A finding's id as the feedback API wants it: `<ruleId>@<resourceAddress>`. */
@@ -134,6 +135,7 @@ export const ReviewPage = ({ api, id }: { api: ApiClient; id: string }) => {
         </>
       ) : null}
 
+      <RepositoryContext api={api} {...(c.repository ? { repository: c.repository } : c.stack ? { stack: c.stack } : {})} />
       <Actions submit={submit} currentLevel={level} acknowledged={Boolean(c.acknowledged)} />
       <Timeline key={`${id}:${timelineTick}`} api={api} id={id} />
     </article>
