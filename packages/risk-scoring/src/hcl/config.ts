@@ -4,7 +4,7 @@ import { ChildScope, Evaluator, freshTaint, mergeTaint, type Scope, type Taint }
 import type { FunctionContext } from './functions';
 import { jsonDocumentToBody } from './json-syntax';
 import { HclSyntaxError, parseExpression, parseHcl, parseJsonSyntax, parseTemplate } from './parser';
-import { EvalError, Opaque, Partial, UNKNOWN, containsUnknown, fromJson, isObj, isUnknown, jsonEncode, toNum, toStr, type Value } from './values';
+import { EvalError, Opaque, Partial, UNKNOWN, fromJson, isObj, isUnknown, jsonEncode, toNum, toStr, type Value } from './values';
 import type { AttributePath, ResourceChange } from '../types';
 
 export interface SourceFile {
@@ -637,10 +637,6 @@ function evaluateBody(repo: Repo, body: Body, scope: Scope, type: string): Evalu
         v = UNKNOWN;
       }
       if (taint.external || taint.sensitive || taint.refs) result.taints.push({ path: [...path, a.name], external: taint.external, sensitive: taint.sensitive, refs: taint.refs });
-      if (top) {
-        repo.coverage.attributes.total++;
-        if (containsUnknown(v)) repo.coverage.attributes.unknown++;
-      }
       values[a.name] = v;
     }
     const lists = new Map<string, Value[] | typeof UNKNOWN>();
@@ -843,6 +839,12 @@ function toChange(
   const configured = new Set(r.body.configured);
   const literalAttributes = Object.keys(after).filter((k) => !externalTop.has(k) && configured.has(k));
   repo.coverage.instances++;
+  // attributes counted here, from the paths just collected (one walk of the values, not two)
+  repo.coverage.attributes.total += r.body.configured.length;
+  const unknownTop = new Set<string>();
+  for (const p of unknownPaths) unknownTop.add(String(p[0]));
+  for (const p of partialPaths) unknownTop.add(String(p[0]));
+  repo.coverage.attributes.unknown += unknownTop.size;
   const change: ResourceChange = {
     address: r.address,
     type: r.type,

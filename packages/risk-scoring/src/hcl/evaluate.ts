@@ -54,19 +54,24 @@ export class Evaluator {
   depth = 0;
 
   evaluate(e: Expr, scope: Scope): Value {
-    if (++this.depth > MAX_DEPTH) {
-      this.depth--;
-      throw new EvalError('expression nested too deeply');
-    }
+    const depth = this.depth;
     try {
-      return this.eval(e, scope);
+      return this.step(e, scope);
     } catch (err) {
       if (err instanceof EvalError) throw err;
       // A bug or a pathological value (stack, huge string): the value is unknown, never a crash.
       throw new EvalError(err instanceof Error ? err.message : String(err));
     } finally {
-      this.depth--;
+      this.depth = depth;
     }
+  }
+
+  /** One recursion step: depth-limited, no exception handling of its own ({@link evaluate} restores the depth). */
+  private step(e: Expr, scope: Scope): Value {
+    if (++this.depth > MAX_DEPTH) throw new EvalError('expression nested too deeply');
+    const v = this.eval(e, scope);
+    this.depth--;
+    return v;
   }
 
   /** Evaluates `e`, returning UNKNOWN instead of throwing. */
@@ -83,7 +88,7 @@ export class Evaluator {
       case 'literal':
         return e.value;
       case 'paren':
-        return this.evaluate(e.expr, scope);
+        return this.step(e.expr, scope);
       case 'template':
         return this.template(e.parts, scope, true);
       case 'var': {
@@ -96,46 +101,46 @@ export class Evaluator {
         return v === undefined ? UNKNOWN : v;
       }
       case 'attr':
-        return getAttr(this.evaluate(e.object, scope), e.name);
+        return getAttr(this.step(e.object, scope), e.name);
       case 'index': {
-        const obj = this.evaluate(e.object, scope);
-        const key = this.evaluate(e.key, scope);
+        const obj = this.step(e.object, scope);
+        const key = this.step(e.key, scope);
         return index(obj, key);
       }
       case 'splat': {
-        const obj = this.evaluate(e.object, scope);
+        const obj = this.step(e.object, scope);
         if (obj === UNKNOWN || obj instanceof Partial) return UNKNOWN;
         if (obj === null) return [];
         const items = Array.isArray(obj) ? obj : [obj];
-        return items.map((item) => this.evaluate(e.each, new ChildScope(scope, new Map([[SPLAT, item]]))));
+        return items.map((item) => this.step(e.each, new ChildScope(scope, new Map([[SPLAT, item]]))));
       }
       case 'tuple':
-        return e.items.map((x) => this.evaluate(x, scope));
+        return e.items.map((x) => this.step(x, scope));
       case 'object': {
         const out: Record<string, Value> = {};
         for (const item of e.items) {
-          const k = this.evaluate(item.key, scope);
+          const k = this.step(item.key, scope);
           if (isUnknown(k)) return UNKNOWN;
-          out[toStr(k)] = this.evaluate(item.value, scope);
+          out[toStr(k)] = this.step(item.value, scope);
         }
         return out;
       }
       case 'cond': {
-        const c = this.evaluate(e.cond, scope);
+        const c = this.step(e.cond, scope);
         if (isUnknown(c)) {
           const a = this.safe(e.then, scope);
           const b = this.safe(e.else, scope);
           return equals(a, b) === true ? a : UNKNOWN;
         }
-        return toBool(c) ? this.evaluate(e.then, scope) : this.evaluate(e.else, scope);
+        return toBool(c) ? this.step(e.then, scope) : this.step(e.else, scope);
       }
       case 'unary': {
-        const v = this.evaluate(e.operand, scope);
+        const v = this.step(e.operand, scope);
         if (isUnknown(v)) return UNKNOWN;
         return e.op === '!' ? !toBool(v) : -toNum(v);
       }
       case 'binary':
-        return this.binary(e.op, this.evaluate(e.left, scope), this.evaluate(e.right, scope));
+        return this.binary(e.op, this.step(e.left, scope), this.step(e.right, scope));
       case 'call':
         return this.call(e, scope);
       case 'for':
@@ -191,7 +196,7 @@ export class Evaluator {
     if (e.name === 'try') {
       for (const arg of e.args) {
         try {
-          const v = this.evaluate(arg, scope);
+          const v = this.evaluate(arg, scope); // restores the depth when it throws
           return v;
         } catch (err) {
           if (!(err instanceof EvalError)) throw err;
@@ -202,14 +207,14 @@ export class Evaluator {
     if (e.name === 'can') {
       if (e.args.length !== 1) throw new EvalError('can takes one argument');
       try {
-        const v = this.evaluate(e.args[0]!, scope);
+        const v = this.evaluate(e.args[0]!, scope); // restores the depth when it throws
         return isUnknown(v) ? UNKNOWN : true;
       } catch (err) {
         if (!(err instanceof EvalError)) throw err;
         return false;
       }
     }
-    let args = e.args.map((a) => this.evaluate(a, scope));
+    let args = e.args.map((a) => this.step(a, scope));
     if (e.expand) {
       const last = args.pop()!;
       if (isUnknown(last)) return UNKNOWN;
@@ -224,7 +229,7 @@ export class Evaluator {
   }
 
   private forExpr(e: Extract<Expr, { kind: 'for' }>, scope: Scope): Value {
-    const coll = this.evaluate(e.coll, scope);
+    const coll = this.step(e.coll, scope);
     if (isUnknown(coll)) return UNKNOWN;
     let pairs: [Value, Value][];
     if (Array.isArray(coll)) pairs = coll.map((v, i) => [i, v]);
@@ -241,18 +246,18 @@ export class Evaluator {
       if (e.keyVar !== undefined) vars.set(e.keyVar, k);
       const child = new ChildScope(scope, vars);
       if (e.cond) {
-        const c = this.evaluate(e.cond, child);
+        const c = this.step(e.cond, child);
         if (isUnknown(c)) return UNKNOWN;
         if (!toBool(c)) continue;
       }
       if (!e.object) {
-        list.push(this.evaluate(e.valExpr, child));
+        list.push(this.step(e.valExpr, child));
         continue;
       }
-      const key = this.evaluate(e.keyExpr!, child);
+      const key = this.step(e.keyExpr!, child);
       if (isUnknown(key)) return UNKNOWN;
       const ks = toStr(key);
-      const val = this.evaluate(e.valExpr, child);
+      const val = this.step(e.valExpr, child);
       if (e.group) (groups[ks] ??= []).push(val);
       else {
         if (Object.hasOwn(obj, ks)) throw new EvalError(`duplicate key "${ks}" in the for expression (use ... to group)`);
@@ -265,7 +270,7 @@ export class Evaluator {
 
   /** Renders template parts; `bare` lets a lone interpolation return its value unconverted. */
   template(parts: TemplatePart[], scope: Scope, bare: boolean): Value {
-    if (bare && parts.length === 1 && parts[0]!.kind === 'interp') return this.evaluate(parts[0]!.expr, scope);
+    if (bare && parts.length === 1 && parts[0]!.kind === 'interp') return this.step(parts[0]!.expr, scope);
     let text = '';
     let partial = false;
     for (const p of parts) {
@@ -274,13 +279,13 @@ export class Evaluator {
         text += p.text;
         continue;
       }
-      if (p.kind === 'interp') v = this.evaluate(p.expr, scope);
+      if (p.kind === 'interp') v = this.step(p.expr, scope);
       else if (p.kind === 'if') {
-        const c = this.evaluate(p.cond, scope);
+        const c = this.step(p.cond, scope);
         if (isUnknown(c)) return UNKNOWN;
         v = this.template(toBool(c) ? p.then : p.else, scope, false);
       } else {
-        const coll = this.evaluate(p.coll, scope);
+        const coll = this.step(p.coll, scope);
         if (isUnknown(coll)) return UNKNOWN;
         let out = '';
         let part = false;
