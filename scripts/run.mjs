@@ -5,14 +5,15 @@
 // the requested task with node_modules/.bin on PATH.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpmSpec = rootPkg.packageManager; // e.g. pnpm@9.15.9
 const binDir = join(root, 'node_modules', '.bin');
+const bin = join(root, 'packages', 'risk-scoring', 'bin', 'iac-review.mjs');
 const env = { ...process.env, PATH: `${binDir}${delimiter}${process.env.PATH ?? ''}`, FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
   // This machine has Node 20; Lambda runs nodejs22.x. The SDK's Node-version notice is noise here.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -57,21 +58,45 @@ function ensureDeps() {
   writeFileSync(marker, lockHash());
 }
 
-/** Adds up the per-package jest counts (each package's .test-results/summary.json). */
-function testTotals() {
-  const totals = { passed: 0, failed: 0 };
+/** Every workspace package with a test script (packages/*, functions/*, scripts). */
+function testedPackages() {
+  const dirs = [];
   for (const group of ['packages', 'functions', 'scripts']) {
     const base = join(root, group);
-    const dirs = group === 'scripts' ? [base] : existsSync(base) ? readdirSync(base).map((d) => join(base, d)) : [];
-    for (const dir of dirs) {
-      const file = join(dir, '.test-results', 'summary.json');
-      if (!existsSync(file)) continue;
-      const s = JSON.parse(readFileSync(file, 'utf8'));
-      totals.passed += s.passed;
-      totals.failed += s.failed;
+    const candidates = group === 'scripts' ? [base] : existsSync(base) ? readdirSync(base).map((d) => join(base, d)) : [];
+    for (const dir of candidates) {
+      const pkg = join(dir, 'package.json');
+      if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).scripts?.test) dirs.push(dir);
     }
   }
+  return dirs;
+}
+
+/** Old summaries must not be counted as this run's (turbo restores the cached ones it replays). */
+function clearTestSummaries() {
+  for (const dir of testedPackages()) rmSync(join(dir, '.test-results', 'summary.json'), { force: true });
+}
+
+/** Adds up the per-package jest counts (each package's .test-results/summary.json). */
+function testTotals() {
+  const totals = { passed: 0, failed: 0, missing: [] };
+  for (const dir of testedPackages()) {
+    const file = join(dir, '.test-results', 'summary.json');
+    if (!existsSync(file)) {
+      totals.missing.push(relative(root, dir));
+      continue;
+    }
+    const s = JSON.parse(readFileSync(file, 'utf8'));
+    totals.passed += s.passed;
+    totals.failed += s.failed;
+  }
   return totals;
+}
+
+/** The size table of the last bundle (turbo hides a cached task's output; the table is kept with the zips). */
+function printSizes() {
+  const file = join(root, 'dist', 'functions', 'sizes.md');
+  if (existsSync(file)) process.stdout.write(readFileSync(file, 'utf8'));
 }
 
 function exitWith(status) {
@@ -94,7 +119,8 @@ const tasks = {
   npm start            install if needed, then run the local stack (PORT, default 3000)
   npm test             install if needed, then lint, typecheck, test, bundle and check Terraform
   npm run bundle       bundle every function in functions/manifest.json into dist/functions/<name>.zip
-  npm run review -- …  review a plan JSON / .tf file / directory (see: npm run review -- --help)
+  npm run review -- …  review a plan JSON / .tf file / directory (see: npm run review -- --help);
+                       the same as npx iac-review review … (no package manager: iac-review review …)
   npm run bench        run the benchmarks and print their figures
   npm run demo         fill the running local stack with sample reviews; prints the dashboard URL and key
   npm run invoke -- F --event E.json
@@ -104,8 +130,13 @@ const tasks = {
     return 0;
   },
   start() {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      // Answered at once: nothing is installed, built or compiled for the help text.
+      process.stdout.write(readFileSync(join(root, 'scripts', 'src', 'local', 'start-help.txt'), 'utf8'));
+      return 0;
+    }
     ensureDeps();
-    if (!rest.includes('--help') && !rest.includes('-h')) {
+    {
       // The dashboard the stack serves at / (turbo skips the build when its sources are unchanged).
       const built = run('turbo', ['run', 'build', '--filter=@iac-review/dashboard', '--output-logs=errors-only'], { stdio: ['ignore', 2, 2] });
       if (built !== 0) say('the dashboard did not build (see above); starting the API without it');
@@ -116,35 +147,46 @@ const tasks = {
   test() {
     ensureDeps();
     const started = Date.now();
+    // Every step runs, and every package's tests run (--continue), so one failure does not hide others.
     const steps = [
-      ['turbo', ['run', 'lint', 'typecheck', '--output-logs=errors-only']],
-      ['turbo', ['run', 'test', '--concurrency=2', '--output-logs=full']],
+      ['turbo', ['run', 'lint', 'typecheck', '--continue', '--output-logs=errors-only']],
+      ['turbo', ['run', 'test', '--concurrency=2', '--continue', '--output-logs=full']],
       ['turbo', ['run', 'bundle', '--output-logs=new-only']],
     ];
+    clearTestSummaries();
+    const failed = [];
     for (const [cmd, args] of steps) {
       say(`$ ${cmd} ${args.join(' ')}`);
       const status = run(cmd, args);
       if (status !== 0) {
+        failed.push(`${cmd} ${args.join(' ')} (exit ${status})`);
         say(`FAILED: ${cmd} ${args.join(' ')} (exit ${status})`);
-        return status;
       }
+      if (cmd === 'turbo' && args[1] === 'bundle') printSizes();
     }
     const totals = testTotals();
-    say(`all checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    process.stdout.write(`tests: ${totals.passed} passed, ${totals.failed} failed\n`);
-    return totals.failed > 0 || totals.passed === 0 ? 1 : 0;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (failed.length > 0) say(`${failed.length} step(s) failed in ${seconds} s: ${failed.join('; ')}`);
+    else say(`all checks passed in ${seconds} s`);
+    if (totals.missing.length > 0) say(`no test results from: ${totals.missing.join(', ')} (their tests did not run or did not finish)`);
+    process.stdout.write(`tests: ${totals.passed} passed, ${totals.failed} failed${totals.missing.length > 0 ? `, ${totals.missing.length} package(s) without results` : ''}\n`);
+    return failed.length > 0 || totals.failed > 0 || totals.passed === 0 || totals.missing.length > 0 ? 1 : 0;
   },
   bundle() {
     ensureDeps();
-    return run('turbo', ['run', 'bundle', '--output-logs=new-only', ...rest]);
+    const status = run('turbo', ['run', 'bundle', '--output-logs=new-only', ...rest]);
+    printSizes();
+    return status;
   },
   review() {
+    // The package bin in this process: the pre-bundled CLI (rebuilt first only when its sources changed).
     ensureDeps();
-    // The CLI runs pre-bundled (no TypeScript compiler at review time); rebuilt only when its sources changed.
-    // Build chatter goes to stderr so stdout carries only the report.
-    const built = run('node', ['packages/risk-scoring/scripts/build-cli.mjs', '--if-stale'], { stdio: ['ignore', 2, 2] });
-    if (built !== 0) return 2;
-    return run('node', ['packages/risk-scoring/dist/review.mjs', ...rest]);
+    process.argv = [process.argv[0], bin, 'review', ...rest];
+    import(pathToFileURL(bin).href).catch((err) => {
+      say(`review failed to start: ${err?.message ?? err}`);
+      process.exit(2);
+    });
+    return undefined;
   },
   demo() {
     ensureDeps();

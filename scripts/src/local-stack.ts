@@ -1,31 +1,12 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { repoRoot } from './lib/repo';
 import { startLocalStack } from './local/stack';
 import { functionEnvironment, removeStateFile, writeStateFile } from './local/state-file';
 
-const HELP = `Usage: npm start [-- --port N] [--host H] [--in-memory] [--data-dir DIR]
-
-Runs IaC Review on this machine with no AWS account: DynamoDB (dynalite), the HTTP API routed from
-the OpenAPI document into the same handler code that runs in Lambda.
-
-Environment:
-  PORT                 HTTP port (default 3000)
-  HOST                 bind address (default 127.0.0.1)
-  IAC_REVIEW_DATA_DIR  where data lives (default .local-data/); ":memory:" keeps nothing
-  LOCAL_API_KEY        API key with every scope (default local-dev-key)
-  LOCAL_READONLY_API_KEY  API key with read scopes only (default local-readonly-key)
-  CORS_ALLOWED_ORIGINS comma-separated browser origins allowed to call the API
-  GITHUB_WEBHOOK_SECRET  secret of POST /webhook/github (current[,previous]); unset: every delivery gets 401
-  GITHUB_TOKEN, GITHUB_API_URL
-                       publish PR reviews (sticky comment, iac-review check) to GitHub / GHES / a stub;
-                       without GITHUB_TOKEN pull requests are reviewed but nothing is published
-  SPACELIFT_WEBHOOK_SECRET  secret of POST /webhook/spacelift (current[,previous]); unset: every delivery gets 401
-  SPACELIFT_API_URL, SPACELIFT_API_KEY_ID, SPACELIFT_API_KEY_SECRET
-                       fetch a run's changes when its webhook carried none (Spacelift GraphQL API);
-                       without them such runs are reviewed degraded, saying why
-  AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS credentials
-                       enable the LLM reviewer; without them the reviewer uses rules only
-Stop with Ctrl-C (SIGINT) or SIGTERM.`;
+// The --help text lives in a plain file so scripts/run.mjs can print it at once, before installing or
+// building anything. Add every new option or variable there (a test checks the pass-through lists).
+const HELP = readFileSync(join(__dirname, 'local', 'start-help.txt'), 'utf8').trimEnd();
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);

@@ -39,8 +39,8 @@ const num = (env: EnvLike, name: string, fallback: number, min: number, max: num
 };
 
 /**
- * Whether the reviewer calls Bedrock. The local stack's decision (IAC_REVIEW_REVIEWER_MODE=rules-only)
- * wins, because the stack sets dummy AWS credentials for its emulators; otherwise
+ * Whether the reviewer calls Bedrock. The local stack's decision (IAC_REVIEW_REVIEWER_MODE=rules-only,
+ * with its reason in IAC_REVIEW_REVIEWER_REASON) wins, because the stack sets dummy AWS credentials for its emulators; otherwise
  * {@link detectBedrockMode}: BEDROCK_ENABLED, the SDK's AWS_ENDPOINT_URL_BEDROCK_RUNTIME, Lambda, or credentials.
  */
 export const decideBedrockMode = (env: EnvLike): BedrockMode => {
@@ -48,11 +48,9 @@ export const decideBedrockMode = (env: EnvLike): BedrockMode => {
   if (local !== undefined && local !== '' && !(LOCAL_REVIEWER_MODES as readonly string[]).includes(local)) {
     throw new AiReviewerConfigError(`IAC_REVIEW_REVIEWER_MODE must be one of ${LOCAL_REVIEWER_MODES.join(', ')}, got "${local}"`);
   }
-  const detected = detectBedrockMode(env);
-  if (local === 'rules-only' && detected.enabled) {
-    return { enabled: false, reason: 'local stack: IAC_REVIEW_REVIEWER_MODE is rules-only (no AWS credentials and no AWS_ENDPOINT_URL_BEDROCK_RUNTIME)' };
-  }
-  return detected;
+  // The stack passes the reason its banner shows, so the banner and every review say the same thing.
+  if (local === 'rules-only') return { enabled: false, reason: env.IAC_REVIEW_REVIEWER_REASON?.trim() || 'the local stack runs the reviewer with rules only' };
+  return detectBedrockMode(env);
 };
 
 /** Reads the reviewer's own settings from an environment (the composition root passes process.env). */

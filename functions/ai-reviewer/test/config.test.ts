@@ -1,10 +1,20 @@
-import { DEFAULT_MODEL_ID } from '@iac-review/bedrock-service';
+import { DEFAULT_MODEL_ID, detectBedrockMode } from '@iac-review/bedrock-service';
 import { AiReviewerConfigError } from '../src/errors';
 import { decideBedrockMode, readAiReviewerConfig } from '../src/config';
 
 describe('decideBedrockMode', () => {
   it('should use rules only in the local stack when it says rules-only, even with its dummy credentials', () => {
     expect(decideBedrockMode({ IAC_REVIEW_REVIEWER_MODE: 'rules-only', AWS_ACCESS_KEY_ID: 'local' })).toMatchObject({ enabled: false });
+  });
+
+  it('should give the same reason as the local stack banner (the stack passes it in IAC_REVIEW_REVIEWER_REASON)', () => {
+    // Prepare: the user's environment has no credentials; the banner states detectBedrockMode's reason
+    const banner = detectBedrockMode({ PATH: '/usr/bin' });
+    expect(banner.enabled).toBe(false);
+    // What the stack hands its functions: dummy credentials for the emulators, its decision and reason
+    const functionEnv = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', BEDROCK_ENABLED: 'false', IAC_REVIEW_REVIEWER_MODE: 'rules-only', IAC_REVIEW_REVIEWER_REASON: banner.reason };
+    // Act / Assert
+    expect(decideBedrockMode(functionEnv)).toEqual({ enabled: false, reason: banner.reason });
   });
 
   it('should use Bedrock in the local stack when an endpoint is configured', () => {

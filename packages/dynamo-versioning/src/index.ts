@@ -67,7 +67,7 @@ export type { DynamoDbTablePortOptions, DynamoRequestMetric, DynamoOperation } f
 export { mapAwsError } from './adapters/aws-errors';
 export { createInMemoryTablePort, itemSize, MAX_ITEM_BYTES } from './adapters/in-memory';
 export type { InMemoryTablePort, InMemoryTableOptions } from './adapters/in-memory';
-export { createS3BlobStore } from './adapters/s3-blob-store';
+export { createS3BlobStore, lazyS3Client } from './adapters/s3-blob-store';
 export type { S3BlobStoreOptions } from './adapters/s3-blob-store';
 export { createInMemoryBlobStore } from './adapters/in-memory-blob-store';
 export type { InMemoryBlobStore } from './adapters/in-memory-blob-store';

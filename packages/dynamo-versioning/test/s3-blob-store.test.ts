@@ -1,4 +1,4 @@
-import { createDynamoDbTablePort, createS3BlobStore, createVersionedStore, BlobNotFoundError, sha256Hex, type BlobStore } from '../src/index';
+import { createDynamoDbTablePort, createS3BlobStore, createVersionedStore, BlobNotFoundError, lazyS3Client, sha256Hex, type BlobStore } from '../src/index';
 import { startLocalDynamo, type LocalDynamo } from './support/local-dynamo';
 import { startLocalS3, type LocalS3 } from './support/local-s3';
 import { review, reviewHead, type ReviewDoc } from './support/harness';
@@ -19,6 +19,28 @@ describe('createS3BlobStore (s3rver)', () => {
 
     expect(ref).toEqual({ key: 'review/r1/a.json', sha256: sha256Hex(bytes), size: bytes.length });
     expect((await blobs.get('review/r1/a.json')).equals(bytes)).toBe(true);
+  });
+
+  it('should build a lazy client once, on the first blob read or write, and use it for both', async () => {
+    // Prepare
+    let built = 0;
+    const lazy = lazyS3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, maxAttempts: 1 });
+    const client = () => {
+      built++;
+      return lazy();
+    };
+    const store = createS3BlobStore({ client, bucket: s3.bucket, prefix: 'lazy/' });
+    const bytes = Buffer.from('{"lazy":true}');
+    const first = lazy();
+    // Act
+    const ref = await store.put('a.json', bytes, 'application/json');
+    const back = await store.get('a.json');
+    // Assert
+    expect(ref.sha256).toBe(sha256Hex(bytes));
+    expect(back.equals(bytes)).toBe(true);
+    expect(built).toBe(2);
+    expect(await lazy()).toBe(await first);
+    (await first).destroy();
   });
 
   it('should report a missing blob as BlobNotFoundError', async () => {

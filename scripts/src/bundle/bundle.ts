@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import type { FunctionSpec } from '../lib/repo';
+import { slimOpenApiPlugin } from './slim-openapi';
 
 /** Every entry in every zip gets this timestamp, so identical code gives identical bytes. */
 const FIXED_MTIME = new Date('2020-01-01T00:00:00.000Z');
@@ -37,7 +38,12 @@ export const esbuildOptions = (entry: string, outfile: string, absWorkingDir: st
     metafile: true,
     legalComments: 'none',
     // Lambda gives credentials through the environment: no need for the whole default chain.
-    alias: { '@aws-sdk/credential-provider-node': join(__dirname, 'shims', 'credential-provider-node.ts') },
+    alias: {
+      '@aws-sdk/credential-provider-node': join(__dirname, 'shims', 'credential-provider-node.ts'),
+      'thread-stream': join(__dirname, 'shims', 'thread-stream.cjs'),
+    },
+    // The OpenAPI document without its descriptions, examples and schemas (see slim-openapi.ts).
+    plugins: [slimOpenApiPlugin],
     logLevel: 'warning',
     // Paths in the output and metafile are relative to the repo, so a clone elsewhere builds the same bytes.
     absWorkingDir,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadManifest, repoRoot } from '../lib/repo';
 import { bundleFunction, topInputs } from './bundle';
@@ -44,6 +44,8 @@ const main = async () => {
     ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  // Kept with the zips (a turbo output), so `npm run bundle` and `npm test` show it even when turbo replays a cached bundle.
+  writeFileSync(join(outDir, 'sizes.md'), `${lines.join('\n')}\n`);
   process.stderr.write(`zips in ${relative(process.cwd(), outDir) || '.'}\n`);
   const over = rows.filter((r) => r.overBudget);
   if (over.length > 0) {

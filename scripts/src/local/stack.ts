@@ -166,6 +166,8 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       IAC_REVIEW_REVIEWER_MODE: reviewer.mode,
+      // The banner's reason, so reviews give the same one (functions/ai-reviewer/src/config.ts).
+      IAC_REVIEW_REVIEWER_REASON: reviewer.reason,
       BEDROCK_ENABLED: reviewer.mode === 'rules-only' ? 'false' : 'true',
       API_CLIENTS: JSON.stringify({ 'local-admin': { name: 'local', scopes: ALL_SCOPES }, 'local-readonly': { name: 'local-readonly', scopes: READ_SCOPES } }),
       CORS_ALLOWED_ORIGINS: env.CORS_ALLOWED_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173',

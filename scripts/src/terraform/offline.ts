@@ -59,6 +59,9 @@ export const offlineEnv = (cliConfig: string, dataDir: string): NodeJS.ProcessEn
 
 export const terraform = (args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 300000): TfResult => {
   const r = spawnSync('terraform', [...args], { cwd, env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    throw new Error('terraform is not on PATH: npm test and npm run plan need the Terraform CLI (>= 1.6; CI uses 1.11.4). Install it, or put it on PATH.');
+  }
   if (r.error) throw r.error;
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 };

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { ServiceConfig } from '@iac-review/core';
-import { createDynamoDbTablePort, createS3BlobStore, createVersionedStore, type DynamoRequestMetric, type IntegrityFailure, type MacKeyProvider, type StoreLogger } from '@iac-review/dynamo-versioning';
+import { createDynamoDbTablePort, createS3BlobStore, createVersionedStore, lazyS3Client, type DynamoRequestMetric, type IntegrityFailure, type MacKeyProvider, type StoreLogger } from '@iac-review/dynamo-versioning';
 import { reviewHead, type ReviewContent } from '@iac-review/reviews';
 import { createTrendStore } from '../trend-store';
 
@@ -22,7 +21,8 @@ export interface AwsAnalyticsOptions {
  */
 export const createAwsAnalytics = (config: ServiceConfig, opts: AwsAnalyticsOptions = {}) => {
   const dynamo = new DynamoDBClient({ region: config.region, maxAttempts: 3 });
-  const s3 = new S3Client({ region: config.region, forcePathStyle: config.s3ForcePathStyle });
+  // Built on first use: requests that touch no blob never load the S3 client.
+  const s3 = lazyS3Client({ region: config.region, forcePathStyle: config.s3ForcePathStyle });
   const table = createDynamoDbTablePort({ client: dynamo, ...(opts.onRequest ? { onRequest: opts.onRequest } : {}) });
   const reviews = createVersionedStore<ReviewContent>({
     table,

@@ -1,8 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { ServiceConfig } from '@iac-review/core';
-import { createDynamoDbTablePort, createS3BlobStore, createVersionedStore, type IntegrityFailure, type MacKeyProvider, type StoreLogger } from '@iac-review/dynamo-versioning';
+import { createDynamoDbTablePort, createS3BlobStore, createVersionedStore, lazyS3Client, type IntegrityFailure, type MacKeyProvider, type StoreLogger } from '@iac-review/dynamo-versioning';
 import { randomUUID } from 'node:crypto';
 import { reviewHead, type ReviewContent } from '../model';
 import { createReviewService } from '../review-service';
@@ -22,7 +21,8 @@ export interface AwsReviewServiceOptions {
 
 export const createAwsReviewService = (config: ServiceConfig, opts: AwsReviewServiceOptions) => {
   const dynamo = new DynamoDBClient({ region: config.region, maxAttempts: 3 });
-  const s3 = new S3Client({ region: config.region, forcePathStyle: config.s3ForcePathStyle });
+  // Built on first use: requests that touch no blob never load the S3 client.
+  const s3 = lazyS3Client({ region: config.region, forcePathStyle: config.s3ForcePathStyle });
   const bus = new EventBridgeClient({ region: config.region, maxAttempts: 3 });
   const table = createDynamoDbTablePort({ client: dynamo });
   const blobs = createS3BlobStore({ client: s3, bucket: config.inputsBucket });

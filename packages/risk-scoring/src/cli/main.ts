@@ -36,7 +36,7 @@ function writeStdout(s: string): void {
 
 const args = process.argv.slice(2);
 type Io = Parameters<typeof runCli>[1];
-// `review submit …` posts a plan to the API; everything else reviews locally. The CLI's entry point is
+// `iac-review submit …` (`review submit …` in the bundle's own argv) posts a plan to the API; everything else reviews locally. The CLI's entry point is
 // its composition root: submit's API URL/key and the GitHub Actions variables are read here.
 // eslint-disable-next-line no-restricted-properties
 const env = process.env;

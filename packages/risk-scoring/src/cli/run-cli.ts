@@ -52,8 +52,8 @@ function loadPolicy(args: Args, cwd: string): PolicyOptions {
 const FORMATS = ['json', 'text', 'markdown', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-export const USAGE = `Usage: review [--format json|text|markdown|sarif] [--fail-on low|medium|high|critical]
-              [--var NAME=VALUE]... [--var-file FILE]... [--config FILE | --no-config] FILE
+export const USAGE = `Usage: iac-review review [--format json|text|markdown|sarif] [--fail-on low|medium|high|critical]
+                         [--var NAME=VALUE]... [--var-file FILE]... [--config FILE | --no-config] FILE
 
   FILE   Terraform plan JSON (terraform show -json), a .tf or .tf.json file, a directory of
          Terraform configuration (searched recursively; every directory not called as a local
@@ -70,7 +70,7 @@ export const USAGE = `Usage: review [--format json|text|markdown|sarif] [--fail-
   --no-config ignore the policy file (inline iac-review:ignore comments still apply)
 Exit codes: 0 ok, 1 --fail-on met, 2 unusable input or usage error.
 
-       review submit --help   post a plan to the IaC Review API for a pull request's head commit
+       iac-review submit --help  post a plan to the IaC Review API for a pull request's head commit
 `;
 
 class UsageError extends Error {}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { CliIo } from './run-cli';
 
-export const SUBMIT_USAGE = `Usage: review submit [options] PLAN
+export const SUBMIT_USAGE = `Usage: iac-review submit [options] PLAN
 
 Posts a plan (terraform show -json output) to the IaC Review API for a GitHub pull request's head
 commit: the plan becomes the reviewed input of that push ("reviewed from plan" in the PR comment).

@@ -76,7 +76,7 @@ describe('review CLI', () => {
     expect((await cli([])).code).toBe(2);
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    expect(help.out).toContain('Usage: review');
+    expect(help.out).toContain('Usage: iac-review review');
   });
 
   it('should apply terraform.tfvars, then --var-file, then --var, as terraform plan does', async () => {
