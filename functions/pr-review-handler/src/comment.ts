@@ -25,6 +25,8 @@ export interface CommentInput {
   previous?: { result: ReviewResultRecord; headSha?: string; riskLevel?: RiskLevel };
   /** Link to the review (dashboard or API), when configured. */
   reviewUrl?: string;
+  /** The team policy: which file applied, and what the pull request's change to it would do. */
+  policy?: string[];
 }
 
 const ICON: Record<RiskLevel, string> = { low: '🟢', medium: '🟡', high: '🟠', critical: '🔴' };
@@ -106,13 +108,16 @@ export const renderComment = (input: CommentInput): string => {
   }
 
   const dismissed = new Set(c.dismissedFindings);
-  lines.push('', `### Findings (${r.findings.length})`);
-  if (r.findings.length === 0) lines.push('', 'No findings.');
+  // Suppressed findings (accepted risks) are listed apart, after the others.
+  const active = r.findings.filter((f) => !f.suppressed);
+  const suppressed = r.findings.filter((f) => f.suppressed);
+  lines.push('', `### Findings (${active.length})`);
+  if (active.length === 0) lines.push('', 'No findings.');
   const bySeverity = [...SEVERITIES].reverse();
   let budget = MAX_BODY - lines.join('\n').length - 4_000;
   let omitted = 0;
   for (const s of bySeverity) {
-    const group = r.findings.filter((f) => f.severity === (s as Severity));
+    const group = active.filter((f) => f.severity === (s as Severity));
     if (group.length === 0) continue;
     lines.push('', `#### ${s[0]?.toUpperCase()}${s.slice(1)} (${group.length})`, '');
     for (const f of group) {
@@ -126,6 +131,16 @@ export const renderComment = (input: CommentInput): string => {
     }
   }
   if (omitted > 0) lines.push('', `_${omitted} more finding(s) did not fit in this comment; see the full review._`);
+  if (suppressed.length > 0) {
+    lines.push('', `<details><summary>Suppressed (${suppressed.length}): accepted risks, not counted in the score</summary>`, '');
+    for (const f of suppressed.slice(0, 50)) {
+      const s = f.suppressed!;
+      lines.push(`- ${code(f.ruleId)} on ${code(f.resourceAddress)} (${f.severity}): ${plain(s.reason)}${s.until ? ` · until ${s.until}` : ''}${s.by ? ` · by ${plain(s.by)}` : ''}${s.location ? ` · ${code(s.location)}` : ''}`);
+    }
+    if (suppressed.length > 50) lines.push(`- …and ${suppressed.length - 50} more`);
+    lines.push('', '</details>');
+  }
+  if (input.policy && input.policy.length > 0) lines.push('', '### Team policy', '', ...input.policy.map((l) => (l.startsWith('- ') ? `- ${plain(l.slice(2))}` : plain(l))));
 
   const notes = c.inputNotes ?? [];
   if (notes.length > 0) {

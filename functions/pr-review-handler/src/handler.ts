@@ -7,6 +7,7 @@ import type { FailOn } from './comment';
 import { gatherTerraform, type GatherLimits } from './gather';
 import type { GitHubClient } from './github-client';
 import { publishReview, type PublishResult } from './publish';
+import { describePolicy, fetchPolicyFile, loadPolicy } from './policy';
 
 export type ReviewsPort = Pick<ReviewService, 'get' | 'getVersion' | 'listVersions'>;
 export type GithubPort = Pick<GithubReviews, 'attachFetchedInput'>;
@@ -87,7 +88,16 @@ export const createHandler = (deps: Deps) => {
     const started = Date.now();
     const gathered = await gatherTerraform(gh, { owner, repo, pullRequest: number, headSha, ...(changedFiles !== undefined && Number.isFinite(changedFiles) ? { changedFiles } : {}) }, deps.limits);
     const notes = gathered.files.length === 0 ? [...gathered.notes, 'No Terraform files (.tf, .tfvars, .tf.json) changed in this push.'] : gathered.notes;
-    const out = await deps.github.attachFetchedInput(reviewId, { requestedVersion, headSha, input: { kind: 'hcl', files: gathered.files }, notes, actor, terraformFiles: gathered.terraformChanged });
+    // The team policy comes from the base branch, never the head: a pull request cannot switch off its own checks.
+    const files = [...gathered.files];
+    const baseSha = c.external?.baseSha;
+    if (baseSha && gathered.files.length > 0) {
+      const policy = await fetchPolicyFile(gh, { owner, repo, pullRequest: number }, baseSha);
+      const loaded = policy ? loadPolicy(policy) : undefined;
+      if (typeof loaded === 'string') notes.push(`The base branch's policy file is invalid and was not applied: ${loaded}`);
+      else if (policy) files.push(policy);
+    }
+    const out = await deps.github.attachFetchedInput(reviewId, { requestedVersion, headSha, input: { kind: 'hcl', files }, notes, actor, terraformFiles: gathered.terraformChanged });
     if (out.outcome === 'superseded') {
       log.info('push superseded while its files were fetched', { reviewId, requestedVersion, latestVersion: out.version.version });
       return { outcome: 'superseded', reviewId, version: out.version.version };
@@ -150,11 +160,13 @@ export const createHandler = (deps: Deps) => {
     const { owner, repo } = splitRepository(c.repository);
     const previous = await previousPush(reviewId, v);
     const reviewUrl = deps.reviewUrl?.(reviewId);
+    const baseSha = c.external?.baseSha;
+    const policy = baseSha && c.result ? await describePolicy(gh, { owner, repo, pullRequest: number, headSha }, baseSha, c.result.findings) : undefined;
     // A push without Terraform changes gets its check, but no new comment (an existing one is still updated).
     const noTerraform = c.input.kind === 'hcl' && c.external?.terraformFiles === '0';
     const result = await publishReview(
       gh,
-      { reviewId, version, content: c, ...(previous ? { previous } : {}), ...(reviewUrl ? { reviewUrl } : {}), pr: { owner, repo, pullRequest: number, headSha }, failOn: deps.failOn, ...(noTerraform ? { noTerraformChanges: true } : {}) },
+      { reviewId, version, content: c, ...(previous ? { previous } : {}), ...(reviewUrl ? { reviewUrl } : {}), ...(policy?.lines.length ? { policy: policy.lines } : {}), pr: { owner, repo, pullRequest: number, headSha }, failOn: policy?.failOn ?? deps.failOn, ...(noTerraform ? { noTerraformChanges: true } : {}) },
       log,
     );
     log.info('review published to the pull request', { reviewId, version, repository: c.repository, pullRequest: number, headSha, ...result });

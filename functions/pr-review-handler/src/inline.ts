@@ -74,6 +74,7 @@ export const inlineComments = (findings: readonly Finding[], sources: readonly C
   const seen = new Set<string>();
   for (const f of findings) {
     if (f.severity !== 'high' && f.severity !== 'critical') continue;
+    if (f.suppressed) continue; // an accepted risk: listed in the comment, not raised on the diff
     if (dismissed.has(`${f.ruleId}@${f.resourceAddress}`)) continue;
     const addr = parseAddress(f.resourceAddress);
     if (!addr) continue;

@@ -1,0 +1,68 @@
+import type { Finding, RiskLevel } from '@iac-review/core';
+import { CONFIG_FILES, ConfigError, parsePolicyConfig, policyDiff, type LoadedConfig } from '@iac-review/risk-scoring';
+import { fetchFile, type PullRequestCoordinates } from './gather';
+import type { GitHubClient } from './github-client';
+
+/** A policy file read at one commit. */
+export interface PolicyFile {
+  path: string;
+  content: string;
+}
+
+/**
+ * The team policy file (`.iac-review.yml`, `.yaml` or `.json` at the repository root) at a commit,
+ * through the contents API (`ref` = that SHA); undefined when the repository has none there.
+ */
+export const fetchPolicyFile = async (gh: GitHubClient, pr: Pick<PullRequestCoordinates, 'owner' | 'repo' | 'pullRequest'>, ref: string): Promise<PolicyFile | undefined> => {
+  for (const path of CONFIG_FILES) {
+    const content = await fetchFile(gh, { ...pr, headSha: ref }, path);
+    if (content !== undefined) return { path, content };
+  }
+  return undefined;
+};
+
+/** Parses a policy file: the config, or the one-line reason it is invalid. */
+export const loadPolicy = (file: PolicyFile): LoadedConfig | string => {
+  try {
+    return parsePolicyConfig(file.content, file.path);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+};
+
+export interface PolicyView {
+  /** The base branch's policy, when it has a valid one: its failOn is the check's threshold. */
+  base?: LoadedConfig;
+  failOn?: RiskLevel;
+  /** Lines for the comment: which policy applied, and what the pull request's change to it would do. */
+  lines: string[];
+}
+
+/**
+ * What the comment says about the policy. The review used the base branch's file (the PR's own copy
+ * is never applied, so a pull request cannot switch off its own checks); when the head's file
+ * differs, the comment says so and what it would change in this review.
+ */
+export const describePolicy = async (gh: GitHubClient, pr: PullRequestCoordinates, baseSha: string, findings: readonly Finding[]): Promise<PolicyView> => {
+  const [baseFile, headFile] = await Promise.all([fetchPolicyFile(gh, pr, baseSha), fetchPolicyFile(gh, pr, pr.headSha)]);
+  const lines: string[] = [];
+  const base = baseFile ? loadPolicy(baseFile) : undefined;
+  if (typeof base === 'string') lines.push(`The base branch's policy file is invalid and was not applied: ${base}`);
+  else if (base) lines.push(`Policy: \`${base.file}\` from the base branch (\`${baseSha.slice(0, 7)}\`).`);
+  const changed = (baseFile?.path ?? '') !== (headFile?.path ?? '') || (baseFile?.content ?? '') !== (headFile?.content ?? '');
+  if (changed) {
+    const head = headFile ? loadPolicy(headFile) : undefined;
+    const diff = policyDiff(typeof base === 'string' ? undefined : base, head, findings);
+    if (diff.length > 0) {
+      lines.push(`This pull request changes the policy file; the change applies only once merged (this review used the base branch's):`);
+      for (const d of diff) lines.push(`- ${d}`);
+    }
+  }
+  const view: PolicyView = { lines };
+  if (base && typeof base !== 'string') {
+    view.base = base;
+    if (base.config.failOn) view.failOn = base.config.failOn;
+  }
+  return view;
+};
