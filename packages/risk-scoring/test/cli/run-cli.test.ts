@@ -36,7 +36,8 @@ describe('review CLI', () => {
     const fromJson = await cli(['--format', 'json', '-'], readFileSync(plan('modules'), 'utf8'));
     expect(JSON.parse(fromJson.out).findings.map((f: { resourceAddress: string }) => f.resourceAddress)).toEqual(['aws_security_group.svc["admin"]']);
     const fromHcl = await cli(['--format', 'json', '-'], 'resource "aws_s3_bucket" "b" {\n  force_destroy = true\n}\n');
-    expect(JSON.parse(fromHcl.out).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['DATA-008']);
+    // force_destroy (DATA-008) and, with no versioning configured, BAK-008
+    expect(JSON.parse(fromHcl.out).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['DATA-008', 'BAK-008']);
   });
 
   it('should review a directory of .tf files and locate findings in SARIF', async () => {
