@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { Category, RiskLevel, Severity } from '@iac-review/core';
 import { InputError } from '../errors';
+import { rules as catalogue } from '../rules/catalogue';
 import schema from '../../schema/iac-review-config.schema.json';
 
 /** File names looked for at the repository root (first found wins). */
@@ -184,13 +185,24 @@ export function parsePolicyConfig(text: string, file = '.iac-review.yml'): Loade
   };
 
   // What the schema cannot say.
+  const known = new Set([...catalogue.map((r) => r.id), ...(config.customRules ?? []).map((r) => `CUSTOM-${r.id}`)]);
+  const unknownRule = (id: string): string | undefined => {
+    if (/[*?[\]{}]/.test(id) || known.has(id)) return undefined;
+    if (id.startsWith('SUPPRESS-')) return `${id} reports on suppressions themselves and cannot be suppressed or overridden`;
+    const near = [...known].filter((k) => k.split('-')[0] === id.split('-')[0]).slice(0, 3);
+    return `${id} is not a built-in or custom rule${near.length ? ` (e.g. ${near.join(', ')})` : ''}`;
+  };
   const suppressionLines: number[] = [];
   (config.suppressions ?? []).forEach((s, i) => {
     if (!isDate(s.expires)) fail(['suppressions', i, 'expires'], `${s.expires} is not a calendar date`);
+    const bad = unknownRule(s.rule);
+    if (bad) fail(['suppressions', i, 'rule'], bad);
     suppressionLines.push(at('suppressions', i) ?? 0);
   });
   const ruleLines: Record<string, number> = {};
   for (const [id, o] of Object.entries(config.rules ?? {})) {
+    const bad = unknownRule(id);
+    if (bad) fail(['rules', id], bad);
     if (!o.disabled && o.severity === undefined) fail(['rules', id], 'needs disabled: true or a severity (besides the reason)');
     if (o.disabled && o.severity !== undefined) fail(['rules', id], 'give either disabled or severity, not both');
     ruleLines[id] = lineOf(doc, counter, ['rules', id], true) ?? 0;
