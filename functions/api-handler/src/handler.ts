@@ -17,7 +17,8 @@ import {
 import { toHttpProblem } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
 import { EventPublishError, FeedbackRejectedError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError, submitIdempotent, type GithubReviews, type ReviewService, type SpaceliftReviews } from '@iac-review/reviews';
-import { authorise, type ApiClient, type ClientRegistry } from './auth';
+import { actorFields, actorOf, assertCanSeeReview, assertCanUseRepository, canSeeRepository, createAuthenticator, identityKey, isRestricted, type Authenticator, type Caller } from '@iac-review/identity';
+import type { ClientRegistry } from './auth';
 import { readJsonBody, type BodyLimits } from './body';
 import { corsHeaders, preflightHeaders, type CorsConfig } from './cors';
 import { parseIfMatch, reviewLinks, summaryDto, versionDto } from './dto';
@@ -38,6 +39,8 @@ export interface Deps {
   logger: Logger;
   clock: () => Date;
   reviews: ReviewsPort;
+  /** Who is calling (API key or signed-in person), scopes, per-identity limits; default: API keys from config.clients only. */
+  auth?: Authenticator;
   /** Plans posted for a GitHub pull request's head SHA join that pull request's review (optional: without it such posts are refused). */
   pullRequests?: Pick<GithubReviews, 'submitPlan'>;
   /** Plans posted for a Spacelift run join that run's review (optional: without it such posts are refused). */
@@ -47,7 +50,7 @@ export interface Deps {
 interface Request {
   event: HttpEvent;
   route: RouteMatch;
-  caller: ApiClient | undefined;
+  caller: Caller | undefined;
   params: Record<string, unknown>;
   body: unknown;
 }
@@ -74,8 +77,14 @@ const toProblem = (err: unknown): unknown => {
 /** Every operation this function serves, by OpenAPI operationId. */
 export const createOperations = (deps: Deps): Record<string, Operation> => {
   const { reviews, logger } = deps;
+  /** For a person limited to some repositories: the review must be one of theirs (else 404, as if absent). */
+  const assertVisible = async (caller: Caller | undefined, id: string): Promise<void> => {
+    if (!isRestricted(caller)) return;
+    const head = await reviews.get(id);
+    assertCanSeeReview(caller, id, head.content.repository);
+  };
   /** A plan for a pull request's head SHA: it becomes the reviewed input of that push, in the PR's review. */
-  const submitPullRequestPlan = async (s: ReviewSubmission, actor: string): Promise<HttpResult> => {
+  const submitPullRequestPlan = async (s: ReviewSubmission, actor: string, who: Record<string, unknown>): Promise<HttpResult> => {
     const missing = [!s.repository && 'repository', s.pullRequest === undefined && 'pullRequest', !s.headSha && 'headSha', s.plan === undefined && 'plan'].filter((f): f is string => typeof f === 'string');
     if (missing.length > 0) {
       throw new RequestValidationError(
@@ -86,13 +95,13 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
     if (!deps.pullRequests) throw new ServiceUnavailableError(30, 'Pull request submissions are not configured on this deployment.');
     const out = await deps.pullRequests.submitPlan({ repository: s.repository!, pullRequest: s.pullRequest!, headSha: s.headSha!, plan: s.plan, actor, ...(s.title ? { title: s.title } : {}) });
     const v = out.version;
-    logger.audit({ action: 'review.create', actor, resource: `review/${v.id}`, outcome: out.outcome === 'duplicate' ? 'duplicate' : 'success', toVersion: v.version, inputKind: 'plan', pullRequest: s.pullRequest, headSha: s.headSha });
+    logger.audit({ action: 'review.create', actor, ...who, resource: `review/${v.id}`, outcome: out.outcome === 'duplicate' ? 'duplicate' : 'success', toVersion: v.version, inputKind: 'plan', pullRequest: s.pullRequest, headSha: s.headSha });
     const links = reviewLinks(v.id);
     return jsonResponse(202, { id: v.id, status: v.content.status, version: v.version, links }, { location: links.review });
   };
 
   /** A plan for a Spacelift run (after_plan hook): it becomes the reviewed input of that run's review. */
-  const submitSpaceliftPlan = async (s: ReviewSubmission, actor: string): Promise<HttpResult> => {
+  const submitSpaceliftPlan = async (s: ReviewSubmission, actor: string, who: Record<string, unknown>): Promise<HttpResult> => {
     const missing = [!s.stack && 'stack', s.plan === undefined && 'plan'].filter((f): f is string => typeof f === 'string');
     if (missing.length > 0) {
       throw new RequestValidationError(
@@ -113,7 +122,7 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
       ...(s.ref ? { ref: s.ref } : {}),
     });
     const v = out.version;
-    logger.audit({ action: 'review.create', actor, resource: `review/${v.id}`, outcome: out.outcome === 'duplicate' ? 'duplicate' : 'success', toVersion: v.version, inputKind: 'plan', spaceliftRun: run.id });
+    logger.audit({ action: 'review.create', actor, ...who, resource: `review/${v.id}`, outcome: out.outcome === 'duplicate' ? 'duplicate' : 'success', toVersion: v.version, inputKind: 'plan', spaceliftRun: run.id });
     const links = reviewLinks(v.id);
     return jsonResponse(202, { id: v.id, status: v.content.status, version: v.version, links }, { location: links.review });
   };
@@ -123,9 +132,12 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
 
     createReview: async ({ event, body, caller }) => {
       const s = body as ReviewSubmission;
-      const actor = caller?.name ?? 'anonymous';
-      if (s.pullRequest !== undefined || s.headSha !== undefined) return submitPullRequestPlan(s, actor);
-      if (s.spaceliftRun !== undefined) return submitSpaceliftPlan(s, actor);
+      const actor = actorOf(caller);
+      const who = actorFields(caller);
+      // A person limited to some repositories may only submit for one of them.
+      if (isRestricted(caller)) assertCanUseRepository(caller, s.repository);
+      if (s.pullRequest !== undefined || s.headSha !== undefined) return submitPullRequestPlan(s, actor, who);
+      if (s.spaceliftRun !== undefined) return submitSpaceliftPlan(s, actor, who);
       const input = s.plan !== undefined ? { kind: 'plan' as const, plan: s.plan } : { kind: 'hcl' as const, files: s.files ?? [], ...(s.variables ? { variables: s.variables } : {}) };
       const request = {
         input,
@@ -140,33 +152,39 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
       let v1: Awaited<ReturnType<ReviewsPort['submit']>>;
       let replayed = false;
       if (idempotencyKey !== undefined) {
-        // Keys are per API client: the key id API Gateway validated, else the client's name.
-        const callerId = event.requestContext?.identity?.apiKeyId ?? actor;
+        // Keys are per identity: the API key id API Gateway validated, or the person's subject.
+        const callerId = caller ? identityKey(caller) : actor;
         ({ version: v1, replayed } = await submitIdempotent(reviews, request, { caller: callerId, key: idempotencyKey }));
       } else {
         v1 = await reviews.submit(request);
       }
-      logger.audit({ action: 'review.create', actor, resource: `review/${v1.id}`, outcome: replayed ? 'duplicate' : 'success', toVersion: v1.version, inputKind: input.kind, inputBytes: v1.content.input.size });
+      logger.audit({ action: 'review.create', actor, ...who, resource: `review/${v1.id}`, outcome: replayed ? 'duplicate' : 'success', toVersion: v1.version, inputKind: input.kind, inputBytes: v1.content.input.size });
       const links = reviewLinks(v1.id);
       return jsonResponse(202, { id: v1.id, status: v1.content.status, version: v1.version, links }, { location: links.review });
     },
 
-    listReviews: async ({ params }) => {
+    listReviews: async ({ params, caller }) => {
+      if (params.repository !== undefined) assertCanUseRepository(caller, params.repository as string);
       const page = await reviews.list(params as Parameters<ReviewsPort['list']>[0]);
-      return jsonResponse(200, { items: page.items.map(summaryDto), ...(page.cursor ? { nextCursor: page.cursor } : {}) });
+      // Object-level authorization: a person sees only the repositories their groups allow (a page may hold fewer items than the limit).
+      const items = isRestricted(caller) ? page.items.filter((h) => canSeeRepository(caller, typeof h.attributes?.repository === 'string' ? h.attributes.repository : undefined)) : page.items;
+      return jsonResponse(200, { items: items.map(summaryDto), ...(page.cursor ? { nextCursor: page.cursor } : {}) });
     },
 
-    getReview: async ({ params }) => {
+    getReview: async ({ params, caller }) => {
       const v = await reviews.get(params.id as string);
+      assertCanSeeReview(caller, v.id, v.content.repository);
       return jsonResponse(200, versionDto(v), { etag: `"${v.version}"` });
     },
 
-    listReviewVersions: async ({ params }) => {
+    listReviewVersions: async ({ params, caller }) => {
+      await assertVisible(caller, params.id as string);
       const page = await reviews.listVersions(params.id as string, { limit: params.limit as number, ...(params.cursor ? { cursor: params.cursor as string } : {}) });
       return jsonResponse(200, { items: page.items.map(versionDto), ...(page.cursor ? { nextCursor: page.cursor } : {}) });
     },
 
-    verifyReview: async ({ params }) => {
+    verifyReview: async ({ params, caller }) => {
+      await assertVisible(caller, params.id as string);
       const report = await reviews.verify(params.id as string);
       return jsonResponse(200, {
         id: report.id,
@@ -176,7 +194,8 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
       });
     },
 
-    getReviewVersion: async ({ params }) => {
+    getReviewVersion: async ({ params, caller }) => {
+      await assertVisible(caller, params.id as string);
       const v = await reviews.getVersion(params.id as string, params.version as number);
       return jsonResponse(200, versionDto(v), { etag: `"${v.version}"` });
     },
@@ -190,8 +209,10 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
       const expectedVersion = ifMatch ?? f.expectedVersion;
       if (f.action === 'dismiss-finding' && !f.findingId) throw new RequestValidationError('dismiss-finding needs findingId (<ruleId>@<resourceAddress>).', [{ field: 'body:findingId', reason: 'is required for dismiss-finding' }]);
       if (f.action === 'override-risk' && !f.riskLevel) throw new RequestValidationError('override-risk needs riskLevel.', [{ field: 'body:riskLevel', reason: 'is required for override-risk' }]);
-      const actor = caller?.name ?? 'anonymous';
+      const actor = actorOf(caller);
+      const who = actorFields(caller);
       const id = params.id as string;
+      await assertVisible(caller, id);
       try {
         const v = await reviews.feedback(id, {
           action: f.action,
@@ -201,10 +222,10 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
           ...(f.riskLevel ? { riskLevel: f.riskLevel } : {}),
           ...(expectedVersion !== undefined ? { expectedVersion } : {}),
         });
-        logger.audit({ action: `review.feedback.${f.action}`, actor, resource: `review/${id}`, outcome: 'success', fromVersion: v.previousVersion, toVersion: v.version });
+        logger.audit({ action: `review.feedback.${f.action}`, actor, ...who, resource: `review/${id}`, outcome: 'success', fromVersion: v.previousVersion, toVersion: v.version });
         return jsonResponse(201, versionDto(v), { etag: `"${v.version}"`, location: reviewLinks(id, v.version).self });
       } catch (err) {
-        logger.audit({ action: `review.feedback.${f.action}`, actor, resource: `review/${id}`, outcome: 'failure', expectedVersion, error: (err as Error).name });
+        logger.audit({ action: `review.feedback.${f.action}`, actor, ...who, resource: `review/${id}`, outcome: 'failure', expectedVersion, error: (err as Error).name });
         throw err;
       }
     },
@@ -216,6 +237,7 @@ export const createHandler = (deps: Deps) => {
   const router = compileRoutes(openApiDocument);
   const { logger } = deps;
   const operations = createOperations(deps);
+  const auth = deps.auth ?? createAuthenticator({ clients: deps.config.clients, logger });
 
   return async (event: HttpEvent, context: { awsRequestId: string }): Promise<HttpResult> => {
     const origin = header(event, 'origin');
@@ -229,13 +251,8 @@ export const createHandler = (deps: Deps) => {
       const route = router.match(event.httpMethod, event.path);
       const operation = operations[route.operationId];
       if (!operation) throw new Error(`operation ${route.operationId} is declared in the OpenAPI document but not implemented`);
-      let caller: ApiClient | undefined;
-      try {
-        caller = authorise(event, scopesOf(route.resource, route.method), deps.config.clients);
-      } catch (err) {
-        logger.security({ event: 'auth.denied', reason: (err as Error).message, sourceIp: event.requestContext?.identity?.sourceIp ?? undefined, operation: route.operationId, status: (err as HttpProblemError).status });
-        throw err;
-      }
+      // The one authorization check (API key or person; scopes from the OpenAPI operation; per-identity limit).
+      const caller = await auth.authorize(event, route.operationId, scopesOf(route.resource, route.method));
       // A null-prototype map: query names such as __proto__ or constructor are plain keys here.
       const params: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, event.queryStringParameters ?? {}, route.pathParameters);
       checkIntegerParams(route.resource, route.method, params);

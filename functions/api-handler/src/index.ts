@@ -2,6 +2,7 @@ import { readServiceConfig } from '@iac-review/core';
 import { createLogger, withObservability } from '@iac-review/logger';
 import { createAwsReviewService, createGithubReviews, createSpaceliftReviews, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
 import { parseClientRegistry } from './auth';
+import { authenticatorFromEnv } from '@iac-review/identity';
 import { createHandler } from './handler';
 
 // Composition root: configuration, clients and the logger are built once per container.
@@ -34,6 +35,8 @@ export const handler = withObservability(
       clients: parseClientRegistry(env.API_CLIENTS),
     }),
     logger,
+    // API keys (API_CLIENTS), people signed in with OIDC (OIDC_*), per-identity limits (RATE_LIMIT_*).
+    auth: authenticatorFromEnv(env, { logger, region: config.region, tableName: config.tableName }),
     clock: () => new Date(),
     reviews,
     pullRequests: createGithubReviews({ store, blobs, events, clock: () => new Date() }),

@@ -1,6 +1,6 @@
 import { AnalyticsRequestError, addDays, dayOf, historyPage, queryTrends, type Granularity, type HistoryService, type TrendStore } from '@iac-review/analytics';
+import { assertCanUseRepository, createAuthenticator, isRestricted, type Authenticator, type Caller } from '@iac-review/identity';
 import {
-  authorise,
   compileRoutes,
   corsHeaders,
   header,
@@ -11,7 +11,6 @@ import {
   problemResponse,
   RequestValidationError,
   validateRequest,
-  type ApiClient,
   type ClientRegistry,
   type CorsConfig,
   type HttpEvent,
@@ -31,10 +30,21 @@ export interface Deps {
   clock: () => Date;
   trends: Pick<TrendStore, 'getDays'>;
   history: HistoryService;
+  /** Who is calling (API key or signed-in person), scopes, per-identity limits; default: API keys from config.clients only. */
+  auth?: Authenticator;
 }
 
 type Params = Record<string, unknown>;
-type Operation = (params: Params, caller: ApiClient | undefined) => Promise<HttpResult>;
+type Operation = (params: Params, caller: Caller | undefined) => Promise<HttpResult>;
+
+/**
+ * Object-level authorization: a person limited to some repositories may read the analytics of those
+ * repositories only; overall and per-stack figures aggregate other repositories, so they are refused (403).
+ */
+const assertMayAnalyse = (caller: Caller | undefined, params: Params): void => {
+  if (!isRestricted(caller)) return;
+  assertCanUseRepository(caller, params.repository as string | undefined);
+};
 
 const scopesOf = (resource: string, method: string): string[] => {
   const op = openApiDocument.paths[resource]?.[method.toLowerCase()] as { 'x-iac-review-scopes'?: string[] } | undefined;
@@ -62,7 +72,8 @@ const toProblem = (err: unknown): unknown => {
 
 /** The analytics operations this function serves, by OpenAPI operationId. */
 export const createOperations = (deps: Deps): Record<string, Operation> => ({
-  getAnalyticsTrends: async (params) => {
+  getAnalyticsTrends: async (params, caller) => {
+    assertMayAnalyse(caller, params);
     const scope = scopeFrom(params, true);
     const yesterday = addDays(dayOf(deps.clock()), -1);
     const to = (params.to as string | undefined) ?? (params.from !== undefined && (params.from as string) > yesterday ? (params.from as string) : yesterday);
@@ -78,7 +89,8 @@ export const createOperations = (deps: Deps): Record<string, Operation> => ({
     return jsonResponse(200, page, { 'cache-control': 'private, max-age=60' });
   },
 
-  getAnalyticsHistory: async (params) => {
+  getAnalyticsHistory: async (params, caller) => {
+    assertMayAnalyse(caller, params);
     const scope = scopeFrom(params, false);
     const analysis = await historyPage(deps.history, {
       scope,
@@ -95,6 +107,7 @@ export const createHandler = (deps: Deps) => {
   const router = compileRoutes(openApiDocument);
   const operations = createOperations(deps);
   const { logger } = deps;
+  const auth = deps.auth ?? createAuthenticator({ clients: deps.config.clients, logger });
 
   return async (event: HttpEvent, context: { awsRequestId: string }): Promise<HttpResult> => {
     const origin = header(event, 'origin');
@@ -108,13 +121,8 @@ export const createHandler = (deps: Deps) => {
       const route = router.match(event.httpMethod, event.path);
       const operation = operations[route.operationId];
       if (!operation) throw new Error(`operation ${route.operationId} is not served by this function (check x-iac-review-function in the OpenAPI document)`);
-      let caller: ApiClient | undefined;
-      try {
-        caller = authorise(event, scopesOf(route.resource, route.method), deps.config.clients);
-      } catch (err) {
-        logger.security({ event: 'auth.denied', reason: (err as Error).message, sourceIp: event.requestContext?.identity?.sourceIp ?? undefined, operation: route.operationId, status: (err as HttpProblemError).status });
-        throw err;
-      }
+      // The one authorization check (API key or person; scopes from the OpenAPI operation; per-identity limit).
+      const caller = await auth.authorize(event, route.operationId, scopesOf(route.resource, route.method));
       const params: Params = { ...(event.queryStringParameters ?? {}), ...route.pathParameters };
       validateRequest(route.operationId, { params });
       const res = await operation(params, caller);

@@ -1,5 +1,6 @@
 import { createAwsAnalytics, createHistoryService } from '@iac-review/analytics';
 import { parseClientRegistry, readServiceConfig } from '@iac-review/core';
+import { authenticatorFromEnv } from '@iac-review/identity';
 import { createLogger, withObservability } from '@iac-review/logger';
 import { createHandler } from './handler';
 
@@ -22,6 +23,8 @@ export const handler = withObservability(
       clients: parseClientRegistry(env.API_CLIENTS),
     }),
     logger,
+    // API keys (API_CLIENTS), people signed in with OIDC (OIDC_*), per-identity limits (RATE_LIMIT_*).
+    auth: authenticatorFromEnv(env, { logger, region: config.region, tableName: config.tableName }),
     clock,
     trends,
     history: createHistoryService({ reviews, clock }),
