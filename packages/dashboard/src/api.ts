@@ -54,6 +54,8 @@ export interface Finding {
   source?: 'rule' | 'llm';
   references?: string[];
   dismissed?: boolean;
+  /** An accepted risk (.iac-review.yml or an inline iac-review:ignore comment): shown apart, not in the score. */
+  suppressed?: { kind: 'inline' | 'config'; reason: string; until?: string; by?: string; location?: string };
 }
 
 export interface Contribution {

@@ -192,30 +192,49 @@ const Contributions = ({ result }: { result: NonNullable<ReviewVersion['review']
   );
 };
 
-const Findings = ({ findings, dismissed, submit }: { findings: Finding[]; dismissed: Set<string>; submit: Submit }) => (
-  <section aria-labelledby="findings-h">
-    <h2 id="findings-h">Findings ({findings.length})</h2>
-    {findings.length === 0 ? <p>No findings.</p> : null}
-    {SEVERITIES.map((sev) => {
-      const group = findings.filter((f) => f.severity === sev);
-      if (group.length === 0) return null;
-      return (
-        <details class={`sev-group group-${sev}`} open={sev === 'critical' || sev === 'high' || findings.length <= 10}>
+const Findings = ({ findings: all, dismissed, submit }: { findings: Finding[]; dismissed: Set<string>; submit: Submit }) => {
+  // Suppressed findings (accepted risks) are listed apart, after the others.
+  const findings = all.filter((f) => !f.suppressed);
+  const suppressed = all.filter((f) => f.suppressed);
+  return (
+    <section aria-labelledby="findings-h">
+      <h2 id="findings-h">Findings ({findings.length})</h2>
+      {findings.length === 0 ? <p>No findings.</p> : null}
+      {SEVERITIES.map((sev) => {
+        const group = findings.filter((f) => f.severity === sev);
+        if (group.length === 0) return null;
+        return (
+          <details class={`sev-group group-${sev}`} open={sev === 'critical' || sev === 'high' || findings.length <= 10}>
+            <summary>
+              <h3 id={`sev-${sev}`}>
+                <span class={`badge sev sev-${sev}`}>{sev}</span> {group.length} finding{group.length === 1 ? '' : 's'}
+              </h3>
+            </summary>
+            <ul class="findings" aria-labelledby={`sev-${sev}`}>
+              {group.map((f) => (
+                <FindingItem f={f} dismissed={f.dismissed ?? dismissed.has(findingKey(f))} submit={submit} />
+              ))}
+            </ul>
+          </details>
+        );
+      })}
+      {suppressed.length > 0 ? (
+        <details class="sev-group group-suppressed">
           <summary>
-            <h3 id={`sev-${sev}`}>
-              <span class={`badge sev sev-${sev}`}>{sev}</span> {group.length} finding{group.length === 1 ? '' : 's'}
+            <h3 id="sev-suppressed">
+              Suppressed: {suppressed.length} accepted risk{suppressed.length === 1 ? '' : 's'}, not counted in the score
             </h3>
           </summary>
-          <ul class="findings" aria-labelledby={`sev-${sev}`}>
-            {group.map((f) => (
+          <ul class="findings" aria-labelledby="sev-suppressed">
+            {suppressed.map((f) => (
               <FindingItem f={f} dismissed={f.dismissed ?? dismissed.has(findingKey(f))} submit={submit} />
             ))}
           </ul>
         </details>
-      );
-    })}
-  </section>
-);
+      ) : null}
+    </section>
+  );
+};
 
 const FindingItem = ({ f, dismissed, submit }: { f: Finding; dismissed: boolean; submit: Submit }) => {
   const [open, setOpen] = useState(false);
@@ -228,7 +247,16 @@ const FindingItem = ({ f, dismissed, submit }: { f: Finding; dismissed: boolean;
       <p class="finding-head">
         <span class="mono">{f.ruleId}</span> <span class="badge cat">{f.category}</span> {f.source === 'llm' ? <span class="badge llm">LLM</span> : null}
         {dismissed ? <span class="badge dismissed-badge">dismissed</span> : null}
+        {f.suppressed ? <span class="badge">suppressed</span> : null}
       </p>
+      {f.suppressed ? (
+        <p class="muted">
+          Accepted: {f.suppressed.reason}
+          {f.suppressed.until ? `, until ${f.suppressed.until}` : ''}
+          {f.suppressed.by ? `, by ${f.suppressed.by}` : ''}
+          {f.suppressed.location ? ` (${f.suppressed.location})` : ''}
+        </p>
+      ) : null}
       {f.title ? <p class="finding-title">{f.title}</p> : null}
       <p class="mono resource">{f.resourceAddress}</p>
       <p class="prose">{f.message}</p>
