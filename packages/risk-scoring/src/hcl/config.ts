@@ -779,6 +779,7 @@ const DROP = Symbol('drop');
 /** Converts evaluated values to plan-like `after` data, listing unknown and partially known paths. */
 function toAfter(v: Value, path: AttributePath, unknown: AttributePath[], partial: AttributePath[], strings: { path: AttributePath; text: string }[], depth = 0): unknown {
   // `path` is one shared stack: copied only when a path is recorded
+  if (v === null || typeof v !== 'object') return v;
   if (v instanceof Partial) {
     const t = v.text.trimStart();
     if (t.startsWith('{') || t.startsWith('[')) {
@@ -826,36 +827,42 @@ function toChange(
   const after = toAfter(r.body.values, [], unknownPaths, partialPaths, partialStrings) as Record<string, unknown>;
   // A value that went through a `sensitive` variable is not a literal of this resource: the literal
   // is in the variable's default (or a tfvars file), where the source checks report it once.
-  const externalTop = new Set(r.body.taints.filter((t) => t.external || t.sensitive).map((t) => String(t.path[0])));
-  const references: Record<string, string[]> = {};
-  for (const t of r.body.taints) {
-    if (!t.refs) continue;
-    const top = String(t.path[0]);
-    const list = (references[top] ??= []);
-    for (const ref of t.refs) if (!list.includes(ref)) list.push(ref);
-  }
-  for (const p of unknownPaths) externalTop.add(String(p[0]));
-  for (const p of partialPaths) externalTop.add(String(p[0]));
-  const configured = new Set(r.body.configured);
-  const literalAttributes = Object.keys(after).filter((k) => !externalTop.has(k) && configured.has(k));
-  repo.coverage.instances++;
-  // attributes counted here, from the paths just collected (one walk of the values, not two)
-  repo.coverage.attributes.total += r.body.configured.length;
+  const taints = r.body.taints;
+  let references: Record<string, string[]> | undefined;
+  const sensitivePaths: AttributePath[] = [];
+  // attributes with unknown parts: counted for coverage, and not literal
   const unknownTop = new Set<string>();
-  for (const p of unknownPaths) unknownTop.add(String(p[0]));
-  for (const p of partialPaths) unknownTop.add(String(p[0]));
+  for (let i = 0; i < unknownPaths.length; i++) unknownTop.add(String(unknownPaths[i]![0]));
+  for (let i = 0; i < partialPaths.length; i++) unknownTop.add(String(partialPaths[i]![0]));
+  const notLiteral = new Set(unknownTop);
+  for (let i = 0; i < taints.length; i++) {
+    const t = taints[i]!;
+    const top = String(t.path[0]);
+    if (t.external || t.sensitive) notLiteral.add(top);
+    if (t.sensitive) sensitivePaths.push(t.path);
+    if (t.refs) {
+      const list = ((references ??= {})[top] ??= []);
+      for (const ref of t.refs) if (!list.includes(ref)) list.push(ref);
+    }
+  }
+  const configured = r.body.configured;
+  const literalAttributes: string[] = [];
+  for (const k in after) if (!notLiteral.has(k) && configured.includes(k)) literalAttributes.push(k);
+  repo.coverage.instances++;
+  repo.coverage.attributes.total += configured.length;
   repo.coverage.attributes.unknown += unknownTop.size;
+  const us = r.type.indexOf('_');
   const change: ResourceChange = {
     address: r.address,
     type: r.type,
     name: r.name,
-    provider: r.type.split('_')[0] ?? '',
+    provider: us < 0 ? r.type : r.type.slice(0, us),
     mode: r.mode,
     actions: r.mode === 'data' ? ['read'] : ['create'],
     before: null,
     after,
     unknownPaths,
-    sensitivePaths: r.body.taints.filter((t) => t.sensitive).map((t) => t.path),
+    sensitivePaths,
     replacePaths: [],
     literalAttributes,
     configuredAttributes: r.body.configured,
@@ -864,7 +871,7 @@ function toChange(
   };
   if (partialPaths.length > 0) change.partialPaths = partialPaths;
   if (partialStrings.length > 0) change.partialStrings = partialStrings;
-  if (Object.keys(references).length > 0) change.references = references;
+  if (references) change.references = references;
   if (r.moduleAddress) change.moduleAddress = r.moduleAddress;
   if (r.key !== undefined) change.index = r.key;
   return change;

@@ -201,6 +201,17 @@ class Parser {
 
   parseLabel(): string {
     const at = this.i;
+    // the usual label, "aws_s3_bucket": no escapes or template sequences up to the closing quote
+    let k = at + 1;
+    for (;;) {
+      const c = this.code(k);
+      if (c === 34) {
+        this.i = k + 1;
+        return this.src.slice(at + 1, k);
+      }
+      if (c === -1 || c === 10 || c === 92 || c === 36 || c === 37) break;
+      k++;
+    }
     const t = this.parseQuoted();
     if (t.kind === 'literal' && typeof t.value === 'string') return t.value;
     if (t.kind === 'template' && t.parts.length === 0) return '';
@@ -430,9 +441,23 @@ class Parser {
 
   parseNumber(): Expr {
     const at = this.i;
-    const m = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.src.slice(this.i, this.i + 64));
-    this.i += m![0].length;
-    return { kind: 'literal', at, value: Number(m![0]) };
+    let k = this.i;
+    while (isDigit(this.code(k))) k++;
+    if (this.code(k) === 46 && isDigit(this.code(k + 1))) {
+      k++;
+      while (isDigit(this.code(k))) k++;
+    }
+    const e = this.code(k);
+    if (e === 101 || e === 69) {
+      let j = k + 1;
+      if (this.code(j) === 43 || this.code(j) === 45) j++;
+      if (isDigit(this.code(j))) {
+        while (isDigit(this.code(j))) j++;
+        k = j;
+      }
+    }
+    this.i = k;
+    return { kind: 'literal', at, value: Number(this.src.slice(at, k)) };
   }
 
   parseCall(name: string, at: number): Expr {
