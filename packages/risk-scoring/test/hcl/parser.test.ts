@@ -57,6 +57,8 @@ describe('HCL parser', () => {
     expect(attrExpr('a = (\n  1 +\n  2\n)')).toMatchObject({ kind: 'paren' });
     expect(parseExpression('{ a = 1, "b" : [2,\n3] }')).toMatchObject({ kind: 'object' });
     expect(value('  a = true ?\n    "yes" :\n    "no"')).toBe('yes');
+    expect(value('  a = [10, 1.5e3, 2E-1, 0.25, 7e+2]')).toEqual([10, 1500, 0.2, 0.25, 700]);
+    expect(parseHcl('l.tf', 'resource "a\\"b" plain {}\n').body.blocks[0]!.labels).toEqual(['a"b', 'plain']);
   });
 
   it('should report errors with file, line and column', () => {
