@@ -79,7 +79,7 @@ function clearTestSummaries() {
 
 /** Adds up the per-package jest counts (each package's .test-results/summary.json). */
 function testTotals() {
-  const totals = { passed: 0, failed: 0, missing: [] };
+  const totals = { passed: 0, failed: 0, missing: [], slow: [] };
   for (const dir of testedPackages()) {
     const file = join(dir, '.test-results', 'summary.json');
     if (!existsSync(file)) {
@@ -89,6 +89,7 @@ function testTotals() {
     const s = JSON.parse(readFileSync(file, 'utf8'));
     totals.passed += s.passed;
     totals.failed += s.failed;
+    for (const t of s.slowest ?? []) if (s.timeoutMs && t.ms > s.timeoutMs / 2) totals.slow.push(`${relative(root, dir)}/${t.file} "${t.name}" ${(t.ms / 1000).toFixed(1)} s`);
   }
   return totals;
 }
@@ -168,6 +169,7 @@ const tasks = {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failed.length > 0) say(`${failed.length} step(s) failed in ${seconds} s: ${failed.join('; ')}`);
     else say(`all checks passed in ${seconds} s`);
+    for (const t of totals.slow) say(`slow: ${t} (over half the default test timeout)`);
     if (totals.missing.length > 0) say(`no test results from: ${totals.missing.join(', ')} (their tests did not run or did not finish)`);
     process.stdout.write(`tests: ${totals.passed} passed, ${totals.failed} failed${totals.missing.length > 0 ? `, ${totals.missing.length} package(s) without results` : ''}\n`);
     return failed.length > 0 || totals.failed > 0 || totals.passed === 0 || totals.missing.length > 0 ? 1 : 0;

@@ -7,6 +7,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   createDynamoDbTablePort,
   createIdempotencyStore,
+  createInMemoryMacKeyProvider,
   createVersionedStore,
   type DynamoRequestMetric,
   type HeadAttributes,
@@ -50,7 +51,9 @@ const main = async () => {
   await ensureTable(dynamo.client, tableName);
   const metrics: DynamoRequestMetric[] = [];
   const port = createDynamoDbTablePort({ client: dynamo.client, onRequest: (m) => metrics.push(m) });
-  const store = (entity = 'REVIEW'): VersionedStore<Review> => createVersionedStore<Review>({ table: port, tableName, entity, head });
+  // Sealed with a history MAC key, as every function's store is.
+  const macKeys = createInMemoryMacKeyProvider();
+  const store = (entity = 'REVIEW'): VersionedStore<Review> => createVersionedStore<Review>({ table: port, tableName, entity, head, mac: macKeys });
   const reviews = store();
 
   /** Runs `fn`, returning wall time and the requests it made. */
@@ -119,6 +122,22 @@ const main = async () => {
     for (let i = 1; i <= N; i++) await reviews.append('upd', (latest) => ({ ...latest.content, summary: `feedback ${i}` }), { actor: 'bench', reason: 'feedback' });
   }));
 
+  await reviews.create('held', content(0), { actor: 'bench', reason: 'create' });
+  let held = await reviews.getLatest('held');
+  row('append(updater, latest): the caller holds the latest version', N, await measure(async () => {
+    for (let i = 1; i <= N; i++) held = await reviews.append('held', (latest) => ({ ...latest.content, summary: `feedback ${i}` }), { actor: 'bench', reason: 'feedback', latest: held });
+  }));
+
+  // What the reviewer does per review: read the latest (getLatest), then write the result onto it.
+  const done = Array.from({ length: N }, (_, i) => `done-${i}`);
+  for (const id of done) await reviews.create(id, content(0), { actor: 'bench', reason: 'submitted' });
+  row('completed review: getLatest + append(updater, latest)', N, await measure(async () => {
+    for (const id of done) {
+      const latest = await reviews.getLatest(id);
+      await reviews.append(id, (l) => ({ ...l.content, status: 'completed' }), { actor: 'ai-reviewer', reason: 'review completed', latest });
+    }
+  }));
+
   const ids = Array.from({ length: 10 }, (_, i) => `par-${i}`);
   await Promise.all(ids.map((id) => reviews.create(id, content(0), { actor: 'bench', reason: 'create' })));
   row('append(content), 10 reviews in parallel', N, await measure(() =>
@@ -165,7 +184,13 @@ ${table}
 
 - An uncontended append is **one conditional PutItem (the version) + one conditional UpdateItem (the head)**,
   plus one read to learn what to chain onto: a 1-CU GetItem of the head for plain content, a Query of
-  the newest version for an updater function (it needs the content anyway).
+  the newest version for an updater function (it needs the content anyway) — and no read at all when
+  the caller passes the version it holds (\`latest\`: the reviewer's completion, chained feedback).
+- \`getLatest\` is one Query: the head's sort key (\`~HEAD\`) sorts after every version's, so one
+  newest-first Query of the review's partition (limit 3) returns the head, the newest version and
+  its predecessor, which is all the MAC and link checks need. A completed review therefore costs
+  3 calls (Query + PutItem + UpdateItem); before, 6 (GetItem + Query + GetItem of the predecessor,
+  then Query + PutItem + UpdateItem).
 - Capacity units are what dynalite reports for the base table. On DynamoDB the head update also writes
   its three GSIs (ALL projection): gsi3's sort key changes on every version (a delete + a put there),
   so an append costs about 2 WCU (version) + 1 (head) + ~4 (GSIs) for a 1 KB review.
