@@ -380,6 +380,12 @@ class ModuleInstance implements Scope {
   }
 
   private computeVariable(name: string, decl: Located<Block>): Value {
+    const type = attr(decl.node.body, 'type')?.expr;
+    const v = this.rawVariable(name, decl);
+    return type ? convertType(v, type, this.ev) : v;
+  }
+
+  private rawVariable(name: string, decl: Located<Block>): Value {
     const input = this.inputs.get(name);
     if (input instanceof Cell) return input.get(this.ev);
     if (input) {
@@ -615,6 +621,56 @@ class ModuleInstance implements Scope {
 }
 
 /** Evaluates a resource body: attributes, nested and `dynamic` blocks; never throws. */
+/**
+ * Applies a variable's type constraint as Terraform does where it changes what rules see:
+ * `optional(type, default)` attributes of objects get their defaults, and primitives convert
+ * (`"true"` → true for bool, `"5"` → 5 for number, numbers and bools → string). Anything the
+ * constraint does not describe (or that is unknown) is kept as it is.
+ */
+function convertType(v: Value, t: Expr, ev: Evaluator, depth = 0): Value {
+  if (isUnknown(v) || v === null || depth > 32) return v;
+  if (t.kind === 'var') {
+    if (t.name === 'string' && (typeof v === 'number' || typeof v === 'boolean')) return toStr(v);
+    if (t.name === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+    if (t.name === 'bool' && (v === 'true' || v === 'false')) return v === 'true';
+    return v;
+  }
+  if (t.kind !== 'call') return v;
+  const inner = t.args[0];
+  if (!inner) return v;
+  switch (t.name) {
+    case 'list':
+    case 'set':
+      return Array.isArray(v) ? v.map((x) => convertType(x, inner, ev, depth + 1)) : v;
+    case 'map': {
+      if (!isObj(v)) return v;
+      const out: Record<string, Value> = {};
+      for (const k of Object.keys(v)) out[k] = convertType(v[k]!, inner, ev, depth + 1);
+      return out;
+    }
+    case 'tuple':
+      return Array.isArray(v) && inner.kind === 'tuple' ? v.map((x, i) => (inner.items[i] ? convertType(x, inner.items[i], ev, depth + 1) : x)) : v;
+    case 'object': {
+      if (!isObj(v) || inner.kind !== 'object') return v;
+      const out: Record<string, Value> = { ...v };
+      for (const item of inner.items) {
+        const key = item.key.kind === 'literal' && typeof item.key.value === 'string' ? item.key.value : undefined;
+        if (key === undefined) continue;
+        const at = item.value;
+        if (at.kind === 'call' && at.name === 'optional' && at.args[0]) {
+          if (out[key] === undefined || out[key] === null) {
+            const def = at.args[1];
+            out[key] = def ? convertType(ev.safe(def, BARE), at.args[0], ev, depth + 1) : null;
+          } else out[key] = convertType(out[key], at.args[0], ev, depth + 1);
+        } else if (out[key] !== undefined) out[key] = convertType(out[key], at, ev, depth + 1);
+      }
+      return out;
+    }
+    default:
+      return v;
+  }
+}
+
 function evaluateBody(repo: Repo, body: Body, scope: Scope, type: string): EvaluatedBody {
   const result: EvaluatedBody = { values: {}, taints: [], configured: [] };
   const ev = repo.ev;

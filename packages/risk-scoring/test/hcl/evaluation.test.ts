@@ -60,6 +60,38 @@ resource "aws_security_group" "web" {
     expect(hits(files, { variables: { ports: [22] } })).toContain('NET-002 aws_security_group.web');
   });
 
+  it('should apply type constraints: optional() defaults in objects (also in maps of objects) and primitive conversions', () => {
+    const files = tf(`
+variable "buckets" {
+  type = map(object({
+    acl       = optional(string, "public-read")
+    versioned = optional(bool)
+    tags      = optional(map(string), {})
+  }))
+  default = {
+    site = {}
+    logs = { acl = "private", versioned = "true" }
+  }
+}
+variable "n" {
+  type    = number
+  default = "2"
+}
+resource "aws_s3_bucket_acl" "b" {
+  for_each = var.buckets
+  bucket   = each.key
+  acl      = each.value.acl
+}
+resource "x_thing" "t" {
+  logs = var.buckets.logs
+  n    = var.n + 1
+}`);
+    const { changes } = evaluateHcl(files);
+    expect(change(changes, 'x_thing.t').after).toEqual({ logs: { acl: 'private', versioned: true, tags: {} }, n: 3 });
+    expect(hits(files)).toContain('PUB-002 aws_s3_bucket_acl.b["site"]');
+    expect(hits(files)).not.toContain('PUB-002 aws_s3_bucket_acl.b["logs"]');
+  });
+
   it('should keep a variable without a value unknown: no finding, the check undetermined', async () => {
     const result = await reviewInput({ kind: 'hcl', files: tf('variable "acl" {}\nresource "aws_s3_bucket_acl" "site" {\n  bucket = "site"\n  acl    = var.acl\n}\n') });
     expect(result.findings.filter((f) => f.ruleId === 'PUB-002')).toEqual([]);
