@@ -34,6 +34,8 @@ const main = async () => {
     `  Reviewer:   ${stack.reviewer.mode} (${stack.reviewer.reason})`,
     `  GitHub:     ${stack.github.summary}`,
     `  Spacelift:  ${stack.spacelift.summary}`,
+    `  Sign-in:    ${stack.identity.summary}`,
+    `              curl -H "Authorization: Bearer $(npm run -s token -- reader)" ${stack.url}/reviews`,
     `  API keys:   x-api-key: ${stack.apiKeys.adminIsDefault ? stack.apiKeys.admin : '$LOCAL_API_KEY'} (all scopes), ${stack.apiKeys.readonlyIsDefault ? stack.apiKeys.readonly : '$LOCAL_READONLY_API_KEY'} (read-only)`,
     `  DynamoDB:   dynalite at ${stack.dynamo.endpoint}, table ${stack.tableName}`,
     `  S3:         s3rver at ${stack.s3.endpoint}, bucket ${stack.s3.bucket}`,

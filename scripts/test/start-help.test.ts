@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../src/lib/repo';
 import { GITHUB_PASS_THROUGH } from '../src/local/github';
 import { SPACELIFT_PASS_THROUGH } from '../src/local/spacelift';
+import { IDENTITY_PASS_THROUGH } from '../src/local/identity';
 
 const helpFile = join(repoRoot, 'scripts', 'src', 'local', 'start-help.txt');
 
@@ -21,7 +22,7 @@ describe('npm start -- --help', () => {
     // The options local-stack.ts parses: arg('--x') and argv.includes('--x').
     const options = [...new Set([...local.matchAll(/(?:arg|includes)\('(--[a-z][a-z-]+)'\)/g)].map((m) => m[1] as string))];
     expect(options.length).toBeGreaterThan(2);
-    const variables = ['PORT', 'HOST', 'IAC_REVIEW_DATA_DIR', 'LOG_LEVEL', 'LOCAL_API_KEY', 'LOCAL_READONLY_API_KEY', 'CORS_ALLOWED_ORIGINS', 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'BEDROCK_ENABLED', ...GITHUB_PASS_THROUGH, ...SPACELIFT_PASS_THROUGH];
+    const variables = ['PORT', 'HOST', 'IAC_REVIEW_DATA_DIR', 'LOG_LEVEL', 'LOCAL_API_KEY', 'LOCAL_READONLY_API_KEY', 'CORS_ALLOWED_ORIGINS', 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'BEDROCK_ENABLED', ...GITHUB_PASS_THROUGH, ...SPACELIFT_PASS_THROUGH, ...IDENTITY_PASS_THROUGH, 'LOCAL_READER_PASSWORD', 'LOCAL_WRITER_PASSWORD', 'LOCAL_OIDC_PORT'];
     for (const name of [...options, ...variables]) expect({ name, listed: new RegExp(`(^|[\\s,])${name}\\b`, 'm').test(help) }).toEqual({ name, listed: true });
   });
 });

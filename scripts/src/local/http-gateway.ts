@@ -185,6 +185,11 @@ export interface GatewayOptions {
   apiKeys?: Map<string, LocalApiKey>;
   /** Per-key token bucket, like a usage plan's throttle. */
   rateLimit?: RateLimit;
+  /**
+   * Verifies `Authorization: Bearer` tokens of people when no x-api-key is sent, as the Lambda
+   * authorizer does in AWS (terraform/identity.tf); the function checks the token again for its scopes.
+   */
+  bearer?: { verify(token: string): Promise<unknown> };
   onError?: (err: unknown) => void;
   /**
    * Receives one event per 401, 403 and 429 answer, whoever gave it (the gateway or the function):
@@ -262,7 +267,13 @@ export const createGateway = (opts: GatewayOptions) => {
         route = router.match(method, url.pathname);
       }
       let apiKey: LocalApiKey | undefined;
-      if (method !== 'OPTIONS' && needsKey(route.resource, route.method)) {
+      const authorization = req.headers.authorization;
+      const bearer = opts.bearer && req.headers['x-api-key'] === undefined && typeof authorization === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+      if (method !== 'OPTIONS' && needsKey(route.resource, route.method) && bearer !== undefined) {
+        await opts.bearer!.verify(bearer).catch(() => {
+          throw new UnauthorizedError('The bearer token is not accepted; sign in again (npm run token -- reader) or send an API key in x-api-key.');
+        });
+      } else if (method !== 'OPTIONS' && needsKey(route.resource, route.method)) {
         const value = req.headers['x-api-key'];
         apiKey = typeof value === 'string' ? opts.apiKeys?.get(value) : undefined;
         if (!apiKey) {

@@ -14,6 +14,7 @@ import { createDashboardHandler } from './dashboard';
 import { applyGithubEnv, type GithubMode } from './github';
 import { applySpaceliftEnv, type SpaceliftMode } from './spacelift';
 import { createGateway, type GatewaySecurityEvent, type LambdaLikeHandler, type LocalApiKey, type LocalFunction, type RateLimit } from './http-gateway';
+import { startLocalIdentity, type LocalIdentity } from './identity';
 import { startS3, type LocalS3 } from './s3';
 import { startScheduler, type LocalScheduler, type ScheduleRule } from './scheduler';
 
@@ -67,6 +68,8 @@ export interface LocalStack {
   github: GithubMode;
   /** Whether Spacelift deliveries can be verified, and whether run changes can be fetched. */
   spacelift: SpaceliftMode;
+  /** Sign-in for people: the local OIDC issuer (or the configured one). */
+  identity: LocalIdentity;
   url: string;
   port: number;
   dynamo: LocalDynamo;
@@ -176,6 +179,8 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     });
     const github = applyGithubEnv(env);
     const spacelift = applySpaceliftEnv(env);
+    const identity = await startLocalIdentity(env);
+    stops.push(identity.close);
     if (localCredentials) {
       // The emulators accept any credentials; these never leave the machine.
       process.env.AWS_ACCESS_KEY_ID = 'local';
@@ -198,6 +203,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       openApi: openApiDocument,
       functions,
       apiKeys,
+      bearer: identity.verifier,
       rateLimit: opts.rateLimit ?? { ratePerSecond: 50, burst: 100 },
       onError: opts.onError ?? ((err) => process.stderr.write(`gateway error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)),
       onSecurityEvent: (e) => {
@@ -233,6 +239,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       reviewer,
       github,
       spacelift,
+      identity,
       functions: specs,
       schedules: scheduler.upcoming,
       stop: stopAll,
