@@ -4,7 +4,7 @@ export interface CorsConfig {
   maxAgeSeconds?: number;
 }
 
-const ALLOWED_HEADERS = 'content-type, content-encoding, x-api-key, if-match';
+const ALLOWED_HEADERS = 'content-type, content-encoding, x-api-key, authorization, if-match';
 const EXPOSED_HEADERS = 'etag, location, retry-after';
 
 /** CORS headers for a response to `origin`, or none when the origin is not allowed. */
