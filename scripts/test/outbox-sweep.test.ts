@@ -34,10 +34,24 @@ describe('outbox sweep (local stack)', () => {
     // The submitting function, wired like the real one, dies while publishing (a Lambda timeout).
     const config = readServiceConfig(process.env);
     const { store, blobs } = createAwsReviewService(config, { macKeys: historyKeyProviderFromEnv(process.env, config.region) });
-    const killed = createReviewService({ store, blobs, events: { publish: () => new Promise<void>(() => undefined) }, ids: randomUUID, clock: () => new Date() });
+    // Killed once it reaches the publish (after storing): no timer, so a slow machine cannot race it.
+    let publishing: () => void = () => undefined;
+    const reachedPublish = new Promise<string>((r) => (publishing = () => r('killed')));
+    const killed = createReviewService({
+      store,
+      blobs,
+      events: {
+        publish: () => {
+          publishing();
+          return new Promise<void>(() => undefined);
+        },
+      },
+      ids: randomUUID,
+      clock: () => new Date(),
+    });
     const outcome = await Promise.race([
       killed.submit({ input: { kind: 'plan', plan: { format_version: '1.2', resource_changes: [] } }, source: 'api', title: 'lost publish', actor: 'test' }).then(() => 'published'),
-      new Promise((r) => setTimeout(() => r('killed'), 300)),
+      reachedPublish,
     ]);
     expect(outcome).toBe('killed');
     const [head] = (await store.listHeads({ index: 'latest', filter: { status: 'pending' } })).items;

@@ -87,8 +87,8 @@ describe('GitHub workflows', () => {
     expect(job?.if).toBe("github.event_name == 'pull_request'");
     const runs = (job?.steps ?? []).map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('npm run plan -- --out own-plan.json');
-    expect(runs).toContain('npm run --silent review -- --format sarif own-plan.json > own-plan.sarif');
-    expect(runs).toContain('npm run --silent review -- --format markdown own-plan.json >> "$GITHUB_STEP_SUMMARY"');
+    expect(runs).toContain('npx iac-review review --format sarif own-plan.json > own-plan.sarif');
+    expect(runs).toContain('npx iac-review review --format markdown own-plan.json >> "$GITHUB_STEP_SUMMARY"');
     const upload = job?.steps?.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
     expect(upload?.with?.sarif_file).toBe('own-plan.sarif');
   });
