@@ -80,7 +80,7 @@ describe('demo seeding (local stack)', () => {
     }
     const decided = result.reviews.filter((r) => r.version >= 3 && !list.items.some((i) => i.id === r.id) && !prs.items.some((i) => i.id === r.id));
     expect(decided).toHaveLength(3);
-  });
+  }, 60_000); // a fixed set of plans, runs and deliveries (bounded work); 11 s on a loaded 2-core machine
 
   it('says why it sends no Spacelift runs without the secret', async () => {
     const result = await seedReviews({ baseUrl: stack.url, apiKey: stack.apiKeys.admin, samples: SAMPLE_SUBMISSIONS.slice(0, 1), feedback: false, timeoutMs: 30_000 });
