@@ -825,6 +825,29 @@ function policyDocumentJson(values: Record<string, Value>): Value {
     } else if (conds === UNKNOWN) st.Condition = UNKNOWN;
     statements.push(st);
   }
+  // override documents replace the statements with the same Sid and add the others
+  const overrides = values.override_policy_documents ?? values.override_json;
+  for (const src of Array.isArray(overrides) ? overrides : overrides === undefined || overrides === null ? [] : [overrides]) {
+    let parsed: Value[] | undefined;
+    if (typeof src === 'string') {
+      try {
+        const d = JSON.parse(src) as { Statement?: unknown };
+        parsed = (Array.isArray(d.Statement) ? d.Statement : d.Statement ? [d.Statement] : []).map((x) => fromJson(x));
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (!parsed) {
+      statements.push(UNKNOWN);
+      continue;
+    }
+    for (const o of parsed) {
+      const sid = isObj(o) && typeof o.Sid === 'string' && o.Sid !== '' ? o.Sid : undefined;
+      const i = sid === undefined ? -1 : statements.findIndex((x) => isObj(x) && x.Sid === sid);
+      if (i >= 0) statements[i] = o;
+      else statements.push(o);
+    }
+  }
   const doc: Record<string, Value> = { Version: values.version ?? '2012-10-17', Statement: statements };
   if (typeof values.policy_id === 'string') doc.Id = values.policy_id;
   return jsonEncode(doc);

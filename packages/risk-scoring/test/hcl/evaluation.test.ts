@@ -500,6 +500,33 @@ resource "aws_iam_policy" "admin" {
   });
 });
 
+describe('aws_iam_policy_document overrides', () => {
+  it('should let override_policy_documents replace statements by Sid and add the others', () => {
+    const { changes } = evaluateHcl(
+      tf(`
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "Read"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "final" {
+  source_policy_documents   = [data.aws_iam_policy_document.base.json]
+  override_policy_documents = [jsonencode({ Statement = [{ Sid = "Read", Effect = "Allow", Action = "*", Resource = "*" }, { Effect = "Deny", Action = "iam:*", Resource = "*" }] })]
+}
+resource "aws_iam_policy" "p" {
+  policy = data.aws_iam_policy_document.final.json
+}`),
+    );
+    expect(JSON.parse(change(changes, 'aws_iam_policy.p').after!.policy as string).Statement).toEqual([
+      { Sid: 'Read', Effect: 'Allow', Action: '*', Resource: '*' },
+      { Effect: 'Deny', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(evaluateRules(changes).map((f) => `${f.ruleId} ${f.resourceAddress}`)).toContain('IAM-001 aws_iam_policy.p');
+  });
+});
+
 describe('syntax and robustness', () => {
   it('should read .tf.json files (JSON syntax with templates)', () => {
     const files: SourceFile[] = [
