@@ -35,7 +35,7 @@ describe('the repository policy in the stored review (issue 17)', () => {
     expect(r.stats.findings).toBe((plain.stats.findings as number) - 2);
     expect((r.stats.bySeverity as Record<string, number>).high).toBe((plain.stats.bySeverity as Record<string, number>).high! - 2);
     expect(r.riskScore).toBeLessThan(plain.riskScore);
-    expect(r.contributions.some((c) => c.ruleId === 'NET-002')).toBe(false);
+    expect((r.contributions as { ruleId?: string }[]).some((c) => c.ruleId === 'NET-002')).toBe(false);
   });
 
   it('should review without an invalid policy file and say why', () => {
