@@ -134,7 +134,9 @@ export class ChangeIndex {
     if (this.#homeAccount === undefined) {
       const counts = new Map<string, number>();
       const re = /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/g;
-      for (let i = 0; i < this.#changes.length; i++) {
+      let seen = 0;
+      // The first 1,000 account ARNs are plenty to tell which account the configuration lives in.
+      for (let i = 0; i < this.#changes.length && seen < 1000; i++) {
         const after = this.#changes[i]!.after;
         if (after === null) continue;
         for (const k in after) {
@@ -144,7 +146,10 @@ export class ChangeIndex {
           const texts = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
           for (const text of texts) {
             if (typeof text !== 'string' || !text.includes('arn:')) continue;
-            for (const m of text.matchAll(re)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+            for (const m of text.matchAll(re)) {
+              counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+              seen++;
+            }
           }
         }
       }

@@ -77,6 +77,8 @@ function granting(statements: Statement[], action: string): Statement[] {
 }
 
 function escalations(statements: Statement[]): string[] {
+  // Every escalation needs an explicit or partially wildcarded iam: action.
+  if (!statements.some((s) => s.actions.some((a) => a.length > 4 && a.slice(0, 4).toLowerCase() === 'iam:' && a !== 'iam:*'))) return [];
   const out: string[] = [];
   for (const a of SELF_ESCALATION) if (granting(statements, a).some((s) => s.resources.some(wildResource))) out.push(a);
   for (const a of USER_TAKEOVER)
