@@ -5,6 +5,9 @@ import { InputError } from '../errors';
 import { rules as catalogue } from '../rules/catalogue';
 import schema from '../../schema/iac-review-config.schema.json';
 
+/** Largest policy file read (characters). */
+export const MAX_CONFIG_CHARS = 256 * 1024;
+
 /** File names looked for at the repository root (first found wins). */
 export const CONFIG_FILES = ['.iac-review.yml', '.iac-review.yaml', '.iac-review.json'] as const;
 
@@ -159,6 +162,7 @@ const isDate = (s: string): boolean => {
  * {@link ConfigError} naming the file, the line and the field; nothing here throws anything else.
  */
 export function parsePolicyConfig(text: string, file = '.iac-review.yml'): LoadedConfig {
+  if (text.length > MAX_CONFIG_CHARS) throw new ConfigError(file, undefined, '', `is ${Math.round(text.length / 1024)} KB; a policy file may be at most ${MAX_CONFIG_CHARS / 1024} KB`);
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true, merge: false });
   const syntax = doc.errors[0];

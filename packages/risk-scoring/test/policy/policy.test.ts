@@ -254,6 +254,10 @@ ${sg('legacy_a')}${sg('legacy_b')}`;
     expect(message.startsWith(expected)).toBe(true);
   });
 
+  it('should refuse an oversized file in one line', () => {
+    expect(() => config(`# ${'x'.repeat(300 * 1024)}\n`)).toThrow('.iac-review.yml: is 300 KB; a policy file may be at most 256 KB');
+  });
+
   it('should name the line in a JSON config too', () => {
     expect(() => parsePolicyConfig('{\n  "rules": {\n    "NET-002": { "disabled": true }\n  }\n}\n', '.iac-review.json')).toThrow('.iac-review.json:3: rules.NET-002.reason: is required');
   });
