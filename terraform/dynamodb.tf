@@ -22,10 +22,11 @@ resource "aws_dynamodb_table" "this" {
   dynamic "global_secondary_index" {
     for_each = local.table.globalSecondaryIndexes
     content {
-      name            = global_secondary_index.value.name
-      hash_key        = global_secondary_index.value.partitionKey.name
-      range_key       = global_secondary_index.value.sortKey.name
-      projection_type = global_secondary_index.value.projection
+      name               = global_secondary_index.value.name
+      hash_key           = global_secondary_index.value.partitionKey.name
+      range_key          = global_secondary_index.value.sortKey.name
+      projection_type    = global_secondary_index.value.projection
+      non_key_attributes = try(global_secondary_index.value.nonKeyAttributes, null)
     }
   }
 

@@ -10,7 +10,9 @@ export interface IndexDef {
   description: string;
   partitionKey: KeyDef;
   sortKey: KeyDef;
-  projection: 'ALL';
+  /** INCLUDE: the keys plus nonKeyAttributes (what listings read); ALL: the whole item. */
+  projection: 'ALL' | 'INCLUDE';
+  nonKeyAttributes?: string[];
 }
 export interface TableDefinition {
   billingMode: 'PAY_PER_REQUEST';
@@ -44,7 +46,7 @@ export const createTableInput = (tableName: string, def: TableDefinition = table
         { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
         { AttributeName: i.sortKey.name, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: i.projection },
+      Projection: { ProjectionType: i.projection, ...(i.projection === 'INCLUDE' ? { NonKeyAttributes: i.nonKeyAttributes ?? [] } : {}) },
     })),
   };
 };

@@ -83,6 +83,23 @@ describe.each<[string, () => Backend]>([
     await expect(store.append('r1', review({ status: 'completed' }), { actor: 'a', reason: 'stale', latest: stale, expectedVersion: 1 })).rejects.toBeInstanceOf(VersionConflictError);
   });
 
+  it('should list heads through every index with exactly what the head item holds (the GSI projection is wide enough)', async () => {
+    // Prepare
+    const { store } = await setup();
+    await store.create('r1', review({ day: '2026-01-02' }), { actor: 'a', reason: 'submit' });
+    await store.append('r1', review({ status: 'completed', riskLevel: 'critical', day: '2026-01-02', findings: [{ ruleId: 'R1', severity: 'high' }] }), { actor: 'a', reason: 'done' });
+    const head = await store.getHead('r1');
+    // Act
+    const pages = await Promise.all([
+      store.listHeads({ index: 'scope', key: 'github:acme/infra' }),
+      store.listHeads({ index: 'day', key: '2026-01-02' }),
+      store.listHeads({ index: 'latest' }),
+    ]);
+    // Assert
+    expect(head).toMatchObject({ latestVersion: 2, status: 'completed', riskLevel: 'critical', attributes: { findings: 1 } });
+    for (const page of pages) expect(page.items).toEqual([head]);
+  });
+
   it('should ignore a version that this store did not hand out', async () => {
     // Prepare
     const { c, store } = await setup();

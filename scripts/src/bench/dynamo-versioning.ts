@@ -192,7 +192,7 @@ ${table}
   3 calls (Query + PutItem + UpdateItem); before, 6 (GetItem + Query + GetItem of the predecessor,
   then Query + PutItem + UpdateItem).
 - Capacity units are what dynalite reports for the base table. On DynamoDB the head update also writes
-  its three GSIs (ALL projection): gsi3's sort key changes on every version (a delete + a put there),
+  its three GSIs (each projects the keys plus the 11 attributes listings read): gsi3's sort key changes on every version (a delete + a put there),
   so an append costs about 2 WCU (version) + 1 (head) + ~4 (GSIs) for a 1 KB review.
 - Under contention each lost race costs a failed conditional put and a Query before the retry
   (full-jitter backoff); the contended run still ends with versions 1..${contended + 1}, verified.
