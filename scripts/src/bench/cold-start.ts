@@ -7,9 +7,12 @@
  * Usage: npx tsx scripts/src/bench/cold-start.ts [--runs N] [--write]
  * Needs the bundles: npm run bundle.
  */
+import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { esbuildOptions } from '../bundle/bundle';
 import { fmtMs, machineLine, median, writeBenchmarkSection } from '../lib/bench';
 import { loadManifest, repoRoot } from '../lib/repo';
 
@@ -68,13 +71,22 @@ const time = (args: string[]): { ms: number; out: string } => {
   return { ms, out: r.stdout.toString().trim() };
 };
 
-const main = () => {
+const main = async () => {
   const specs = loadManifest();
   const baseline: number[] = [];
   const perFn = new Map<string, number[]>();
+  // The floor: a bundle (same esbuild settings) of nothing but one DynamoDB client answering 200.
+  const floorDir = mkdtempSync(join(tmpdir(), 'cold-start-floor-'));
+  const floorFile = join(floorDir, 'index.js');
+  await build({ ...esbuildOptions(join(__dirname, 'fixtures', 'dynamodb-client-only.ts'), floorFile, repoRoot), sourcemap: false });
+  const floor: number[] = [];
+  const floorScript = `require(${JSON.stringify(floorFile)}).handler().then((r)=>{process.stdout.write(String(r.statusCode));process.exit(0)})`;
   process.stderr.write(`cold start: ${runs} runs each, interleaved with a bare node baseline\n`);
   for (let i = 0; i < runs; i++) {
     baseline.push(time(['-e', '']).ms);
+    const f = time(['-e', floorScript]);
+    if (f.out !== '200') throw new Error(`the floor bundle answered ${f.out}`);
+    floor.push(f.ms);
     for (const spec of specs) {
       const file = join(repoRoot, 'dist', 'functions', spec.name, 'index.js');
       if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run bundle\` first`);
@@ -91,7 +103,9 @@ const main = () => {
     process.stderr.write('.');
   }
   process.stderr.write('\n');
+  rmSync(floorDir, { recursive: true, force: true });
   const base = median(baseline);
+  const floorMs = median(floor);
   const rows = specs.map((spec) => {
     const m = median(perFn.get(spec.name) ?? []);
     const zip = statSync(join(repoRoot, 'dist', 'functions', `${spec.name}.zip`)).size;
@@ -111,9 +125,13 @@ const main = () => {
     '| function | measured | zip | budget | time | over baseline | ratio | goal |',
     '|---|---|---:|---:|---:|---:|---:|---|',
     ...rows,
+    `| (floor) one DynamoDB client, nothing else | load + answer 200 | — | — | ${fmtMs(floorMs)} | ${fmtMs(floorMs - base)} | ${(floorMs / base).toFixed(2)}× | — |`,
   ].join('\n');
   process.stdout.write(`${md}\n`);
   if (write) writeBenchmarkSection('bundles', md);
 };
 
-main();
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
