@@ -9,8 +9,9 @@ import type { SourceInput } from '../rules/provider-secrets';
 import { renderText } from '../render/render-text';
 import { renderMarkdown } from '../render/render-markdown';
 import { renderSarif } from '../render/render-sarif';
-import { CONFIG_FILES, parsePolicyConfig } from '../policy/config';
 import type { PolicyOptions } from '../policy/apply';
+// policy/config (YAML and JSON Schema libraries) is imported only when there is a policy file: start-up time.
+import { CONFIG_FILES } from '../policy/files';
 import type { ResourceChange, InputKind } from '../types';
 
 export interface CliIo {
@@ -25,7 +26,7 @@ export interface CliIo {
  * The team policy: `--config FILE`, else the first of CONFIG_FILES in the working directory. Paths
  * in it are relative to its directory; the reviewed files' names are made relative to it too.
  */
-function loadPolicy(args: Args, cwd: string): PolicyOptions {
+async function loadPolicy(args: Args, cwd: string): Promise<PolicyOptions> {
   let file: string | undefined;
   if (args.config !== undefined) file = resolve(cwd, args.config);
   else if (!args.noConfig) file = CONFIG_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
@@ -37,6 +38,7 @@ function loadPolicy(args: Args, cwd: string): PolicyOptions {
     throw new InputError(`cannot read --config ${args.config ?? file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : oneLine(err)}`);
   }
   const shown = relative(cwd, file) || file;
+  const { parsePolicyConfig } = await import('../policy/config');
   const config = parsePolicyConfig(text, shown);
   const configDir = dirname(file);
   let reviewed = cwd;
@@ -234,7 +236,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let loaded: Awaited<ReturnType<typeof load>>;
   let policy: PolicyOptions;
   try {
-    policy = loadPolicy(args, io.cwd?.() ?? process.cwd());
+    policy = await loadPolicy(args, io.cwd?.() ?? process.cwd());
     const options: HclOptions = { varFiles: readVarFiles(args.varFiles) };
     if (Object.keys(args.vars).length > 0) options.variables = args.vars;
     loaded = await load(args.file, io, options);

@@ -2,14 +2,14 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { Category, RiskLevel, Severity } from '@iac-review/core';
 import { InputError } from '../errors';
+import { parseCidr } from './cidr';
 import { rules as catalogue } from '../rules/catalogue';
 import schema from '../../schema/iac-review-config.schema.json';
 
 /** Largest policy file read (characters). */
 export const MAX_CONFIG_CHARS = 256 * 1024;
 
-/** File names looked for at the repository root (first found wins). */
-export const CONFIG_FILES = ['.iac-review.yml', '.iac-review.yaml', '.iac-review.json'] as const;
+export { CONFIG_FILES } from './files';
 
 export type Scalar = string | number | boolean;
 
@@ -228,14 +228,4 @@ export function parsePolicyConfig(text: string, file = '.iac-review.yml'): Loade
   return { file, config, suppressionLines, ruleLines };
 }
 
-/** `10.0.0.0/8` → network, prefix and family; a bare address is a /32 (/128). undefined when invalid. */
-export function parseCidr(text: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
-  const [address = '', prefixText, ...rest] = text.trim().split('/');
-  if (rest.length > 0) return undefined;
-  const family = /^\d{1,3}(\.\d{1,3}){3}$/.test(address) && address.split('.').every((o) => Number(o) <= 255) ? 'ipv4' : /^[0-9a-fA-F:.]+$/.test(address) && address.includes(':') ? 'ipv6' : undefined;
-  if (!family) return undefined;
-  const max = family === 'ipv4' ? 32 : 128;
-  const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-  if (!(prefix >= 0 && prefix <= max)) return undefined;
-  return { address, prefix, family };
-}
+export { parseCidr } from './cidr';

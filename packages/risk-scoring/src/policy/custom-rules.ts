@@ -2,7 +2,8 @@ import type * as Net from 'node:net';
 import type { AttributePath } from '../types';
 import type { Rule } from '../rules/rule';
 import { UNKNOWN, type ResourceView } from '../rules/resource-view';
-import { parseCidr, type CustomRuleConfig, type Scalar } from './config';
+import type { CustomRuleConfig, Scalar } from './config';
+import { parseCidr } from './cidr';
 
 /** Custom rule ids are reported in their own namespace: built-in ids never start with it. */
 export const CUSTOM_PREFIX = 'CUSTOM-';

@@ -1,4 +1,5 @@
-import { CONFIG_FILES, ConfigError, parsePolicyConfig } from './config';
+import { ConfigError, parsePolicyConfig } from './config';
+import { CONFIG_FILES } from './files';
 import type { PolicyOptions } from './apply';
 
 /** The root policy file among a review's files (`.iac-review.yml`, `.iac-review.yaml`, `.iac-review.json`), if any. */
