@@ -22,7 +22,8 @@ export interface GatherLimits {
 export const DEFAULT_LIMITS: GatherLimits = { maxFiles: 300, maxFileBytes: 1024 * 1024, maxTotalBytes: 8 * 1024 * 1024 };
 
 export interface Gathered {
-  files: Array<{ path: string; content: string }>;
+  /** Changed files first; unchanged files fetched to evaluate them carry `context: true` (not judged). */
+  files: Array<{ path: string; content: string; context?: boolean }>;
   /** Changed files as listed (with patches), for inline comments on changed lines. */
   changed: PrFile[];
   /** What was left out and why: shown with the review (never silent truncation). */
@@ -45,8 +46,32 @@ export interface PullRequestCoordinates {
 
 const TERRAFORM = /\.(tf|tfvars|tf\.json)$/;
 const AUTO_VARS = /(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)$/;
-const DECLARES_INPUTS = /^\s*(variable|locals)\b/m;
-const DECLARES_OBJECTS = /^\s*(resource|data|module)\s+"/m;
+/** `source = "./…"` / `"../…"` of a module block: local modules the evaluation needs. */
+const LOCAL_MODULE_SOURCE = /^\s*source\s*=\s*"(\.\.?\/[^"]*)"/gm;
+/** How many levels of local modules are followed from the changed directories. */
+const MAX_MODULE_DEPTH = 4;
+
+const joinPath = (dir: string, rel: string): string | undefined => {
+  const out: string[] = dir ? dir.split('/') : [];
+  for (const part of rel.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length === 0) return undefined; // outside the repository
+      out.pop();
+    } else out.push(part);
+  }
+  return out.join('/');
+};
+
+/** Directories of local modules that a file's module blocks call. */
+export const localModuleDirs = (dir: string, content: string): string[] => {
+  const out: string[] = [];
+  for (const m of content.matchAll(LOCAL_MODULE_SOURCE)) {
+    const target = joinPath(dir, m[1]!);
+    if (target !== undefined && !out.includes(target)) out.push(target);
+  }
+  return out;
+};
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 
@@ -114,7 +139,7 @@ export const gatherTerraform = async (gh: GitHubClient, pr: PullRequestCoordinat
     notes.push(`${removed.length} deleted Terraform file(s) (${removed.slice(0, 5).map((f) => f.filename).join(', ')}${removed.length > 5 ? ', …' : ''}): deletions are only visible in a plan.`);
   }
   const wanted = changed.filter((f) => f.status !== 'removed');
-  const out: Array<{ path: string; content: string }> = [];
+  const out: Array<{ path: string; content: string; context?: boolean }> = [];
   let total = 0;
   const skipped: string[] = [];
   const take = (path: string, content: string, why: 'changed' | 'context'): void => {
@@ -128,7 +153,7 @@ export const gatherTerraform = async (gh: GitHubClient, pr: PullRequestCoordinat
       return;
     }
     total += bytes;
-    out.push({ path, content });
+    out.push(why === 'context' ? { path, content, context: true } : { path, content });
   };
 
   for (const f of wanted) {
@@ -140,21 +165,36 @@ export const gatherTerraform = async (gh: GitHubClient, pr: PullRequestCoordinat
     take(f.filename, content, 'changed');
   }
 
-  // Unchanged inputs of the changed modules: variables, locals and auto-loaded tfvars only (files that
-  // also declare resources would be reviewed as if they had changed).
+  // The unchanged files of the changed modules, and of the local modules they call, so the change
+  // evaluates as Terraform would (variables, locals, referenced resources, module bodies). They are
+  // marked `context`: evaluated, never judged, unless a changed file calls their module.
   const have = new Set(listed.map((f) => f.filename));
-  const dirs = [...new Set(wanted.map((f) => dirOf(f.filename)))].sort();
-  for (const dir of dirs) {
-    const entries = await listDirectory(gh, pr, dir);
-    for (const e of entries.filter((x) => x.type === 'file' && !have.has(x.path)).sort((a, b) => a.path.localeCompare(b.path))) {
-      const isTf = e.path.endsWith('.tf');
-      if (!isTf && !AUTO_VARS.test(e.path)) continue;
-      const content = await fetchFile(gh, pr, e.path);
-      if (content === undefined) continue;
-      if (isTf && (!DECLARES_INPUTS.test(content) || DECLARES_OBJECTS.test(content))) continue;
-      take(e.path, content, 'context');
+  const queued = new Set<string>();
+  let frontier = [...new Set(wanted.map((f) => dirOf(f.filename)))].sort();
+  for (const f of out) for (const d of localModuleDirs(dirOf(f.path), f.content)) frontier.push(d);
+  for (let depth = 0; frontier.length > 0 && depth <= MAX_MODULE_DEPTH; depth++) {
+    const next: string[] = [];
+    for (const dir of [...new Set(frontier)].sort()) {
+      if (queued.has(dir)) continue;
+      queued.add(dir);
+      const entries = await listDirectory(gh, pr, dir);
+      for (const e of entries.filter((x) => x.type === 'file' && !have.has(x.path)).sort((a, b) => a.path.localeCompare(b.path))) {
+        const isConfig = e.path.endsWith('.tf') || e.path.endsWith('.tf.json');
+        if (!isConfig && !AUTO_VARS.test(e.path)) continue;
+        if (e.size > limits.maxFileBytes) {
+          skipped.push(`${e.path} (context; ${Math.round(e.size / 1024)} KB, over the ${Math.round(limits.maxFileBytes / 1024)} KB per-file limit)`);
+          continue;
+        }
+        const content = await fetchFile(gh, pr, e.path);
+        if (content === undefined) continue;
+        have.add(e.path);
+        take(e.path, content, 'context');
+        if (e.path.endsWith('.tf')) next.push(...localModuleDirs(dir, content));
+      }
     }
+    frontier = next;
   }
+  if (frontier.some((d) => !queued.has(d))) notes.push(`Local modules nested more than ${MAX_MODULE_DEPTH} levels below the changed directories were not fetched; their resources are listed as not reviewed.`);
   if (skipped.length > 0) notes.push(`${skipped.length} file(s) not reviewed: ${skipped.slice(0, 10).join('; ')}${skipped.length > 10 ? '; …' : ''}.`);
   const others = listed.length - changed.length;
   if (others > 0) notes.push(`${others} changed file(s) are not Terraform and were not reviewed.`);

@@ -39,17 +39,22 @@ describe('pr-review-handler', () => {
     return { id: pushed.version.id, version: done.version.version, published };
   };
 
-  it('should fetch the changed Terraform at the head SHA plus unchanged inputs of the same module, and say what it skipped', async () => {
+  it('should fetch the changed Terraform at the head SHA plus the unchanged files of the same module as context, and say what it skipped', async () => {
     const h = harness(stub);
     seedPush(SHA1, SG_V1, '@@ -0,0 +1,3 @@\n+resource "aws_security_group" "web" {\n+  name = "web"\n+}');
     const pushed = await h.github.submitPush({ repository: REPO, pullRequest: 5, headSha: SHA1, deliveryId: 'd1', action: 'opened', actor: 'github:octocat' });
     const out = await h.handler(busEvent('ReviewRequested', { reviewId: pushed.version.id, version: 1, source: 'github', inputKind: 'pull-request' }));
-    expect(out).toEqual({ outcome: 'fetched', reviewId: 'github:acme:infra:5', version: 2, files: 3, notes: 2 });
+    expect(out).toEqual({ outcome: 'fetched', reviewId: 'github:acme:infra:5', version: 2, files: 4, notes: 2 });
     const latest = await h.service.get(pushed.version.id);
-    const input = (await h.service.loadInput(latest.content)) as { kind: string; files: Array<{ path: string; content: string }> };
+    const input = (await h.service.loadInput(latest.content)) as { kind: string; files: Array<{ path: string; content: string; context?: boolean }> };
     expect(input.kind).toBe('hcl');
-    // Changed file first, then the unchanged inputs; other.tf declares resources, so it is not added.
-    expect(input.files.map((f) => f.path)).toEqual(['network/sg.tf', 'network/terraform.tfvars', 'network/variables.tf']);
+    // Changed file first, then the module's unchanged files as context (evaluated, not judged).
+    expect(input.files.map((f) => [f.path, f.context === true])).toEqual([
+      ['network/sg.tf', false],
+      ['network/other.tf', true],
+      ['network/terraform.tfvars', true],
+      ['network/variables.tf', true],
+    ]);
     expect(input.files[0]?.content).toBe(SG_V1);
     expect(latest.content.inputNotes).toEqual([expect.stringContaining('1 deleted Terraform file(s) (network/old.tf)'), '1 changed file(s) are not Terraform and were not reviewed.']);
     expect(h.events.published.map((e) => e.detail)).toEqual([

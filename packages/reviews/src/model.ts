@@ -9,7 +9,7 @@ export type FeedbackAction = 'acknowledge' | 'dismiss-finding' | 'override-risk'
 /** The change under review, as submitted (stored once in the blob store, never copied into versions). */
 export type ReviewInput =
   | { kind: 'plan'; plan: unknown }
-  | { kind: 'hcl'; files: Array<{ path: string; content: string }>; variables?: Record<string, unknown> }
+  | { kind: 'hcl'; files: Array<{ path: string; content: string; context?: boolean }>; variables?: Record<string, unknown> }
   // Spacelift runs (see spacelift.ts): changes carried in the webhook, or a run whose changes the reviewer fetches.
   | SpaceliftChangesInput
   | SpaceliftRunInput;

@@ -10,6 +10,12 @@ import type { AttributePath, ResourceChange } from '../types';
 export interface SourceFile {
   path: string;
   content: string;
+  /**
+   * An unchanged file fetched only so the change can be evaluated (a pull request's other files of
+   * the same modules): its resources are evaluated and can be referenced, but they are not part of
+   * the change (action `no-op`, not judged) unless a changed file calls their module.
+   */
+  context?: boolean;
 }
 
 export interface HclOptions {
@@ -183,6 +189,8 @@ const keySuffix = (k: number | string | undefined): string => (k === undefined ?
 /** The repository: every file, parsed lazily, grouped by directory. */
 class Repo {
   readonly files = new Map<string, string>();
+  /** Paths of context files (see {@link SourceFile.context}). */
+  readonly context = new Set<string>();
   readonly byDir = new Map<string, string[]>();
   readonly parsed = new Map<string, HclFile>();
   private readonly configs = new Map<string, ModuleConfig>();
@@ -194,6 +202,7 @@ class Repo {
     for (const f of files) {
       const p = normPath(f.path);
       this.files.set(p, f.content);
+      if (f.context) this.context.add(p);
       if (isConfigFile(p)) {
         const d = dirOf(p);
         const list = this.byDir.get(d) ?? [];
@@ -305,6 +314,8 @@ class ModuleInstance implements Scope {
     /** Input variables: caller expressions (child) or resolved values (root). */
     readonly inputs: Map<string, Cell> | Map<string, RootVariable>,
     readonly ancestry: string[],
+    /** A changed file calls this instance (or an ancestor): all its resources are part of the change. */
+    readonly calledFromChange = false,
   ) {
     this.resourceTypes = config.resourceTypes;
     this.functions = {
@@ -577,7 +588,7 @@ class ModuleInstance implements Scope {
       const scope = this.instanceScope(e.kind, k.key, k.each, e.unknown);
       const inputs = new Map<string, Cell>();
       for (const a of body.attributes) if (!MODULE_META.has(a.name)) inputs.set(a.name, new Cell(() => this.ev.evaluate(a.expr, scope)));
-      const child = new ModuleInstance(this.repo, target, `${callAddress}${e.unknown ? '' : keySuffix(k.key)}`, this.rootDir, inputs, [...this.ancestry, this.config.dir]);
+      const child = new ModuleInstance(this.repo, target, `${callAddress}${e.unknown ? '' : keySuffix(k.key)}`, this.rootDir, inputs, [...this.ancestry, this.config.dir], this.calledFromChange || !this.repo.context.has(block.file.path));
       call.children.push({ key: k.key, module: child });
     }
     if (e.unknown) this.repo.coverage.unknownExpansions.push(callAddress);
@@ -610,7 +621,8 @@ class ModuleInstance implements Scope {
       for (const inst of x.instances) {
         const body = this.instanceBody(x, inst);
         if (!body) continue;
-        out.push(toChange(this.repo, { address: `${base}${keySuffix(inst.key)}`, type, name, mode, moduleAddress: this.address, key: inst.key, body, location: { file: r.file.path, line: r.file.lineOf(r.node.at) } }));
+        const context = !this.calledFromChange && this.repo.context.has(r.file.path);
+        out.push(toChange(this.repo, { address: `${base}${keySuffix(inst.key)}`, type, name, mode, moduleAddress: this.address, key: inst.key, body, location: { file: r.file.path, line: r.file.lineOf(r.node.at) }, context }));
       }
     }
     for (const m of this.config.modules) {
@@ -898,7 +910,7 @@ function toAfter(v: Value, path: AttributePath, unknown: AttributePath[], partia
 
 function toChange(
   repo: Repo,
-  r: { address: string; type: string; name: string; mode: 'managed' | 'data'; moduleAddress: string; key: number | string | undefined; body: EvaluatedBody; location: { file: string; line: number } },
+  r: { address: string; type: string; name: string; mode: 'managed' | 'data'; moduleAddress: string; key: number | string | undefined; body: EvaluatedBody; location: { file: string; line: number }; context: boolean },
 ): ResourceChange {
   const unknownPaths: AttributePath[] = [];
   const partialPaths: AttributePath[] = [];
@@ -937,7 +949,7 @@ function toChange(
     name: r.name,
     provider: us < 0 ? r.type : r.type.slice(0, us),
     mode: r.mode,
-    actions: r.mode === 'data' ? ['read'] : ['create'],
+    actions: r.context ? ['no-op'] : r.mode === 'data' ? ['read'] : ['create'],
     before: null,
     after,
     unknownPaths,

@@ -61,7 +61,7 @@ export function runRules(changes: readonly ResourceChange[], list: readonly Rule
     const change = changes[c]!;
     const acts = change.actions;
     const deleting = acts.includes('delete');
-    const configuring = change.after !== null && (acts.includes('create') || acts.includes('update') || (change.mode === 'data' && change.source === 'hcl'));
+    const configuring = change.after !== null && (acts.includes('create') || acts.includes('update') || (change.mode === 'data' && change.source === 'hcl' && acts.includes('read')));
     if (!deleting && !configuring) continue;
     analysed++;
     if (idx.byType.has(change.type)) covered++;

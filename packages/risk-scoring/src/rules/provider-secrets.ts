@@ -9,7 +9,7 @@ import { credentialKind, isSecretName, looksLikeSecretValue } from './secret-pat
  * `module.m.var.x`), which only the rules below (and the credential-pattern rule) look at. They never
  * join the review's resource changes, scores or LLM prompts.
  */
-export type SourceInput = { kind: 'plan'; plan: unknown } | { kind: 'hcl'; files: { path: string; content: string }[] };
+export type SourceInput = { kind: 'plan'; plan: unknown } | { kind: 'hcl'; files: { path: string; content: string; context?: boolean }[] };
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -72,9 +72,11 @@ const lineAt = (text: string, index: number): number => {
   return n;
 };
 
-function fromHcl(files: { path: string; content: string }[]): ResourceChange[] {
+function fromHcl(files: { path: string; content: string; context?: boolean }[]): ResourceChange[] {
   const out: ResourceChange[] = [];
   for (const file of files) {
+    // Unchanged files fetched only to evaluate the change are not the change: not judged.
+    if (file.context) continue;
     const text = file.content;
     if (!text.includes('provider') && !text.includes('variable')) continue;
     BLOCK.lastIndex = 0;
