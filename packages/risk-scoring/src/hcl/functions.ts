@@ -194,7 +194,7 @@ function cidrhost(prefix: string, hostnum: number): string {
  * backtrack catastrophically (a quantified group that itself holds a quantifier or an alternation,
  * or a backreference) and very long subjects are not evaluated: the result is unknown.
  */
-const RISKY_PATTERN = /\((?:[^()\\]|\\.)*(?:[+*}]|\|)(?:[^()\\]|\\.)*\)\s*[+*{]|\\[1-9]/;
+export const RISKY_PATTERN = /\((?:[^()\\]|\\.)*(?:[+*}]|\|)(?:[^()\\]|\\.)*\)\s*[+*{]|\\[1-9]/;
 const MAX_REGEX_SUBJECT = 10_000;
 
 const toRegExp = (pattern: string, flags = ''): RegExp => {

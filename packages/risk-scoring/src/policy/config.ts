@@ -4,6 +4,7 @@ import type { Category, RiskLevel, Severity } from '@iac-review/core';
 import { InputError } from '../errors';
 import { parseCidr } from './cidr';
 import { rules as catalogue } from '../rules/catalogue';
+import { RISKY_PATTERN } from '../hcl/functions';
 import schema from '../../schema/iac-review-config.schema.json';
 
 /** Largest policy file read (characters). */
@@ -217,6 +218,8 @@ export function parsePolicyConfig(text: string, file = '.iac-review.yml'): Loade
     seen.add(r.id);
     const c = r.condition as Record<string, unknown>;
     if (typeof c.matches === 'string') {
+      // Custom rules run on values a pull request controls: no pattern that can backtrack without bound.
+      if (RISKY_PATTERN.test(c.matches)) fail(['customRules', i, 'condition', 'matches'], 'could backtrack without bound (a quantified group holding a quantifier or |, or a backreference); use a simpler pattern');
       try {
         new RegExp(c.matches, 'u');
       } catch (err) {

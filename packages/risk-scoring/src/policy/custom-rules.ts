@@ -30,6 +30,8 @@ export function cidrContains(outer: string, inner: string): boolean {
 }
 
 const MAX_VALUES = 1000;
+/** Longest value a `matches` condition tests (as the HCL evaluator's regex functions). */
+const MAX_MATCH_SUBJECT = 10_000;
 
 /** The values at a dotted path with `*` for any list element (or map value); UNKNOWN where not known. */
 function valuesAt(view: ResourceView, segments: string[]): unknown[] {
@@ -81,7 +83,7 @@ export function compileCustomRules(configs: readonly CustomRuleConfig[]): Rule[]
       if ('in' in cond) return (cond.in as Scalar[]).some((x) => same(v, x));
       if ('matches' in cond) {
         const s = scalarOf(v);
-        return s !== undefined && regex!.test(String(s));
+        return s !== undefined && String(s).length <= MAX_MATCH_SUBJECT && regex!.test(String(s));
       }
       if ('greaterThan' in cond) {
         const n = numberOf(v);

@@ -239,6 +239,7 @@ ${sg('legacy_a')}${sg('legacy_b')}`;
     ['rules:\n  NET-02:\n    disabled: true\n    reason: typo here\n', '.iac-review.yml:2: rules.NET-02: NET-02 is not a built-in or custom rule (e.g. NET-001'],
     ['suppressions:\n  - rule: CUSTOM-NOPE\n    resource: x\n    reason: ok ok\n    expires: 2027-01-01\n', '.iac-review.yml:2: suppressions[0].rule: CUSTOM-NOPE is not a built-in or custom rule'],
     ['suppressions:\n  - rule: SUPPRESS-001\n    resource: x\n    reason: ok ok\n    expires: 2027-01-01\n', '.iac-review.yml:2: suppressions[0].rule: SUPPRESS-001 reports on suppressions themselves'],
+    ['customRules:\n  - id: A\n    resourceTypes: [aws_s3_bucket]\n    attribute: bucket\n    condition:\n      matches: "(a+)+$"\n    severity: low\n    category: logging\n    message: m\n', '.iac-review.yml:6: customRules[0].condition.matches: could backtrack without bound'],
     ['failOn: [high\n', '.iac-review.yml:2: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
     ['a: 1\na: 2\n', '.iac-review.yml:2: not valid YAML: Map keys must be unique'],
   ])('should name the field and line of a bad config: %j', (yaml, expected) => {
