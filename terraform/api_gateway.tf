@@ -27,12 +27,14 @@ locals {
           passthroughBehavior = "when_no_match"
           timeoutInMillis     = 29000
         }
-      })
+        # Sign-in (identity.tf): routes with an API key also take a person's bearer token.
+      }, { for k, v in { security = local.identity_operation_security } : k => v if local.identity_enabled && length(try(op.security, [])) > 0 })
     })
   }
   api_body = jsonencode(merge(local.openapi, {
     paths                                    = local.api_paths
-    "x-amazon-apigateway-api-key-source"     = "HEADER"
+    components                               = merge(local.openapi.components, { securitySchemes = merge(local.openapi.components.securitySchemes, { for k, v in local.identity_security_schemes : k => v if local.identity_enabled }) })
+    "x-amazon-apigateway-api-key-source"     = local.identity_enabled ? "AUTHORIZER" : "HEADER"
     "x-amazon-apigateway-binary-media-types" = ["application/octet-stream", "application/gzip"]
   }))
   api_functions = toset(flatten([for path, ops in local.openapi.paths : [for method, op in ops : op["x-iac-review-function"]]]))

@@ -3,6 +3,7 @@
 #   table:   "read" | "read-write"   (no DeleteItem on versions for anyone: they are never deleted)
 #   deliveries: "forget"             (DeleteItem on idempotency records only — keys IDEMPOTENCY#…, by
 #                                     dynamodb:LeadingKeys — so a failed webhook delivery can be retried)
+#   ratelimit: "take"                (Get/UpdateItem on per-identity token buckets only — keys RATELIMIT#…)
 #   bucket:  "read" | "read-write"   (large raw inputs)
 #   bus:     "put"                   (events:PutEvents on the review bus)
 #   bedrock: "invoke"                (the configured model / inference profile only)
@@ -26,6 +27,15 @@ locals {
         Resource = tolist([aws_dynamodb_table.this.arn])
         Condition = {
           "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["IDEMPOTENCY#*"] }
+        }
+      }] : [],
+      try(fn.resources.ratelimit, "") == "take" ? [{
+        Sid      = "RateLimitBuckets"
+        Effect   = "Allow"
+        Action   = tolist(["dynamodb:GetItem", "dynamodb:UpdateItem"])
+        Resource = tolist([aws_dynamodb_table.this.arn])
+        Condition = {
+          "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["RATELIMIT#*"] }
         }
       }] : [],
       contains(["read", "read-write"], try(fn.resources.bucket, "")) ? [{

@@ -16,7 +16,7 @@ module "lambda" {
   reserved_concurrency = lookup(var.reserved_concurrency, each.key, -1)
   statements           = local.function_statements[each.key]
 
-  environment = merge(lookup(local.function_environment, each.key, {}), lookup(local.github_function_environment, each.key, {}), lookup(local.spacelift_function_environment, each.key, {}), {
+  environment = merge(lookup(local.function_environment, each.key, {}), lookup(local.github_function_environment, each.key, {}), lookup(local.spacelift_function_environment, each.key, {}), lookup(local.identity_function_environment, each.key, {}), {
     SERVICE_VERSION                     = local.openapi.info.version
     LOG_LEVEL                           = var.log_level
     TABLE_NAME                          = aws_dynamodb_table.this.name

@@ -414,6 +414,64 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     expect(outputs.web_dashboard_url).toBeDefined();
   });
 
+  it('should sign people in (issue 19): Cognito pool, PKCE app client and groups by default; every non-webhook route behind the authorizer and an API key', () => {
+    expect(one('aws_cognito_user_pool.this["this"]').values).toMatchObject({ deletion_protection: 'ACTIVE', admin_create_user_config: [expect.objectContaining({ allow_admin_create_user_only: true })] });
+    const client = one('aws_cognito_user_pool_client.dashboard["this"]').values;
+    // No callback URL known by default (the CloudFront domain is only known after apply): no hosted flow until one is set.
+    expect(client).toMatchObject({ generate_secret: false, allowed_oauth_flows_user_pool_client: false, explicit_auth_flows: expect.arrayContaining(['ALLOW_USER_SRP_AUTH']) });
+    expect(ofType('aws_cognito_user_group').map((g) => g.values.name).sort()).toEqual(['iac-admins', 'iac-readers', 'iac-writers']);
+    // Every operation that needs an API key takes the authorizer too (API key OR person); webhooks and preflight stay open.
+    const security = outputs.api_operation_security?.value as Record<string, Record<string, unknown>>;
+    for (const [path, item] of Object.entries(openApiDocument.paths)) {
+      for (const [method, op] of Object.entries(item as Record<string, { security?: unknown[] }>)) {
+        const expected = (op.security ?? []).length > 0 ? [{ ApiKeyOrPerson: [], ApiKey: [] }] : [];
+        expect({ path, method, security: security[path]?.[method] }).toEqual({ path, method, security: expected });
+      }
+      expect(security[path]?.options).toEqual([]);
+    }
+    // The issuer and audience name the pool and client (ids known after apply).
+    expect(references('aws_cognito_user_pool_client.dashboard', 'user_pool_id')).toContain('aws_cognito_user_pool.this');
+    expect(one('aws_api_gateway_usage_plan.people["this"]')).toBeDefined();
+    expect(one('aws_lambda_permission.authorizer["this"]').values.principal).toBe('apigateway.amazonaws.com');
+    expect(one('aws_api_gateway_gateway_response.identity["UNAUTHORIZED"]').values.status_code).toBe('401');
+    // The per-identity buckets: Get/UpdateItem on RATELIMIT# keys only, for the functions that check callers.
+    const permissions = outputs.function_permissions?.value as Record<string, Record<string, string[]>>;
+    const conditions = outputs.function_permission_conditions?.value as Record<string, Record<string, unknown>>;
+    for (const name of ['api-handler', 'historical-analysis-handler']) {
+      expect(permissions[name]?.RateLimitBuckets).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      expect(conditions[name]?.RateLimitBuckets).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATELIMIT#*'] } });
+    }
+    // The authorizer reads nothing of ours: no table, bucket, bus or secret.
+    for (const sid of ['Table', 'Inputs', 'Events', 'Secrets', 'RateLimitBuckets', 'ForgetDeliveries', 'Bedrock']) expect({ sid, granted: Boolean(permissions['request-authorizer']?.[sid]) }).toEqual({ sid, granted: false });
+  });
+
+  it('should take any OIDC provider by variables, and keep API keys alone with identity_provider = none', () => {
+    const planWith = (name: string, vars: string[]) => {
+      const planFile = join(work, `${name}.bin`);
+      const plan = terraform(['plan', '-refresh=false', '-lock=false', '-input=false', '-no-color', '-var', 'offline_checks=true', '-var', `artifacts_dir=${artifacts}`, ...vars.flatMap((v) => ['-var', v]), '-out', planFile], tfDir, env);
+      expect(plan.stderr).toBe('');
+      const json = JSON.parse(terraform(['show', '-json', planFile], tfDir, env).stdout) as PlanJson;
+      return { resources: allResources(json.planned_values.root_module), outputs: json.planned_values.outputs };
+    };
+    const cognito = planWith('plan-cognito-callback', ['identity_callback_urls=["https://dash.example.com/"]', 'cognito_domain_prefix=acme-iac-review']);
+    expect(cognito.resources.find((r) => r.address === 'aws_cognito_user_pool_client.dashboard["this"]')?.values).toMatchObject({ allowed_oauth_flows: ['code'], allowed_oauth_flows_user_pool_client: true, callback_urls: ['https://dash.example.com/'], allowed_oauth_scopes: expect.arrayContaining(['openid']) });
+    expect(cognito.resources.find((r) => r.address === 'aws_cognito_user_pool_domain.this["this"]')?.values.domain).toBe('acme-iac-review');
+    const oidc = planWith('plan-oidc', ['identity_provider=oidc', 'oidc_issuer=https://idp.example.com/realms/eng', 'oidc_audience=["iac-review"]', 'oidc_jwks_url=https://idp.example.com/realms/eng/certs', 'identity_group_repositories={"team-a":["acme/*"]}']);
+    expect(oidc.resources.filter((r) => r.type.startsWith('aws_cognito_'))).toEqual([]);
+    // Function environments are unknown at plan time (API key ids); the settings they are given are an output.
+    const envOfOidc = oidc.outputs.identity_environment?.value as Record<string, string>;
+    expect(envOfOidc).toMatchObject({ OIDC_ISSUER: 'https://idp.example.com/realms/eng', OIDC_AUDIENCE: 'iac-review', OIDC_JWKS_URL: 'https://idp.example.com/realms/eng/certs', OIDC_GROUPS_CLAIM: 'groups', OIDC_GROUP_REPOSITORIES: '{"team-a":["acme/*"]}', RATE_LIMIT_BURST: '40', RATE_LIMIT_PER_SECOND: '10' });
+    expect(JSON.parse(envOfOidc.OIDC_GROUP_SCOPES ?? '{}')).toEqual({ 'iac-admins': ['admin'], 'iac-readers': ['reviews:read', 'analytics:read'], 'iac-writers': ['reviews:read', 'reviews:write', 'analytics:read'] });
+    expect(JSON.stringify(planJson?.configuration.root_module.module_calls?.lambda?.expressions?.environment ?? {})).toContain('local.identity_function_environment');
+    const none = planWith('plan-no-identity', ['identity_provider=none']);
+    expect(none.resources.filter((r) => r.type.startsWith('aws_cognito_') || r.address.includes('people'))).toEqual([]);
+    expect(none.outputs.identity_environment?.value).toEqual({ RATE_LIMIT_BURST: '40', RATE_LIMIT_PER_SECOND: '10' });
+    expect(none.outputs.identity?.value ?? null).toBeNull();
+    const security = none.outputs.api_operation_security?.value as Record<string, Record<string, unknown>>;
+    expect(security['/reviews']?.get).toEqual([{ ApiKey: [] }]);
+    expect(security['/webhook/github']?.post).toEqual([]);
+  }, 300000);
+
   it('should pass our own review: the offline plan of our deployment has no high or critical finding', async () => {
     const result = await reviewInput({ kind: 'plan', plan: planJson });
     const serious = result.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => `${f.severity} ${f.ruleId} ${f.resourceAddress}: ${f.message}`);
