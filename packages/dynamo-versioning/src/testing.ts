@@ -1,0 +1,46 @@
+/**
+ * Test support shared by every package that runs against DynamoDB: dynalite in-process on a free
+ * loopback port with the one table definition created. Imported as
+ * `@iac-review/dynamo-versioning/testing` by tests only (never by function code, so never bundled).
+ */
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTableInput } from '@iac-review/core';
+import type { AddressInfo, Server } from 'node:net';
+// dynalite ships no types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite') as (opts: Record<string, unknown>) => Server;
+
+export interface LocalTable {
+  client: DynamoDBClient;
+  tableName: string;
+  close: () => Promise<void>;
+}
+
+/** dynalite in-process on a free loopback port, with the shared table definition created. */
+export const startTable = async (tableName = 'iac-review-test'): Promise<LocalTable> => {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  for (let i = 0; i < 50; i++) {
+    const d = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (d.Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return {
+    client,
+    tableName,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};
