@@ -12,7 +12,9 @@ const HELP = `Usage: npm run demo [-- --url URL] [--key KEY]
 
 Submits sample Terraform plans (made by the offline Terraform) to a running IaC Review API, records a
 few decisions on them, sends signed sample GitHub and Spacelift webhooks where the server has those
-routes, waits for the reviews to complete, then prints the dashboard's URL and the key to sign in with.
+routes, waits for the reviews to complete, rolls up today's trends (trend-aggregation-handler, when the
+stack is the one npm start recorded in .local-data/local-stack.json), then prints the dashboard's URL
+and the key to sign in with.
 
 Start the local stack first, in another terminal: npm start
 
