@@ -2,7 +2,7 @@ import type { BedrockReviewer } from '@iac-review/bedrock-service';
 import { VersionNotFoundError, type Version } from '@iac-review/dynamo-versioning';
 import type { LambdaContextLike, Logger } from '@iac-review/logger';
 import type { ReviewContent, ReviewService } from '@iac-review/reviews';
-import { InputError, evaluateHcl, normalisePlan, policyFromFiles, reviewChanges, rules, type Contribution, type HclCoverage, type PolicyOptions, type ResourceChange } from '@iac-review/risk-scoring';
+import { InputError, evaluateHcl, normalisePlan, policyFromFiles, reviewChanges, rules, type Contribution, type HclCoverage, type PolicyOptions, type ResourceChange, type SourceInput } from '@iac-review/risk-scoring';
 import { changedAddresses, withHistory } from './history-calibration';
 import { countReviewable, toLlmChanges } from './llm-changes';
 import { buildReviewOutcome, type LlmOutcome } from './review-outcome';
@@ -64,9 +64,11 @@ export const createHandler = (deps: Deps) => {
 
   const count = (name: string, properties: Record<string, unknown> = {}): void => log.metrics([{ name, value: 1 }], undefined, properties);
 
-  const normalise = async (reviews: ReviewsPort, content: ReviewContent): Promise<{ inputKind: 'plan' | 'hcl'; changes: ResourceChange[]; hcl?: HclCoverage; degraded?: InputDegradation; note?: string; policy?: PolicyOptions }> => {
+  const normalise = async (reviews: ReviewsPort, content: ReviewContent): Promise<{ inputKind: 'plan' | 'hcl'; changes: ResourceChange[]; hcl?: HclCoverage; degraded?: InputDegradation; note?: string; policy?: PolicyOptions; source?: SourceInput }> => {
     const input = await reviews.loadInput(content);
-    if (input.kind === 'plan') return { inputKind: 'plan', changes: normalisePlan(input.plan) };
+    // The raw input goes along as `source`: provider blocks and variable defaults are checked for literal
+    // secrets from it (they are not resource changes).
+    if (input.kind === 'plan') return { inputKind: 'plan', changes: normalisePlan(input.plan), source: input };
     if (input.kind === 'spacelift-changes' || input.kind === 'spacelift-run') return normaliseSpaceliftInput(input, deps.spacelift);
     // Caller variables (the API's `variables`) win over defaults and .tfvars files, as with `terraform plan -var`.
     const hcl = evaluateHcl(input.files, input.variables ? { variables: input.variables } : {});
@@ -74,7 +76,7 @@ export const createHandler = (deps: Deps) => {
     // the base branch's, put there by pr-review-handler) and the inline iac-review:ignore comments.
     const { policy, error } = policyFromFiles(input.files);
     if (error) log.warn('policy file is invalid; reviewed without it (inline suppressions still apply)', { error });
-    return { inputKind: 'hcl', changes: hcl.changes, hcl: hcl.coverage, policy };
+    return { inputKind: 'hcl', changes: hcl.changes, hcl: hcl.coverage, policy, source: { kind: 'hcl', files: input.files } };
   };
 
   const historyFor = async (reviewId: string, content: ReviewContent): Promise<string | undefined> => {
@@ -196,7 +198,7 @@ export const createHandler = (deps: Deps) => {
       return { outcome: 'invalid-input', reviewId, reason: err.message };
     }
     const { inputKind, changes } = normalised;
-    const rulesResult = reviewChanges(changes, { inputKind, ...(normalised.hcl ? { hcl: normalised.hcl } : {}), ...(normalised.policy ? { policy: normalised.policy } : {}) });
+    const rulesResult = reviewChanges(changes, { inputKind, ...(normalised.hcl ? { hcl: normalised.hcl } : {}), ...(normalised.policy ? { policy: normalised.policy } : {}), ...(normalised.source ? { source: normalised.source } : {}) });
     const llm = await askModel(reviewId, latest.content, changes, rulesResult.findings, context);
     const changed = changedAddresses(changes);
     const outcome = withHistory(withInputDegradation(buildReviewOutcome({ inputKind, changes, rules: rulesResult, llm }), normalised), changed, await calibrationFor(reviewId, latest.content, changed));

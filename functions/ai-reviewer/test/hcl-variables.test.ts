@@ -20,4 +20,18 @@ describe('ai-reviewer on Terraform source', () => {
     const flagged = await review({ acl: 'public-read' });
     expect(flagged.findings).toEqual(expect.arrayContaining([expect.objectContaining({ ruleId: 'PUB-002', resourceAddress: 'aws_s3_bucket_acl.site' })]));
   });
+
+  it('should check provider blocks and variable defaults for literal secrets, as the CLI does', async () => {
+    const h = inMemoryHarness();
+    const files = [
+      { path: 'provider.tf', content: 'provider "aws" {\n  region     = "eu-west-1"\n  access_key = "AKIAIOSFODNN7EXAMPLE"\n  secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\n}\n' },
+      { path: 'main.tf', content: 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n' },
+    ];
+    const v1 = await h.service.submit({ input: { kind: 'hcl', files }, source: 'api', repository: 'acme/infra', title: 'provider', actor: 'dash' });
+    await h.handler(reviewRequested({ reviewId: v1.id, version: 1, source: 'api', inputKind: 'hcl' }), lambdaContext());
+    const result = (await h.service.get(v1.id)).content.result!;
+    expect(result.findings.filter((f) => f.category === 'secrets').length).toBeGreaterThan(0);
+    // The secret itself never reaches the stored result.
+    expect(JSON.stringify(result)).not.toContain('wJalrXUtnFEMI');
+  });
 });

@@ -16,6 +16,7 @@ export { scoreRisk, levelFor, actionKind, SEVERITY_POINTS, SEVERITY_FLOOR, ACTIO
 export { computeConfidence } from './confidence';
 export { reviewChanges, reviewInput } from './review';
 export type { ReviewOptions, ReviewInput } from './review';
+export type { SourceInput } from './rules/provider-secrets';
 export { redactSensitive, REDACTED } from './redact';
 export { renderText } from './render/render-text';
 export { renderMarkdown, escapeMarkdown } from './render/render-markdown';
