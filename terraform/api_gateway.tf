@@ -28,16 +28,19 @@ locals {
           timeoutInMillis     = 29000
         }
         # Sign-in (identity.tf): routes with an API key also take a person's bearer token.
-      }, { for k, v in { security = local.identity_operation_security } : k => v if local.identity_enabled && length(try(op.security, [])) > 0 })
+      }, { for k, v in { security = local.api_key_security } : k => v if length(try(op.security, [])) > 0 })
     })
   }
   api_body = jsonencode(merge(local.openapi, {
     paths                                    = local.api_paths
-    components                               = merge(local.openapi.components, { securitySchemes = merge(local.openapi.components.securitySchemes, { for k, v in local.identity_security_schemes : k => v if local.identity_enabled }) })
+    security                                 = local.api_key_security
+    components                               = merge(local.openapi.components, { securitySchemes = merge({ for k, v in local.openapi.components.securitySchemes : k => v if k != "Bearer" }, { for k, v in local.identity_security_schemes : k => v if local.identity_enabled }) })
     "x-amazon-apigateway-api-key-source"     = local.identity_enabled ? "AUTHORIZER" : "HEADER"
     "x-amazon-apigateway-binary-media-types" = ["application/octet-stream", "application/gzip"]
   }))
-  api_functions = toset(flatten([for path, ops in local.openapi.paths : [for method, op in ops : op["x-iac-review-function"]]]))
+  # The document's Bearer scheme is served by the request authorizer (identity.tf); without sign-in, API keys only.
+  api_key_security = jsondecode(local.identity_enabled ? jsonencode(local.identity_operation_security) : jsonencode([{ ApiKey = [] }]))
+  api_functions    = toset(flatten([for path, ops in local.openapi.paths : [for method, op in ops : op["x-iac-review-function"]]]))
 }
 
 resource "aws_api_gateway_rest_api" "this" {
