@@ -8,7 +8,7 @@ import { startLocalStack, type LocalStack } from '@iac-review/scripts/src/local/
 import { seedReviews, type SeedResult } from '@iac-review/scripts/src/demo/seed';
 import { loadManifest, repoRoot } from '@iac-review/scripts/src/lib/repo';
 import { lambdaContext } from '@iac-review/scripts/src/local/http-gateway';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,6 +44,8 @@ const until = async <T>(read: () => Promise<T>, want: T): Promise<void> => {
   }
   expect(got).toBe(want);
 };
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const XSS_TITLE = '<img src=x onerror="window.__xss=1">Rename <b>bucket</b>';
 
@@ -271,6 +273,33 @@ describe('dashboard in Chromium against a seeded local stack', () => {
         .map((el) => el.outerHTML),
     );
     expect(unlabelled).toEqual([]);
+  });
+
+  it('has no serious or critical accessibility violations (axe-core) on the list, a review and the trends', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const problems: string[] = [];
+    const audit = async (where: string) => {
+      // Evaluated through the debugging protocol, so the page's CSP (no inline script) stays as it is.
+      await page.evaluate(AXE_SOURCE);
+      const found = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe;
+        const r = await axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+      });
+      problems.push(...found.map((f) => `${where}: ${f}`));
+    };
+    await page.goto(`${stack.url}/#/`);
+    await page.locator('.review-row').first().waitFor();
+    await page.getByText(/^Filters/).click();
+    await audit('list');
+    await page.getByRole('link', { name: 'Decommission the legacy database' }).click();
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    await page.locator('.tl-item').first().waitFor();
+    await audit('review');
+    await page.getByRole('link', { name: 'Trends' }).click();
+    await page.locator('.chart[data-chart="bars"] canvas').waitFor();
+    await audit('trends');
+    expect(problems).toEqual([]);
   });
 
   it('shows the API\'s problem+json: a wrong key at sign-in, a read-only key trying to decide', async () => {
