@@ -152,8 +152,9 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
       let v1: Awaited<ReturnType<ReviewsPort['submit']>>;
       let replayed = false;
       if (idempotencyKey !== undefined) {
-        // Keys are per identity: the API key id API Gateway validated, or the person's subject.
-        const callerId = caller ? identityKey(caller) : actor;
+        // Keys are per identity: the API key id API Gateway validated (as before sign-in existed, so
+        // records written earlier still match), or person:<sub> for a signed-in person.
+        const callerId = caller?.kind === 'key' ? caller.keyId : caller ? identityKey(caller) : actor;
         ({ version: v1, replayed } = await submitIdempotent(reviews, request, { caller: callerId, key: idempotencyKey }));
       } else {
         v1 = await reviews.submit(request);

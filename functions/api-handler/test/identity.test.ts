@@ -142,6 +142,22 @@ describe('api-handler: people and API keys through one authorization check', () 
     expect((await reviews.getVersion(byKey.json!.id as string, 1)).actor).toBe('ci');
   });
 
+  it("scopes Idempotency-Key per person: a retry replays the person's review, another person's same key makes their own", async () => {
+    const { handler } = setup();
+    const send = async (token: string) => {
+      const e = event('POST', '/reviews', { token }, { body: { plan } });
+      (e.headers as Record<string, string>)['Idempotency-Key'] = 'retry-0001';
+      return call(handler, e);
+    };
+    const walt = await issuer.tokenFor('walt');
+    const first = await send(walt);
+    const retry = await send(walt);
+    const other = await send(await issuer.tokenFor('ada'));
+    expect([first.statusCode, retry.statusCode, other.statusCode]).toEqual([202, 202, 202]);
+    expect(retry.json!.id).toBe(first.json!.id);
+    expect(other.json!.id).not.toBe(first.json!.id);
+  });
+
   it('answers 401 problem+json and logs a security event for expired, wrong-audience, wrong-issuer, unsigned and tampered tokens', async () => {
     const { handler, captured } = setup();
     const good = await issuer.tokenFor('walt');
