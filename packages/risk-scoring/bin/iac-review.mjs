@@ -4,7 +4,8 @@
 // process: no package manager, no TypeScript compiler, no second node process. In the repository
 // the bundle is rebuilt first when a source file is newer than it (esbuild, a few hundred ms).
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
 
 const bundle = fileURLToPath(new URL('../dist/review.mjs', import.meta.url));
 const builder = fileURLToPath(new URL('../scripts/build-cli.mjs', import.meta.url));
