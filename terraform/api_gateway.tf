@@ -80,7 +80,8 @@ resource "aws_api_gateway_stage" "this" {
     format = jsonencode({
       requestId = "$context.requestId", ip = "$context.identity.sourceIp", method = "$context.httpMethod",
       path      = "$context.resourcePath", status = "$context.status", latencyMs = "$context.responseLatency",
-      apiKeyId  = "$context.identity.apiKeyId", error = "$context.error.message"
+      apiKeyId  = "$context.identity.apiKeyId", error = "$context.error.message",
+      principal = "$context.authorizer.principalId" # the signed-in person's sub (identity.tf), "api-key" for keys
     })
   }
 }

@@ -17,7 +17,7 @@ import {
 import { toHttpProblem } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
 import { EventPublishError, FeedbackRejectedError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError, submitIdempotent, type GithubReviews, type ReviewService, type SpaceliftReviews } from '@iac-review/reviews';
-import { actorFields, actorOf, assertCanSeeReview, assertCanUseRepository, canSeeRepository, createAuthenticator, identityKey, isRestricted, type Authenticator, type Caller } from '@iac-review/identity';
+import { actorFields, actorOf, assertCanSeeReview, assertCanUseRepository, canSeeRepository, createAuthenticator, objectDenialEvent, identityKey, isRestricted, type Authenticator, type Caller } from '@iac-review/identity';
 import type { ClientRegistry } from './auth';
 import { readJsonBody, type BodyLimits } from './body';
 import { corsHeaders, preflightHeaders, type CorsConfig } from './cors';
@@ -266,6 +266,8 @@ export const createHandler = (deps: Deps) => {
       const res = await operation({ event, route, caller, params, body });
       return { ...res, headers: { ...cors, ...res.headers } };
     } catch (err) {
+      const denial = objectDenialEvent(err);
+      if (denial) logger.security({ ...denial, sourceIp: event.requestContext?.identity?.sourceIp ?? undefined, path: event.path });
       const problem = toProblem(err);
       const res = problemResponse(problem, { requestId: context.awsRequestId, instance: event.path });
       if (res.statusCode >= 500) logger.error('request failed', { error: err });

@@ -187,7 +187,7 @@ describe('api-handler: people and API keys through one authorization check', () 
 
   it('shows a person only the repositories their groups allow (OWASP API1): 404 by id, 403 for a named repository', async () => {
     const oidc = oidcConfig({ OIDC_GROUP_REPOSITORIES: JSON.stringify({ 'team-a': ['acme/infra', 'platform/*'] }) });
-    const { handler } = setup({ oidc });
+    const { handler, captured } = setup({ oidc });
     const mine = (await call(handler, event('POST', '/reviews', { key: 'key-all' }, { body: { repository: 'acme/infra', plan } }))).json!.id as string;
     const platform = (await call(handler, event('POST', '/reviews', { key: 'key-all' }, { body: { repository: 'platform/network', plan } }))).json!.id as string;
     const theirs = (await call(handler, event('POST', '/reviews', { key: 'key-all' }, { body: { repository: 'acme/secrets', plan } }))).json!.id as string;
@@ -212,6 +212,9 @@ describe('api-handler: people and API keys through one authorization check', () 
     expect((await call(handler, event('POST', '/reviews', tess, { body: { repository: 'acme/secrets', plan } }))).statusCode).toBe(403);
     expect((await call(handler, event('POST', '/reviews', tess, { body: { plan } }))).statusCode).toBe(403);
     expect((await call(handler, event('POST', '/reviews', tess, { body: { repository: 'platform/dns', plan } }))).statusCode).toBe(202);
+    const denied = captured.lines().filter((l) => l.type === 'security' && l.event === 'auth.object-denied');
+    expect(denied.filter((l) => l.status === 404 && l.reviewId === theirs && l.sub === 'sub-tess')).toHaveLength(5);
+    expect(denied.filter((l) => l.status === 403)).toHaveLength(3);
     // Keys and admins are not limited to repositories.
     expect(((await call(handler, event('GET', '/reviews', { key: 'key-ro' }))).json!.items as unknown[]).length).toBe(5);
     expect((await call(handler, event('GET', `/reviews/${theirs}`, { token: await issuer.tokenFor('ada') }))).statusCode).toBe(200);

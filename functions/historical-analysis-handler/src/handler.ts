@@ -1,5 +1,5 @@
 import { AnalyticsRequestError, addDays, dayOf, historyPage, queryTrends, type Granularity, type HistoryService, type TrendStore } from '@iac-review/analytics';
-import { assertCanUseRepository, createAuthenticator, isRestricted, type Authenticator, type Caller } from '@iac-review/identity';
+import { assertCanUseRepository, createAuthenticator, objectDenialEvent, isRestricted, type Authenticator, type Caller } from '@iac-review/identity';
 import {
   compileRoutes,
   corsHeaders,
@@ -128,6 +128,8 @@ export const createHandler = (deps: Deps) => {
       const res = await operation(params, caller);
       return { ...res, headers: { ...cors, ...res.headers } };
     } catch (err) {
+      const denial = objectDenialEvent(err);
+      if (denial) logger.security({ ...denial, sourceIp: event.requestContext?.identity?.sourceIp ?? undefined, path: event.path });
       const res = problemResponse(toProblem(err), { requestId: context.awsRequestId, instance: event.path });
       if (res.statusCode >= 500) logger.error('request failed', { error: err });
       return { ...res, headers: { ...cors, ...res.headers } };

@@ -120,6 +120,9 @@ describe('historical-analysis-handler: people and API keys through one authoriza
     expect((await handler(get('/analytics/trends', {}, { key: 'key-analytics' }), ctx)).statusCode).toBe(200);
     // rita is in no group with repositories: she sees none.
     expect((await handler(get('/analytics/trends', { repository: 'acme/infra' }, { token: await issuer.tokenFor('rita') }), ctx)).statusCode).toBe(403);
-    expect(log.lines().some((l) => l.type === 'security')).toBe(false);
+    // Each refusal is a security event naming the person and the repository (none for the allowed reads).
+    const denied = log.lines().filter((l) => l.type === 'security' && l.event === 'auth.object-denied');
+    expect(denied).toHaveLength(6);
+    expect(denied[0]).toMatchObject({ status: 403, repository: 'acme/secrets', sub: 'sub-tess', actorKind: 'person', path: '/analytics/trends' });
   });
 });

@@ -108,19 +108,48 @@ export const canSeeRepository = (caller: Caller | undefined, repository: string 
 /** True when the caller sees only some repositories (lists must be filtered, unscoped aggregates refused). */
 export const isRestricted = (caller: Caller | undefined): boolean => caller?.kind === 'person' && caller.repositories !== undefined;
 
+/** A review of a repository the person may not see (answered 404: no existence oracle). */
+export class ReviewNotVisibleError extends NotFoundError {
+  constructor(
+    readonly reviewId: string,
+    readonly repository: string | undefined,
+    readonly person: PersonCaller,
+  ) {
+    super(`No review ${reviewId}.`);
+  }
+}
+
+/** A repository the person named but may not see (answered 403). */
+export class RepositoryForbiddenError extends ForbiddenError {
+  constructor(
+    readonly repository: string | undefined,
+    readonly person: PersonCaller,
+  ) {
+    super(
+      repository === undefined
+        ? 'Your groups allow only some repositories; name one of them (repository=owner/name).'
+        : `Your groups do not allow repository ${repository}; ask an administrator to add it to your group's repositories.`,
+    );
+  }
+}
+
+/** The security event for an object-level denial (OWASP API1), or undefined for any other error. */
+export const objectDenialEvent = (err: unknown): { event: string; reason: string; [k: string]: unknown } | undefined => {
+  if (err instanceof ReviewNotVisibleError)
+    return { event: 'auth.object-denied', reason: 'review of a repository outside the person\'s groups', reviewId: err.reviewId, repository: err.repository ?? null, status: 404, ...actorFields(err.person) };
+  if (err instanceof RepositoryForbiddenError) return { event: 'auth.object-denied', reason: 'repository outside the person\'s groups', repository: err.repository ?? null, status: 403, ...actorFields(err.person) };
+  return undefined;
+};
+
 /** A review by id the caller may not see answers 404, as if it did not exist (no existence oracle). */
 export const assertCanSeeReview = (caller: Caller | undefined, id: string, repository: string | undefined): void => {
-  if (!canSeeRepository(caller, repository)) throw new NotFoundError(`No review ${id}.`);
+  if (!canSeeRepository(caller, repository)) throw new ReviewNotVisibleError(id, repository, caller as PersonCaller);
 };
 
 /** A repository the caller names explicitly (a filter, a submission) and may not see answers 403. */
 export const assertCanUseRepository = (caller: Caller | undefined, repository: string | undefined): void => {
   if (canSeeRepository(caller, repository)) return;
-  throw new ForbiddenError(
-    repository === undefined
-      ? 'Your groups allow only some repositories; name one of them (repository=owner/name).'
-      : `Your groups do not allow repository ${repository}; ask an administrator to add it to your group's repositories.`,
-  );
+  throw new RepositoryForbiddenError(repository, caller as PersonCaller);
 };
 
 export interface AuthenticatorDeps {

@@ -14,6 +14,9 @@ export {
   assertCanSeeReview,
   assertCanUseRepository,
   BearerTokenError,
+  ReviewNotVisibleError,
+  RepositoryForbiddenError,
+  objectDenialEvent,
 } from './caller';
 export type { Caller, KeyCaller, PersonCaller, Authenticator, AuthenticatorDeps } from './caller';
 export { createDynamoRateLimiter, readRateLimitConfig, BUCKET_PREFIX } from './rate-limit';
