@@ -138,6 +138,7 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
       if (isRestricted(caller)) assertCanUseRepository(caller, s.repository);
       if (s.pullRequest !== undefined || s.headSha !== undefined) return submitPullRequestPlan(s, actor, who);
       if (s.spaceliftRun !== undefined) return submitSpaceliftPlan(s, actor, who);
+      if (s.variables) assertVariableNames(s.variables);
       const input = s.plan !== undefined ? { kind: 'plan' as const, plan: s.plan } : { kind: 'hcl' as const, files: s.files ?? [], ...(s.variables ? { variables: s.variables } : {}) };
       const request = {
         input,
@@ -234,6 +235,17 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
 };
 
 /** Builds the API handler: routes by the OpenAPI document, authorises by scope, validates, maps every error through problemResponse. */
+/** Terraform identifiers only (OpenAPI 3.0 has no `propertyNames`, so the schema cannot say it). */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
+const assertVariableNames = (variables: Record<string, unknown>): void => {
+  const bad = Object.keys(variables).filter((k) => !VARIABLE_NAME.test(k));
+  if (bad.length === 0) return;
+  throw new RequestValidationError(
+    `variables: ${bad.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 64))).join(', ')} ${bad.length === 1 ? 'is not a' : 'are not'} Terraform variable name${bad.length === 1 ? '' : 's'} (a letter or underscore, then letters, digits, underscores or hyphens; at most 128 characters).`,
+    bad.slice(0, 10).map((k) => ({ field: `/body/variables/${k.slice(0, 64)}`, reason: 'is not a Terraform identifier' })),
+  );
+};
+
 export const createHandler = (deps: Deps) => {
   const router = compileRoutes(openApiDocument);
   const { logger } = deps;

@@ -63,7 +63,7 @@ export type ReviewSubmission = {
    */
   files?: [TfFile, ...TfFile[]];
   /**
-   * Values for the root modules' input variables, as terraform plan -var gives them (used with files; they win over defaults and .tfvars files). A string for a variable whose type is not string is read as an HCL expression.
+   * Values for the root modules' input variables, as terraform plan -var gives them (used with files; they win over defaults and .tfvars files). A string for a variable whose type is not string is read as an HCL expression. Names are Terraform identifiers (a letter or underscore, then letters, digits, underscores or hyphens; at most 128 characters): any other name is a 400 naming it.
    */
   variables?: {
     [k: string]: unknown;
