@@ -31,7 +31,11 @@ describe("README's API example (run as written, against the local stack)", () =>
     const runnable = script.replaceAll('http://127.0.0.1:3000', `http://127.0.0.1:${port}`);
     // Act: bash from the repository root, as a reader would run it (asynchronously: the stack runs in this process)
     const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile('bash', ['-euo', 'pipefail', '-c', runnable], { cwd: repoRoot, encoding: 'utf8', timeout: 20_000 }, (err, stdout, stderr) =>
+      // A plain non-interactive bash: no BASH_ENV start-up file (some machines point it at a bashrc).
+      const env = { ...process.env };
+      delete env.BASH_ENV;
+      delete env.ENV;
+      execFile('bash', ['-c', `set -euo pipefail\n${runnable}`], { cwd: repoRoot, env, encoding: 'utf8', timeout: 20_000 }, (err, stdout, stderr) =>
         resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
