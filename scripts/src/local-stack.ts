@@ -49,7 +49,8 @@ const main = async () => {
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
   // How `npm run invoke` finds this stack (removed again on a clean stop).
-  writeStateFile({ pid: process.pid, url: stack.url, startedAt: new Date(started).toISOString(), env: functionEnvironment(envBefore, process.env) });
+  const other = writeStateFile({ pid: process.pid, url: stack.url, startedAt: new Date(started).toISOString(), env: functionEnvironment(envBefore, process.env) });
+  if (other !== undefined) process.stderr.write(`Note: another local stack (pid ${other}) is running; npm run invoke and npm run demo's roll-up keep using that one.\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

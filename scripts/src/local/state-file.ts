@@ -29,9 +29,18 @@ export const functionEnvironment = (before: NodeJS.ProcessEnv, after: NodeJS.Pro
   return out;
 };
 
-export const writeStateFile = (state: LocalStackState, file = DEFAULT_STATE_FILE): void => {
+/**
+ * Records the stack for `npm run invoke`, unless the file names another stack that is still running:
+ * a second stack (a test's, or one on another port) must not take over — and, on its stop, delete —
+ * the state of the one a developer started first. Returns the pid of that other stack, or undefined
+ * when the file was written.
+ */
+export const writeStateFile = (state: LocalStackState, file = DEFAULT_STATE_FILE): number | undefined => {
+  const current = liveStackPid(file);
+  if (current !== undefined && current !== state.pid) return current;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  return undefined;
 };
 
 /** Removes the state file if it still describes this process's stack. */
@@ -49,6 +58,16 @@ const alive = (pid: number): boolean => {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** The pid recorded in the state file when that process is still running. */
+const liveStackPid = (file: string): number | undefined => {
+  try {
+    const pid = (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalStackState>).pid;
+    return typeof pid === 'number' && alive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
   }
 };
 
