@@ -22,7 +22,7 @@ describe('npm start -- --help', () => {
     // The options local-stack.ts parses: arg('--x') and argv.includes('--x').
     const options = [...new Set([...local.matchAll(/(?:arg|includes)\('(--[a-z][a-z-]+)'\)/g)].map((m) => m[1] as string))];
     expect(options.length).toBeGreaterThan(2);
-    const variables = ['PORT', 'HOST', 'IAC_REVIEW_DATA_DIR', 'LOG_LEVEL', 'LOCAL_API_KEY', 'LOCAL_READONLY_API_KEY', 'CORS_ALLOWED_ORIGINS', 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'BEDROCK_ENABLED', ...GITHUB_PASS_THROUGH, ...SPACELIFT_PASS_THROUGH, ...IDENTITY_PASS_THROUGH, 'LOCAL_READER_PASSWORD', 'LOCAL_WRITER_PASSWORD', 'LOCAL_OIDC_PORT'];
+    const variables = ['PORT', 'HOST', 'IAC_REVIEW_DATA_DIR', 'LOG_LEVEL', 'LOCAL_API_KEY', 'LOCAL_READONLY_API_KEY', 'CORS_ALLOWED_ORIGINS', 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'BEDROCK_ENABLED', ...GITHUB_PASS_THROUGH, ...SPACELIFT_PASS_THROUGH, ...IDENTITY_PASS_THROUGH, 'LOCAL_READER_PASSWORD', 'LOCAL_WRITER_PASSWORD', 'LOCAL_OIDC_PORT', 'PR_REVIEW_MAX_FILES', 'PR_REVIEW_MAX_FILE_BYTES', 'PR_REVIEW_MAX_TOTAL_BYTES', 'SWEEP_MIN_AGE_MINUTES', 'SWEEP_REQUEUE_EVERY_MINUTES', 'SWEEP_GIVE_UP_MINUTES'];
     for (const name of [...options, ...variables]) expect({ name, listed: new RegExp(`(^|[\\s,])${name}\\b`, 'm').test(help) }).toEqual({ name, listed: true });
   });
 });
