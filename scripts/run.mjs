@@ -204,6 +204,21 @@ const tasks = {
     return run('tsx', ['scripts/src/invoke.ts', ...rest]);
   },
   bench() {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      // Answered at once: no install, no bundle, no benchmark run.
+      const benches = readdirSync(join(root, 'scripts', 'src', 'bench')).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort();
+      process.stdout.write(`Usage: npm run bench [-- --write]
+
+Bundles every function, then runs each benchmark in scripts/src/bench/ in turn and prints its
+figures next to a baseline measured in the same run (takes minutes; the machine's load is printed).
+
+  --write      record the figures in docs/BENCHMARKS.md
+  --help, -h   this text
+
+Benchmarks: ${benches.join(', ')}
+`);
+      return 0;
+    }
     ensureDeps();
     const status = run('turbo', ['run', 'bundle', '--output-logs=errors-only']);
     if (status !== 0) return status;
