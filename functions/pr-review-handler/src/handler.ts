@@ -9,7 +9,7 @@ import type { GitHubClient } from './github-client';
 import { publishReview, type PublishResult } from './publish';
 import { describePolicy, fetchPolicyFile, loadPolicy } from './policy';
 
-export type ReviewsPort = Pick<ReviewService, 'get' | 'getVersion' | 'listVersions'>;
+export type ReviewsPort = Pick<ReviewService, 'get' | 'getVersion' | 'listVersions' | 'fail'>;
 export type GithubPort = Pick<GithubReviews, 'attachFetchedInput'>;
 
 export interface Deps {
@@ -30,6 +30,7 @@ export type HandlerOutcome =
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'fetched'; reviewId: string; version: number; files: number; notes: number }
   | { outcome: 'superseded'; reviewId: string; version: number }
+  | { outcome: 'failed'; reviewId: string; version: number; reason: string }
   | { outcome: 'published'; reviewId: string; version: number; result: PublishResult }
   | { outcome: 'not-published'; reviewId: string; version: number; reason: string };
 
@@ -57,6 +58,12 @@ const targetOf = (c: ReviewContent & { repository: string }): ClientTarget => {
  * Transient failures (GitHub, DynamoDB, S3, the bus) throw, so the event is redelivered and finally
  * dead-lettered; the review itself is stored before publishing and is never lost.
  */
+/** A 403 that is GitHub's rate limit (primary: no requests left; secondary: the abuse limit), not a denial. */
+const isRateLimited = (err: unknown): boolean => {
+  const e = err as { response?: { headers?: Record<string, string | undefined> }; message?: string };
+  return e.response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message ?? '');
+};
+
 export const createHandler = (deps: Deps) => {
   const log = deps.logger;
   const actor = deps.actor ?? 'pr-review-handler';
@@ -86,7 +93,20 @@ export const createHandler = (deps: Deps) => {
     const changedFiles = c.external?.changedFiles ? Number(c.external.changedFiles) : undefined;
     const gh = await deps.readerFor(targetOf({ ...c, repository: c.repository }));
     const started = Date.now();
-    const gathered = await gatherTerraform(gh, { owner, repo, pullRequest: number, headSha, ...(changedFiles !== undefined && Number.isFinite(changedFiles) ? { changedFiles } : {}) }, deps.limits);
+    let gathered: Awaited<ReturnType<typeof gatherTerraform>>;
+    try {
+      gathered = await gatherTerraform(gh, { owner, repo, pullRequest: number, headSha, ...(changedFiles !== undefined && Number.isFinite(changedFiles) ? { changedFiles } : {}) }, deps.limits);
+    } catch (err) {
+      // GitHub answered that the pull request or its files cannot be read (gone, no access): no retry
+      // will change that, so the review fails now with the reason instead of waiting in the
+      // dead-letter queue and staying pending. Rate limits and 5xx are thrown and retried.
+      const status = (err as { status?: number }).status;
+      if (status !== 404 && status !== 410 && status !== 422 && !(status === 403 && !isRateLimited(err)) && status !== 401) throw err;
+      const reason = `GitHub answered ${status} when the pull request's files were read (${status === 404 || status === 410 ? 'the pull request, repository or commit is gone or not visible to this app' : status === 422 ? 'GitHub cannot list these files' : 'the app has no access to this repository'}); nothing was reviewed.`;
+      log.warn('pull request files cannot be read; review failed', { reviewId, requestedVersion, status, repository: c.repository, pullRequest: number, headSha });
+      const failed = await deps.reviews.fail(reviewId, { requestedVersion, reason, actor });
+      return { outcome: 'failed', reviewId, version: failed.version.version, reason };
+    }
     const notes = gathered.files.length === 0 ? [...gathered.notes, 'No Terraform files (.tf, .tfvars, .tf.json) changed in this push.'] : gathered.notes;
     // The team policy comes from the base branch, never the head: a pull request cannot switch off its own checks.
     const files = [...gathered.files];

@@ -194,6 +194,31 @@ describe('pr-review-handler', () => {
     expect(stub.comments(REPO, 5)[0]?.body).toContain('**reviewed from plan**');
   });
 
+  it('should fail the review at once, with the reason, when GitHub answers 404 for the pull request files (no retry can help)', async () => {
+    const h = harness(stub);
+    // No files registered for PR 5 at all: the stub answers 404 to the listing, as GitHub does for a deleted repository.
+    const pushed = await h.github.submitPush({ repository: REPO, pullRequest: 5, headSha: SHA1, deliveryId: 'd404', action: 'opened', actor: 'github:octocat' });
+    const out = await h.handler(busEvent('ReviewRequested', { reviewId: pushed.version.id, version: 1, source: 'github', inputKind: 'pull-request' }));
+    expect(out).toMatchObject({ outcome: 'failed', reviewId: pushed.version.id, version: 2 });
+    const latest = await h.service.get(pushed.version.id);
+    expect(latest.content.status).toBe('failed');
+    expect(latest.content.failure?.reason).toMatch(/GitHub answered 404/);
+    // The PR still learns why: ReviewCompleted with status failed was announced for publishing.
+    expect(h.events.published.map((e) => [e.detailType, (e.detail as { status?: string }).status])).toContainEqual(['ReviewCompleted', 'failed']);
+    // A redelivery of the same request writes nothing new.
+    await h.handler(busEvent('ReviewRequested', { reviewId: pushed.version.id, version: 1, source: 'github', inputKind: 'pull-request' }));
+    expect((await h.service.get(pushed.version.id)).version).toBe(2);
+  });
+
+  it('should throw (so the event is retried), not fail the review, when the files listing is rate limited (403) past the wait it honours', async () => {
+    const h = harness(stub);
+    seedPush(SHA1, SG_V1, '@@ -0,0 +1 @@\n+x');
+    stub.rateLimitNext({ status: 403, kind: 'primary', resetInSeconds: 3600 }, 1, /\/pulls\/5\/files$/);
+    const pushed = await h.github.submitPush({ repository: REPO, pullRequest: 5, headSha: SHA1, deliveryId: 'd403', action: 'opened', actor: 'github:octocat' });
+    await expect(h.handler(busEvent('ReviewRequested', { reviewId: pushed.version.id, version: 1, source: 'github', inputKind: 'pull-request' }))).rejects.toThrow();
+    expect((await h.service.get(pushed.version.id)).content.status).not.toBe('failed');
+  });
+
   it('should ignore events that are not its own and skip superseded pushes without calling GitHub', async () => {
     const h = harness(stub);
     expect(await h.handler(busEvent('ReviewRequested', { reviewId: 'r-1', version: 1, source: 'api', inputKind: 'plan' }))).toMatchObject({ outcome: 'ignored' });
