@@ -1001,6 +1001,17 @@ export function evaluateConfiguration(files: SourceFile[], options: HclOptions =
     for (const [k, v] of Object.entries(options.variables ?? {})) inputs.set(k, typeof v === 'string' ? { value: v, external: true, raw: v } : { value: fromJson(v), external: true });
     new ModuleInstance(repo, config, '', root, inputs, []).changes(changes);
   }
+  // A policy document that a resource of the same module uses is judged on that resource, which
+  // carries its evaluated JSON — as in a plan, where the document is not a change. Judging both
+  // would count one risky statement twice. A document no reviewed resource uses is judged itself.
+  const used = new Set<string>();
+  for (const c of changes) {
+    if (c.mode !== 'managed' || !c.references) continue;
+    for (const refs of Object.values(c.references)) for (const ref of refs) used.add(`${c.moduleAddress ?? ''}|${ref}`);
+  }
+  for (const c of changes) {
+    if (c.mode === 'data' && c.type === 'aws_iam_policy_document' && c.actions[0] === 'read' && used.has(`${c.moduleAddress ?? ''}|data.${c.type}.${c.name}`)) c.actions = ['no-op'];
+  }
   const comments: Record<string, Comment[]> = {};
   for (const [p, f] of repo.parsed) comments[p] = f.comments;
   repo.coverage.unsupportedFunctions = [...repo.ev.unsupported].sort();

@@ -495,7 +495,8 @@ resource "aws_iam_policy" "admin" {
     expect(policy.references).toEqual({ policy: ['data.aws_iam_policy_document.admin'] });
     const found = hits(doc('*'));
     expect(found).toContain('IAM-001 aws_iam_policy.admin');
-    expect(found).toContain('IAM-001 data.aws_iam_policy_document.admin');
+    // Judged once, on the resource that uses the document (a plan shows no change for the document).
+    expect(found).not.toContain('IAM-001 data.aws_iam_policy_document.admin');
     expect(hits(doc('s3:GetObject')).filter((h) => h.startsWith('IAM-001'))).toEqual([]);
   });
 });
@@ -586,5 +587,12 @@ resource "x_thing" "t" {
     expect(t.after).toEqual({ h: 1 });
     expect(t.unknownPaths.map((p) => p[0]).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
     expect(coverage.errors).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('aws_iam_policy_document used by no reviewed resource', () => {
+  it('should judge the document itself, so a risky statement passed to a module that is not reviewed is still found', () => {
+    const src = 'data "aws_iam_policy_document" "loose" {\n  statement {\n    actions   = ["*"]\n    resources = ["*"]\n  }\n}\nmodule "roles" {\n  source = "terraform-aws-modules/iam/aws"\n  policy = data.aws_iam_policy_document.loose.json\n}\n';
+    expect(hits(tf(src))).toContain('IAM-001 data.aws_iam_policy_document.loose');
   });
 });

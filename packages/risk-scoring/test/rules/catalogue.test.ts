@@ -26,8 +26,8 @@ const SS = 'source-secrets';
 
 const CASES: Record<string, Case[]> = {
   'IAM-001': [
-    { fixture: IN, bad: ['aws_iam_policy.iam_001_bad', 'aws_iam_user_policy.iam_001_doc_user'], good: ['aws_iam_policy.iam_001_good'], inputs: planOnly },
-    { fixture: IN, bad: ['data.aws_iam_policy_document.iam_001_doc_bad'], good: ['data.aws_iam_policy_document.iam_004_good'], inputs: hclOnly },
+    // A policy document is judged on the resource that uses its JSON (as in a plan), not twice.
+    { fixture: IN, bad: ['aws_iam_policy.iam_001_bad', 'aws_iam_user_policy.iam_001_doc_user'], good: ['aws_iam_policy.iam_001_good', 'data.aws_iam_policy_document.iam_001_doc_bad', 'data.aws_iam_policy_document.iam_004_good'], inputs: both },
   ],
   'IAM-002': [{ fixture: IN, bad: ['aws_iam_role_policy.iam_002_bad'], good: ['aws_iam_role_policy.iam_002_good'], inputs: both }],
   'IAM-003': [{ fixture: IN, bad: ['aws_iam_policy.iam_003_bad'], good: ['aws_iam_policy.iam_003_good'], inputs: planOnly }],
