@@ -1,7 +1,10 @@
 /**
- * The dashboard's only way to the backend: the public HTTP API, with the API key in `x-api-key`.
+ * The dashboard's only way to the backend: the public HTTP API, with a person's token in
+ * `Authorization: Bearer` or a machine's API key in `x-api-key`.
  * Errors arrive as application/problem+json and become ApiError with the server's title and detail.
  */
+
+import type { BearerSession } from './oidc';
 
 export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -158,7 +161,10 @@ export class ApiError extends Error {
 export interface Credentials {
   /** The API's base URL without a trailing slash; '' means this page's own origin. */
   apiBase: string;
-  apiKey: string;
+  /** A machine's API key (x-api-key)… */
+  apiKey?: string;
+  /** …or a person's token from the issuer (Authorization: Bearer). */
+  bearer?: BearerSession;
 }
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -207,13 +213,22 @@ export class ApiClient {
   constructor(
     private readonly creds: Credentials,
     fetchFn?: FetchLike,
+    /** A person's token expired or was refused (401): the app goes back to sign-in. */
+    private readonly onSignInExpired?: () => void,
   ) {
     this.fetchFn = fetchFn ?? ((input, init) => fetch(input, init));
   }
 
   private async call(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    headers.set('x-api-key', this.creds.apiKey);
+    const bearer = this.creds.bearer;
+    if (bearer) {
+      if (bearer.expiresAt <= Date.now()) {
+        this.onSignInExpired?.();
+        throw new ApiError({ title: 'Your sign-in has expired', status: 401, detail: 'Sign in again.' });
+      }
+      headers.set('authorization', `Bearer ${bearer.token}`);
+    } else if (this.creds.apiKey) headers.set('x-api-key', this.creds.apiKey);
     headers.set('accept', 'application/json, application/problem+json');
     let res: Response;
     try {
@@ -225,7 +240,11 @@ export class ApiClient {
         detail: `${err instanceof Error ? err.message : String(err)}. Check the API URL, that the server is running, and (for another origin) that it allows this page's origin (CORS).`,
       });
     }
-    if (!res.ok) throw new ApiError(await problemFrom(res));
+    if (!res.ok) {
+      const problem = await problemFrom(res);
+      if (res.status === 401 && bearer) this.onSignInExpired?.();
+      throw new ApiError(problem);
+    }
     return res;
   }
 

@@ -37,7 +37,7 @@ export const ErrorBox = ({ problem, onRetry, children }: { problem: Problem; onR
     <p>
       <strong>{problemText(problem)}</strong>
     </p>
-    {problem.status === 401 || problem.status === 403 ? <p>Check the API key (Sign out, then sign in with a key that has the needed scope).</p> : null}
+    {problem.status === 401 || problem.status === 403 ? <p>{problem.status === 403 ? 'You are signed in, but without the permission this needs (ask for a group or key with that scope; or sign out and sign in as someone who has it).' : 'Check the API key or sign in again (Sign out, then sign in).'}</p> : null}
     {problem.requestId ? <p class="muted">Request id: {problem.requestId}</p> : null}
     {children}
     {onRetry ? (

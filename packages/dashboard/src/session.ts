@@ -1,7 +1,7 @@
 import type { Credentials } from './api';
 
 /**
- * Where the API key lives: this tab's sessionStorage only (gone when the tab closes), never a URL,
+ * Where the API key or the person's token lives: this tab's sessionStorage only (gone when the tab closes), never a URL,
  * a cookie or localStorage.
  */
 const KEY = 'iac-review.credentials';
@@ -11,7 +11,12 @@ export const loadCredentials = (storage: Pick<Storage, 'getItem'>): Credentials 
     const raw = storage.getItem(KEY);
     if (!raw) return undefined;
     const v = JSON.parse(raw) as Partial<Credentials>;
-    return typeof v.apiKey === 'string' && v.apiKey && typeof v.apiBase === 'string' ? { apiBase: v.apiBase, apiKey: v.apiKey } : undefined;
+    if (typeof v.apiBase !== 'string') return undefined;
+    const b = v.bearer;
+    if (b && typeof b.token === 'string' && b.token && typeof b.expiresAt === 'number' && b.person && typeof b.person.name === 'string') {
+      return { apiBase: v.apiBase, bearer: { token: b.token, expiresAt: b.expiresAt, person: { name: b.person.name, ...(typeof b.person.email === 'string' ? { email: b.person.email } : {}), groups: Array.isArray(b.person.groups) ? b.person.groups.filter((g): g is string => typeof g === 'string') : [] } } };
+    }
+    return typeof v.apiKey === 'string' && v.apiKey ? { apiBase: v.apiBase, apiKey: v.apiKey } : undefined;
   } catch {
     return undefined;
   }

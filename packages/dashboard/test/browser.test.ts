@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureChromium } from './support/chromium';
+import { DEFAULT_READER_PASSWORD, DEFAULT_WRITER_PASSWORD } from '@iac-review/scripts/src/local/identity';
 
 process.env.LOG_LEVEL = 'silent';
 // The local stack's Spacelift webhook verifies with this (read when the stack loads the function).
@@ -111,7 +112,7 @@ describe('dashboard in Chromium against a seeded local stack', () => {
   it('signs in with the API key, kept in session storage and never in the URL', async () => {
     await page.goto(`${stack.url}/`);
     await page.getByLabel('API key').fill(stack.apiKeys.admin);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Use API key' }).click();
     await page.getByRole('heading', { name: 'Reviews', level: 1 }).waitFor();
     expect(page.url()).not.toContain(stack.apiKeys.admin);
     const stored = await page.evaluate(() => ({ session: JSON.stringify({ ...sessionStorage }), local: localStorage.length, cookie: document.cookie }));
@@ -307,13 +308,13 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     await page.goto(`${stack.url}/#/`);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').fill('not-a-key');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Use API key' }).click();
     const refused = page.getByRole('alert');
     await refused.waitFor();
     expect(await refused.textContent()).toMatch(/\(401\).*API key is not valid.*Check the API key/);
 
     await page.getByLabel('API key').fill(stack.apiKeys.readonly);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Use API key' }).click();
     await page.locator('.review-row a.row-title').first().click();
     await page.getByLabel('Comment (why; kept in the history)').fill('trying without the scope');
     await page.getByRole('button', { name: 'Save decision' }).click();
@@ -321,6 +322,107 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     await forbidden.waitFor();
     expect(await forbidden.textContent()).toMatch(/reviews:write/);
     await shot('forbidden');
+  });
+
+  /** Signs a person in through the local issuer's form (served by the stack at /oidc/authorize). */
+  const signInAs = async (username: string, password: string) => {
+    await page.goto(`${stack.url}/#/`);
+    if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in with the local issuer' }).click();
+    await page.waitForURL(/\/oidc\/authorize\?/);
+    const authorizeUrl = new URL(page.url());
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    return authorizeUrl;
+  };
+
+  it('signs a person in with Authorization Code + PKCE through the local issuer; the code never stays in the URL', async () => {
+    // A wrong password stays on the issuer's form with its message.
+    const authorize = await signInAs('writer', 'not-the-password');
+    expect(Object.fromEntries(authorize.searchParams)).toEqual({
+      response_type: 'code',
+      client_id: 'iac-review-local',
+      redirect_uri: `${stack.url}/`,
+      scope: 'openid email profile',
+      state: expect.stringMatching(/^[\w-]{20,}$/),
+      code_challenge: expect.stringMatching(/^[\w-]{43}$/),
+      code_challenge_method: 'S256',
+    });
+    await page.getByRole('alert').filter({ hasText: 'Unknown username or wrong password.' }).waitFor();
+    expect(page.url()).toContain('/oidc/authorize');
+
+    await signInAs('writer', DEFAULT_WRITER_PASSWORD);
+    await page.getByRole('heading', { name: 'Reviews', level: 1 }).waitFor();
+    expect(await page.getByTestId('who').textContent()).toMatch(/Signed in as writer \(iac-writers\)/);
+    await page.locator('.review-row').first().waitFor();
+    // The redirect's ?code&state were removed from the address bar; the verifier is gone; the token is in this tab only.
+    expect(new URL(page.url()).search).toBe('');
+    const stored = await page.evaluate(() => ({ session: { ...sessionStorage }, local: localStorage.length, cookie: document.cookie }));
+    expect(Object.keys(stored.session)).toEqual(['iac-review.credentials']);
+    const creds = JSON.parse(stored.session['iac-review.credentials'] ?? '{}') as { apiKey?: string; bearer?: { token: string; person: { name: string } } };
+    expect(creds.apiKey).toBeUndefined();
+    expect(creds.bearer?.person.name).toBe('writer');
+    expect(creds.bearer?.token.split('.')).toHaveLength(3);
+    expect(stored.local).toBe(0);
+    expect(stored.cookie).toBe('');
+    // An answer this tab did not ask for (no pending state) is refused, taken out of the URL, and changes nothing.
+    await page.goto(`${stack.url}/?code=forged&state=forged#/`);
+    await page.getByRole('alert').filter({ hasText: 'was not started in this tab' }).waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.getByTestId('who').textContent()).toMatch(/Signed in as writer/);
+  });
+
+  it('records a person\'s decision with the person as the actor of the stored version', async () => {
+    await signInAs('writer', DEFAULT_WRITER_PASSWORD);
+    await page.locator('.review-row a.row-title').first().click();
+    const id = decodeURIComponent(/#\/reviews\/([^?]+)/.exec(page.url())?.[1] ?? '');
+    await page.getByLabel('Acknowledge the review').check();
+    await page.getByLabel('Comment (why; kept in the history)').fill('Signed in as a person, reviewed with the team.');
+    await page.getByRole('button', { name: 'Save decision' }).click();
+    await page.getByText(/Saved as version \d+/).waitFor();
+    // The stored version (read with a machine key) names the person, and so does the timeline.
+    const latest = (await (await fetch(`${stack.url}/reviews/${encodeURIComponent(id)}`, { headers: { 'x-api-key': stack.apiKeys.readonly } })).json()) as { actor?: string };
+    expect(latest.actor).toMatch(/^user:writer sub=00000000-0000-4000-8000-00000000000b/);
+    await page.locator('.tl-item').first().locator('.actor').filter({ hasText: /^user:writer / }).waitFor();
+    await shot('signed-in-person');
+  });
+
+  it('shows a reader the 403 on a decision, and sends an expired or refused token back to sign-in', async () => {
+    await signInAs('reader', DEFAULT_READER_PASSWORD);
+    expect(await page.getByTestId('who').textContent()).toMatch(/Signed in as reader \(iac-readers\)/);
+    await page.locator('.review-row a.row-title').first().click();
+    await page.getByLabel('Comment (why; kept in the history)').fill('a reader trying to decide');
+    await page.getByRole('button', { name: 'Save decision' }).click();
+    const forbidden = page.getByRole('alert').filter({ hasText: '(403)' });
+    await forbidden.waitFor();
+    expect(await forbidden.textContent()).toMatch(/reviews:write/);
+
+    // The API refuses the token (here: tampered, as an expired one would be): 401 → back to sign-in, saying why.
+    await page.evaluate(() => {
+      const c = JSON.parse(sessionStorage.getItem('iac-review.credentials') ?? '{}') as { bearer: { token: string } };
+      c.bearer.token = `${c.bearer.token}x`;
+      sessionStorage.setItem('iac-review.credentials', JSON.stringify(c));
+    });
+    await page.goto(`${stack.url}/#/`);
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: 'Your sign-in has expired or is no longer accepted' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in with the local issuer' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('iac-review.credentials'))).toBeNull();
+
+    // Past its expiry the dashboard does not even send it.
+    await signInAs('reader', DEFAULT_READER_PASSWORD);
+    await page.locator('.review-row').first().waitFor();
+    await page.evaluate(() => {
+      const c = JSON.parse(sessionStorage.getItem('iac-review.credentials') ?? '{}') as { bearer: { expiresAt: number } };
+      c.bearer.expiresAt = Date.now() - 1000;
+      sessionStorage.setItem('iac-review.credentials', JSON.stringify(c));
+    });
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: 'Your sign-in has expired' }).waitFor();
+    // Signed in again for the last test.
+    await signInAs('reader', DEFAULT_READER_PASSWORD);
+    await page.locator('.review-row').first().waitFor();
   });
 
   it('is usable from the keyboard, also under /dashboard/, and logged no errors (CSP included)', async () => {

@@ -82,7 +82,7 @@ export const startLocalIssuer = async (opts: { users: LocalUser[]; clientId?: st
 
   const loginPage = (params: URLSearchParams, message?: string) => `<!doctype html><html><head><meta charset="utf-8"><title>Sign in · local issuer</title></head><body>
 <h1>Sign in to IaC Review (local issuer)</h1>${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
-<form method="post" action="/authorize">
+<form method="post" action="authorize">
 ${[...params].map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('\n')}
 <label>Username <input name="username" autocomplete="username"></label>
 <label>Password <input name="password" type="password" autocomplete="current-password"></label>

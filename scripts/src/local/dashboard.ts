@@ -39,7 +39,7 @@ The API itself is running: try GET /health.
  * relative URLs, so both work). Answers true when it handled the request; everything else goes on
  * to the API gateway.
  */
-export const createDashboardHandler = (dir: string = DEFAULT_DASHBOARD_DIR) => {
+export const createDashboardHandler = (dir: string = DEFAULT_DASHBOARD_DIR, configExtra?: Readonly<Record<string, unknown>>) => {
   const root = resolve(dir);
   const send = (req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string) => {
     const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -83,6 +83,16 @@ export const createDashboardHandler = (dir: string = DEFAULT_DASHBOARD_DIR) => {
     } catch {
       send(req, res, 404, { 'content-type': 'text/plain; charset=utf-8' }, `No dashboard file at ${pathname}.\n`);
       return true;
+    }
+    if (configExtra && rel === 'config.json') {
+      // The stack adds what only it knows (e.g. the local issuer's sign-in endpoints) to the built config.json.
+      let base: Record<string, unknown> = {};
+      try {
+        base = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        base = {};
+      }
+      body = Buffer.from(JSON.stringify({ ...base, ...configExtra }), 'utf8');
     }
     const hashed = rel.startsWith('assets/');
     send(req, res, 200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache' }, body);

@@ -11,6 +11,7 @@ import { ensureTable, startDynalite, type LocalDynamo } from './dynamodb';
 import { startEventBus, type BusRule, type LocalEventBus } from './event-bus';
 import type { EventPattern } from './event-pattern';
 import { createDashboardHandler } from './dashboard';
+import { createSignInProxy, localSignInConfig } from './sign-in-proxy';
 import { applyGithubEnv, type GithubMode } from './github';
 import { applySpaceliftEnv, type SpaceliftMode } from './spacelift';
 import { createGateway, type GatewaySecurityEvent, type LambdaLikeHandler, type LocalApiKey, type LocalFunction, type RateLimit } from './http-gateway';
@@ -211,8 +212,11 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
         opts.onSecurityEvent?.(e);
       },
     });
-    const dashboard = createDashboardHandler(opts.dashboardDir);
+    // With the local issuer, the dashboard signs people in through it at /oidc/… on this origin.
+    const signInProxy = identity.users.length ? createSignInProxy(identity.issuer) : undefined;
+    const dashboard = createDashboardHandler(opts.dashboardDir, signInProxy ? localSignInConfig(identity.clientId) : undefined);
     const srv = createServer((req, res) => {
+      if (signInProxy?.(req, res)) return;
       if (!dashboard(req, res)) void gateway(req, res);
     });
     await new Promise<void>((resolve, reject) => {

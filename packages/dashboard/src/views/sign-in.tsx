@@ -2,13 +2,14 @@ import { useState } from 'preact/hooks';
 import { ApiClient, type Credentials } from '../api';
 import { ErrorBox, toProblem } from '../components';
 import type { Problem } from '../api';
+import { beginSignIn, type SignInConfig } from '../oidc';
 import { normaliseApiBase } from '../session';
 
 /**
  * Asks for the API key (and, when the dashboard is hosted apart from the API, the API's URL), checks
  * it with one read, and hands it to the app, which keeps it in this tab's sessionStorage only.
  */
-export const SignIn = ({ defaultApiBase, onSignedIn }: { defaultApiBase: string; onSignedIn: (c: Credentials) => void }) => {
+export const SignIn = ({ defaultApiBase, signIn, notice, onSignedIn }: { defaultApiBase: string; signIn?: SignInConfig; notice?: string; onSignedIn: (c: Credentials) => void }) => {
   const [apiBase, setApiBase] = useState(defaultApiBase);
   const [apiKey, setApiKey] = useState('');
   const [busy, setBusy] = useState(false);
@@ -41,10 +42,36 @@ export const SignIn = ({ defaultApiBase, onSignedIn }: { defaultApiBase: string;
     }
   };
 
+  const signInPerson = async () => {
+    if (!signIn) return;
+    setBusy(true);
+    try {
+      window.location.assign(await beginSignIn(signIn, window.sessionStorage, window.location.href));
+    } catch (err) {
+      setProblem(toProblem(err));
+      setBusy(false);
+    }
+  };
+
   return (
     <main id="main" class="sign-in">
       <h1>IaC Review</h1>
       <p>Reviews of infrastructure changes: risk, findings, history and trends.</p>
+      {notice ? (
+        <div class="error" role="alert">
+          <p>{notice}</p>
+        </div>
+      ) : null}
+      {signIn ? (
+        <section aria-labelledby="person-heading">
+          <h2 id="person-heading">People</h2>
+          <button type="button" disabled={busy} onClick={() => void signInPerson()}>
+            Sign in{signIn.providerName ? ` with ${signIn.providerName}` : ''}
+          </button>
+          <p class="muted">Your organisation&apos;s sign-in page opens; you come back here signed in. The token stays in this browser tab.</p>
+          <h2>Machines and scripts: API key</h2>
+        </section>
+      ) : null}
       <form onSubmit={(e) => void submit(e)} aria-describedby="key-note">
         <label for="api-key">API key</label>
         <input id="api-key" name="api-key" type="password" autoComplete="off" required value={apiKey} onInput={(e) => setApiKey(e.currentTarget.value)} />
@@ -54,7 +81,7 @@ export const SignIn = ({ defaultApiBase, onSignedIn }: { defaultApiBase: string;
           The key stays in this browser tab (session storage) and is sent only to the API, in the x-api-key header. Closing the tab forgets it.
         </p>
         <button type="submit" disabled={busy}>
-          {busy ? 'Checking…' : 'Sign in'}
+          {busy ? 'Checking…' : signIn ? 'Use API key' : 'Sign in'}
         </button>
       </form>
       {problem ? <ErrorBox problem={problem} /> : null}
