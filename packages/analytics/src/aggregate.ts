@@ -15,6 +15,8 @@ export interface DayResult {
   rollups: number;
   written: number;
   unchanged: number;
+  /** Reviews left out because their history fails verification (absent when none). */
+  leftOutTampered?: number;
   durationMs: number;
 }
 
@@ -46,14 +48,21 @@ export const createTrendAggregator = (deps: TrendAggregatorDeps) => {
   const aggregateDay = async (day: string, reason = 'nightly rollup'): Promise<DayResult> => {
     const started = now();
     log.info('rollup started', { day });
-    const reviews = await readDay(deps.reviews, day, { onPage: (p) => log.info('rollup progress', { day, page: p.page, reviewsRead: p.reviews }) });
+    const tampered: string[] = [];
+    const reviews = await readDay(deps.reviews, day, {
+      onPage: (p) => log.info('rollup progress', { day, page: p.page, reviewsRead: p.reviews }),
+      onTampered: (id) => tampered.push(id),
+    });
+    // A review whose history fails verification is left out of the numbers (its security event and
+    // metric are already out); the rest of the day still rolls up.
+    if (tampered.length > 0) log.warn('reviews left out of the rollup: their history fails verification', { day, reviewIds: tampered.slice(0, 20), count: tampered.length });
     const rollups = computeRollups(day, reviews);
     let written = 0;
     for (const r of rollups) {
       const res = await deps.trends.put(r, { actor: deps.actor, reason });
       if (res.written) written++;
     }
-    const result: DayResult = { day, reviews: reviews.length, rollups: rollups.length, written, unchanged: rollups.length - written, durationMs: Math.round(now() - started) };
+    const result: DayResult = { day, reviews: reviews.length, rollups: rollups.length, written, unchanged: rollups.length - written, ...(tampered.length > 0 ? { leftOutTampered: tampered.length } : {}), durationMs: Math.round(now() - started) };
     log.info('rollup finished', { ...result });
     return result;
   };

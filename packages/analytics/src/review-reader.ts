@@ -1,4 +1,4 @@
-import type { Head, VersionedStore } from '@iac-review/dynamo-versioning';
+import { HistoryTamperedError, type Head, type VersionedStore } from '@iac-review/dynamo-versioning';
 import { addDays } from './days';
 import type { ReviewContent } from '@iac-review/reviews';
 import { mapLimit } from './concurrency';
@@ -11,11 +11,26 @@ export interface ReadOptions {
   concurrency?: number;
   /** Called after every page (progress logging). */
   onPage?: (info: { page: number; reviews: number }) => void;
+  /**
+   * Called for a review whose history fails its integrity check (the store has already logged the
+   * security event): it is left out, so one tampered review cannot stop a rollup or an analysis.
+   */
+  onTampered?: (id: string) => void;
 }
 
 /** The latest version of each listed review: one GetItem per review (its head names the version). */
-const loadPage = (store: VersionedStore<ReviewContent>, heads: readonly Head[], concurrency: number): Promise<ReviewSnapshot[]> =>
-  mapLimit(heads, concurrency, async (h) => ({ id: h.id, createdAt: h.createdAt, content: (await store.getVersion(h.id, h.latestVersion)).content }));
+const loadPage = async (store: VersionedStore<ReviewContent>, heads: readonly Head[], concurrency: number, onTampered?: (id: string) => void): Promise<ReviewSnapshot[]> => {
+  const loaded = await mapLimit(heads, concurrency, async (h): Promise<ReviewSnapshot | undefined> => {
+    try {
+      return { id: h.id, createdAt: h.createdAt, content: (await store.getVersion(h.id, h.latestVersion)).content };
+    } catch (err) {
+      if (!(err instanceof HistoryTamperedError)) throw err;
+      onTampered?.(h.id);
+      return undefined;
+    }
+  });
+  return loaded.filter((r): r is ReviewSnapshot => r !== undefined);
+};
 
 /**
  * Every review created on one UTC day, through the by-day index (gsi2): a paginated Query of that
@@ -27,7 +42,7 @@ export const readDay = async (store: VersionedStore<ReviewContent>, day: string,
   let page = 0;
   do {
     const p = await store.listHeads({ index: 'day', key: day, limit: o.pageSize ?? 100, ...(cursor ? { cursor } : {}) });
-    out.push(...(await loadPage(store, p.items, o.concurrency ?? 16)));
+    out.push(...(await loadPage(store, p.items, o.concurrency ?? 16, o.onTampered)));
     cursor = p.cursor;
     o.onPage?.({ page: ++page, reviews: out.length });
   } while (cursor);
@@ -50,7 +65,7 @@ export const readScope = async (
   do {
     const want = Math.min(o.pageSize ?? 100, max - out.length);
     const p = await store.listHeads({ index: 'scope', key: scope, from, limit: want, ...(cursor ? { cursor } : {}) });
-    out.push(...(await loadPage(store, p.items, o.concurrency ?? 16)));
+    out.push(...(await loadPage(store, p.items, o.concurrency ?? 16, o.onTampered)));
     cursor = p.cursor;
   } while (cursor && out.length < max);
   return { reviews: out, truncated: cursor !== undefined };
@@ -77,7 +92,7 @@ export const readStack = async (
       const p = await store.listHeads({ index: 'day', key: day, limit: o.pageSize ?? 100, ...(cursor ? { cursor } : {}) });
       const mine = p.items.filter((h) => h.attributes?.stack === stack);
       const room = max - out.length;
-      out.push(...(await loadPage(store, mine.slice(0, room), o.concurrency ?? 16)));
+      out.push(...(await loadPage(store, mine.slice(0, room), o.concurrency ?? 16, o.onTampered)));
       if (mine.length > room) return { reviews: out, truncated: true };
       cursor = p.cursor;
     } while (cursor);
