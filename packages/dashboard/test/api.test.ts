@@ -37,6 +37,36 @@ describe('ApiClient', () => {
     }
   });
 
+  it('sends a person\'s token as Authorization: Bearer (no x-api-key); a 401 or an expired token sends them back to sign-in', async () => {
+    const s = await serve((_m, url) => (url.startsWith('/reviews/gone') ? { status: 401, headers: { 'content-type': 'application/problem+json' }, body: JSON.stringify({ title: 'Unauthorized', status: 401, detail: 'The token has expired.' }) } : { status: 200, body: JSON.stringify({ items: [] }) }));
+    try {
+      const expired = jest.fn();
+      const person = { name: 'writer', groups: ['iac-writers'] };
+      const api = new ApiClient({ apiBase: s.url, bearer: { token: 'tok.en.sig', expiresAt: Date.now() + 60_000, person } }, undefined, expired);
+      await api.listReviews({});
+      expect(s.seen[0]?.headers.authorization).toBe('Bearer tok.en.sig');
+      expect(s.seen[0]?.headers['x-api-key']).toBeUndefined();
+      expect(expired).not.toHaveBeenCalled();
+      const err = await api.getReview('gone').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as ApiError).status).toBe(401);
+      expect(expired).toHaveBeenCalledTimes(1);
+
+      const late = jest.fn();
+      const old = new ApiClient({ apiBase: s.url, bearer: { token: 't', expiresAt: Date.now() - 1, person } }, undefined, late);
+      await expect(old.listReviews({})).rejects.toThrow(/expired/);
+      expect(late).toHaveBeenCalledTimes(1);
+      expect(s.seen).toHaveLength(2);
+
+      // A machine key's 401 is shown as an error, not a session expiry.
+      const keyed = jest.fn();
+      await new ApiClient({ apiBase: s.url, apiKey: 'k' }, undefined, keyed).getReview('gone').catch(() => undefined);
+      expect(keyed).not.toHaveBeenCalled();
+    } finally {
+      await s.close();
+    }
+  });
+
   it('sends feedback with the ETag as If-Match and turns a 409 problem into an ApiError with its detail', async () => {
     const s = await serve((method): { status: number; headers: Record<string, string>; body: string } =>
       method === 'GET'

@@ -18,6 +18,15 @@ describe('session', () => {
     expect(loadCredentials(s)).toBeUndefined();
   });
 
+  it('keeps a person\'s session (token, expiry, name, groups) and ignores malformed ones', () => {
+    const s = memoryStorage();
+    const bearer = { token: 'a.b.c', expiresAt: 123, person: { name: 'writer', email: 'w@x', groups: ['iac-writers'] } };
+    saveCredentials(s, { apiBase: '', bearer });
+    expect(loadCredentials(s)).toEqual({ apiBase: '', bearer });
+    s.setItem('iac-review.credentials', JSON.stringify({ apiBase: '', bearer: { token: 'a.b.c', person: { name: 'x' } } }));
+    expect(loadCredentials(s)).toBeUndefined();
+  });
+
   it('accepts only plain http(s) API URLs, without credentials, query or fragment', () => {
     expect(normaliseApiBase('')).toBe('');
     expect(normaliseApiBase(' https://api.example.com/prod/ ')).toBe('https://api.example.com/prod');
