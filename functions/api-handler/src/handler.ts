@@ -1,28 +1,21 @@
 import {
-  compileRoutes,
   header,
   HttpProblemError,
   jsonResponse,
-  openApiDocument,
-  problemResponse,
   RequestValidationError,
   ServiceUnavailableError,
-  validateRequest,
   type FeedbackRequest,
-  type HttpEvent,
   type HttpResult,
   type ReviewSubmission,
-  type RouteMatch,
 } from '@iac-review/core';
 import { toHttpProblem } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
 import { EventPublishError, FeedbackRejectedError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError, submitIdempotent, type GithubReviews, type ReviewService, type SpaceliftReviews } from '@iac-review/reviews';
-import { actorFields, actorOf, assertCanSeeReview, assertCanUseRepository, canSeeRepository, createAuthenticator, objectDenialEvent, identityKey, isRestricted, type Authenticator, type Caller } from '@iac-review/identity';
+import { actorFields, actorOf, assertCanSeeReview, assertCanUseRepository, canSeeRepository, createAuthenticator, createHttpApi, identityKey, isRestricted, type Authenticator, type Caller, type Operation } from '@iac-review/identity';
 import type { ClientRegistry } from './auth';
 import { readJsonBody, type BodyLimits } from './body';
-import { corsHeaders, preflightHeaders, type CorsConfig } from './cors';
+import type { CorsConfig } from './cors';
 import { parseIfMatch, reviewLinks, summaryDto, versionDto } from './dto';
-import { checkFreeText, checkIntegerParams, checkListFilters, checkQueryText } from './hardening';
 
 export interface ApiConfig {
   service: string;
@@ -47,20 +40,6 @@ export interface Deps {
   spaceliftRuns?: Pick<SpaceliftReviews, 'submitPlan'>;
 }
 
-interface Request {
-  event: HttpEvent;
-  route: RouteMatch;
-  caller: Caller | undefined;
-  params: Record<string, unknown>;
-  body: unknown;
-}
-
-type Operation = (req: Request) => Promise<HttpResult>;
-
-const scopesOf = (resource: string, method: string): string[] => {
-  const op = openApiDocument.paths[resource]?.[method.toLowerCase()] as { 'x-iac-review-scopes'?: string[] } | undefined;
-  return op?.['x-iac-review-scopes'] ?? [];
-};
 
 /** Our errors and the domain's typed failures → problem+json; anything else stays a 500. */
 const toProblem = (err: unknown): unknown => {
@@ -234,7 +213,6 @@ export const createOperations = (deps: Deps): Record<string, Operation> => {
   };
 };
 
-/** Builds the API handler: routes by the OpenAPI document, authorises by scope, validates, maps every error through problemResponse. */
 /** Terraform identifiers only (OpenAPI 3.0 has no `propertyNames`, so the schema cannot say it). */
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
 const assertVariableNames = (variables: Record<string, unknown>): void => {
@@ -246,44 +224,13 @@ const assertVariableNames = (variables: Record<string, unknown>): void => {
   );
 };
 
-export const createHandler = (deps: Deps) => {
-  const router = compileRoutes(openApiDocument);
-  const { logger } = deps;
-  const operations = createOperations(deps);
-  const auth = deps.auth ?? createAuthenticator({ clients: deps.config.clients, logger });
-
-  return async (event: HttpEvent, context: { awsRequestId: string }): Promise<HttpResult> => {
-    const origin = header(event, 'origin');
-    const cors = corsHeaders(deps.config.cors, origin);
-    try {
-      if (event.httpMethod === 'OPTIONS') {
-        const allowed = router.allowedMethods(event.path);
-        if (!allowed) router.match('OPTIONS', event.path); // throws the 404
-        return { statusCode: 204, headers: preflightHeaders(deps.config.cors, origin, allowed ?? []), body: '' };
-      }
-      const route = router.match(event.httpMethod, event.path);
-      const operation = operations[route.operationId];
-      if (!operation) throw new Error(`operation ${route.operationId} is declared in the OpenAPI document but not implemented`);
-      // The one authorization check (API key or person; scopes from the OpenAPI operation; per-identity limit).
-      const caller = await auth.authorize(event, route.operationId, scopesOf(route.resource, route.method));
-      // A null-prototype map: query names such as __proto__ or constructor are plain keys here.
-      const params: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, event.queryStringParameters ?? {}, route.pathParameters);
-      checkIntegerParams(route.resource, route.method, params);
-      checkQueryText(params);
-      checkListFilters(route.operationId, params);
-      const wantsBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
-      const body = wantsBody ? readJsonBody(event, deps.config.limits) : undefined;
-      validateRequest(route.operationId, { params, ...(wantsBody ? { body } : {}) });
-      if (wantsBody) checkFreeText(route.operationId, body);
-      const res = await operation({ event, route, caller, params, body });
-      return { ...res, headers: { ...cors, ...res.headers } };
-    } catch (err) {
-      const denial = objectDenialEvent(err);
-      if (denial) logger.security({ ...denial, sourceIp: event.requestContext?.identity?.sourceIp ?? undefined, path: event.path });
-      const problem = toProblem(err);
-      const res = problemResponse(problem, { requestId: context.awsRequestId, instance: event.path });
-      if (res.statusCode >= 500) logger.error('request failed', { error: err });
-      return { ...res, headers: { ...cors, ...res.headers } };
-    }
-  };
-};
+/** Builds the API handler: routes by the OpenAPI document, authorises by scope, validates, maps every error through problemResponse. */
+export const createHandler = (deps: Deps) =>
+  createHttpApi({
+    operations: createOperations(deps),
+    auth: deps.auth ?? createAuthenticator({ clients: deps.config.clients, logger: deps.logger }),
+    cors: deps.config.cors,
+    logger: deps.logger,
+    toProblem,
+    readBody: (event) => readJsonBody(event, deps.config.limits),
+  });

@@ -1,7 +1,7 @@
-import type { HttpEvent } from '@iac-review/core';
 import { captureLogger } from '@iac-review/logger/testing';
 import { createInMemoryReviewService } from '@iac-review/reviews';
 import { createHandler } from '../src/handler';
+import { postReview } from './support/events';
 
 const now = new Date('2026-11-25T10:00:00.000Z');
 const setup = () => {
@@ -21,21 +21,7 @@ const setup = () => {
   });
   return { handler, ...svc };
 };
-const post = (body: unknown): HttpEvent =>
-  ({
-    httpMethod: 'POST',
-    path: '/reviews',
-    resource: '/reviews',
-    headers: { 'Content-Type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: 'req', identity: { sourceIp: '198.51.100.7', apiKeyId: 'key-ci' } },
-  }) as unknown as HttpEvent;
+const post = postReview;
 
 describe('POST /reviews with Terraform variables', () => {
   it('should store the variables and .tfvars files with the submitted files', async () => {

@@ -1,7 +1,7 @@
-import type { HttpEvent } from '@iac-review/core';
 import { captureLogger } from '@iac-review/logger/testing';
 import { createGithubReviews, createInMemoryReviewService } from '@iac-review/reviews';
 import { createHandler } from '../src/handler';
+import { postReview } from './support/events';
 
 const SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 const plan = { format_version: '1.2', resource_changes: [] };
@@ -18,21 +18,7 @@ const setup = () => {
   return { ...mem, handler };
 };
 
-const post = (body: unknown): HttpEvent =>
-  ({
-    httpMethod: 'POST',
-    path: '/reviews',
-    resource: '/reviews',
-    headers: { 'Content-Type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: 'req', identity: { sourceIp: '198.51.100.7', apiKeyId: 'key-ci' } },
-  }) as unknown as HttpEvent;
+const post = postReview;
 
 describe('POST /reviews for a GitHub pull request (the submit step of a workflow)', () => {
   it('should put the plan into the pull request review as the input of that head SHA', async () => {

@@ -1,7 +1,7 @@
-import type { HttpEvent } from '@iac-review/core';
 import { captureLogger } from '@iac-review/logger/testing';
 import { createInMemoryReviewService, createSpaceliftReviews } from '@iac-review/reviews';
 import { createHandler } from '../src/handler';
+import { postReview } from './support/events';
 
 const plan = { format_version: '1.2', resource_changes: [{ address: 'aws_s3_bucket.logs', mode: 'managed', type: 'aws_s3_bucket', name: 'logs', provider_name: 'registry.terraform.io/hashicorp/aws', change: { actions: ['create'], before: null, after: { bucket: 'logs' }, after_unknown: {} } }] };
 const RUN = '01JDQ8Z5M3K6V2X9RT4HWN7C1P';
@@ -20,21 +20,7 @@ const setup = (withSpacelift = true) => {
   return { ...mem, handler, spacelift };
 };
 
-const post = (body: unknown): HttpEvent =>
-  ({
-    httpMethod: 'POST',
-    path: '/reviews',
-    resource: '/reviews',
-    headers: { 'Content-Type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: 'req', identity: { sourceIp: '198.51.100.7', apiKeyId: 'key-ci' } },
-  }) as unknown as HttpEvent;
+const post = postReview;
 
 describe('POST /reviews for a Spacelift run (the after_plan hook)', () => {
   it('should make the plan the reviewed input of the run’s review, also after the webhook', async () => {

@@ -1,21 +1,6 @@
 import { AnalyticsRequestError, addDays, dayOf, historyPage, queryTrends, type Granularity, type HistoryService, type TrendStore } from '@iac-review/analytics';
-import { assertCanUseRepository, createAuthenticator, objectDenialEvent, isRestricted, type Authenticator, type Caller } from '@iac-review/identity';
-import {
-  compileRoutes,
-  corsHeaders,
-  header,
-  HttpProblemError,
-  jsonResponse,
-  openApiDocument,
-  preflightHeaders,
-  problemResponse,
-  RequestValidationError,
-  validateRequest,
-  type ClientRegistry,
-  type CorsConfig,
-  type HttpEvent,
-  type HttpResult,
-} from '@iac-review/core';
+import { assertCanUseRepository, createAuthenticator, createHttpApi, isRestricted, type Authenticator, type Caller, type OperationRequest } from '@iac-review/identity';
+import { HttpProblemError, jsonResponse, RequestValidationError, type ClientRegistry, type CorsConfig, type HttpResult } from '@iac-review/core';
 import { toHttpProblem } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
 
@@ -44,11 +29,6 @@ type Operation = (params: Params, caller: Caller | undefined) => Promise<HttpRes
 const assertMayAnalyse = (caller: Caller | undefined, params: Params): void => {
   if (!isRestricted(caller)) return;
   assertCanUseRepository(caller, params.repository as string | undefined);
-};
-
-const scopesOf = (resource: string, method: string): string[] => {
-  const op = openApiDocument.paths[resource]?.[method.toLowerCase()] as { 'x-iac-review-scopes'?: string[] } | undefined;
-  return op?.['x-iac-review-scopes'] ?? [];
 };
 
 const invalid = (field: string, message: string) => new RequestValidationError(message, [{ field: `parameter:${field}`, reason: message }]);
@@ -104,35 +84,13 @@ export const createOperations = (deps: Deps): Record<string, Operation> => ({
 
 /** Routes by the OpenAPI document, authorises by scope, validates, maps every error to problem+json. */
 export const createHandler = (deps: Deps) => {
-  const router = compileRoutes(openApiDocument);
   const operations = createOperations(deps);
-  const { logger } = deps;
-  const auth = deps.auth ?? createAuthenticator({ clients: deps.config.clients, logger });
-
-  return async (event: HttpEvent, context: { awsRequestId: string }): Promise<HttpResult> => {
-    const origin = header(event, 'origin');
-    const cors = corsHeaders(deps.config.cors, origin);
-    try {
-      if (event.httpMethod === 'OPTIONS') {
-        const allowed = router.allowedMethods(event.path);
-        if (!allowed) router.match('OPTIONS', event.path); // throws the 404
-        return { statusCode: 204, headers: preflightHeaders(deps.config.cors, origin, allowed ?? []), body: '' };
-      }
-      const route = router.match(event.httpMethod, event.path);
-      const operation = operations[route.operationId];
-      if (!operation) throw new Error(`operation ${route.operationId} is not served by this function (check x-iac-review-function in the OpenAPI document)`);
-      // The one authorization check (API key or person; scopes from the OpenAPI operation; per-identity limit).
-      const caller = await auth.authorize(event, route.operationId, scopesOf(route.resource, route.method));
-      const params: Params = { ...(event.queryStringParameters ?? {}), ...route.pathParameters };
-      validateRequest(route.operationId, { params });
-      const res = await operation(params, caller);
-      return { ...res, headers: { ...cors, ...res.headers } };
-    } catch (err) {
-      const denial = objectDenialEvent(err);
-      if (denial) logger.security({ ...denial, sourceIp: event.requestContext?.identity?.sourceIp ?? undefined, path: event.path });
-      const res = problemResponse(toProblem(err), { requestId: context.awsRequestId, instance: event.path });
-      if (res.statusCode >= 500) logger.error('request failed', { error: err });
-      return { ...res, headers: { ...cors, ...res.headers } };
-    }
-  };
+  return createHttpApi({
+    // The analytics operations take the checked parameters and the caller.
+    operations: Object.fromEntries(Object.entries(operations).map(([id, op]) => [id, ({ params, caller }: OperationRequest) => op(params, caller)])),
+    auth: deps.auth ?? createAuthenticator({ clients: deps.config.clients, logger: deps.logger }),
+    cors: deps.config.cors,
+    logger: deps.logger,
+    toProblem,
+  });
 };

@@ -125,6 +125,21 @@ describe('historical-analysis-handler', () => {
     expect(log.lines().filter((l) => l.type === 'security' && l.event === 'auth.denied')).toHaveLength(2);
   });
 
+  it('should apply the same input checks as every HTTP function: plain decimal integers, prototype-named parameters, control characters', async () => {
+    const { handler } = await setup();
+    for (const days of ['0x1e', '1e1', ' 7']) {
+      const res = await handler(get('/analytics/history', { repository: 'acme/infra', days }), ctx);
+      expect({ days, status: res.statusCode }).toEqual({ days, status: 400 });
+      expect(res.headers?.['content-type']).toMatch(/problem\+json/);
+    }
+    // JSON.parse makes __proto__ an own key, as a query string parser does.
+    const query = JSON.parse('{"repository":"acme/infra","__proto__":"x","constructor":"y","toString":"z"}') as Record<string, string>;
+    const proto = await handler(get('/analytics/trends', query), ctx);
+    expect([proto.statusCode, proto.headers?.['content-type']]).toEqual([400, expect.stringMatching(/problem\+json/)]);
+    const bidi = await handler(get('/analytics/trends', { repository: 'acme/\u202einfra' }), ctx);
+    expect(bidi.statusCode).toBe(400);
+  });
+
   it('should add CORS headers for an allowed origin and answer a preflight', async () => {
     const { handler } = await setup();
     const res = await handler(get('/analytics/trends', {}, 'key-ro', { origin: 'https://dash.example.com' }), ctx);

@@ -39,3 +39,4 @@ export type { Scope, ApiClient, ClientRegistry } from './api-auth';
 export { corsHeaders, preflightHeaders } from './cors';
 export type { CorsConfig } from './cors';
 export type { ServiceConfig } from './config';
+export { checkFreeText, checkIntegerParams, checkListFilters, checkQueryText } from './hardening';

@@ -22,3 +22,5 @@ export type { Caller, KeyCaller, PersonCaller, Authenticator, AuthenticatorDeps 
 export { createDynamoRateLimiter, readRateLimitConfig, BUCKET_PREFIX } from './rate-limit';
 export type { RateLimiter, RateVerdict, TokenBucketConfig } from './rate-limit';
 export { authenticatorFromEnv } from './from-env';
+export { createHttpApi } from './http-api';
+export type { HttpApiOptions, Operation, OperationRequest } from './http-api';

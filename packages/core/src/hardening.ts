@@ -1,4 +1,5 @@
-import { openApiDocument, RequestValidationError } from '@iac-review/core';
+import { RequestValidationError } from './errors';
+import { openApiDocument } from './openapi';
 
 /**
  * Input checks that run before validation and before any code that recurses or trusts text:
