@@ -63,7 +63,7 @@ locals {
   cf_cache_optimized             = "658327ea-f89d-4fab-a63d-7e88639e58f6" # Managed-CachingOptimized
   cf_cache_disabled              = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" # Managed-CachingDisabled
   cf_all_viewer_except_host      = "b689b0a8-53d0-40ab-baf2-68738e2966ac" # Managed-AllViewerExceptHostHeader
-  web_dashboard_content_security = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+  web_dashboard_content_security = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${local.web_dashboard_connect_src}; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 }
 
 resource "aws_s3_bucket" "web_dashboard" {
@@ -258,12 +258,12 @@ resource "aws_s3_object" "web_dashboard_config" {
   for_each      = local.web_dashboard
   bucket        = aws_s3_bucket.web_dashboard[each.key].id
   key           = "config.json"
-  content       = jsonencode({ apiBaseUrl = "" }) # the API is served by this distribution (web_dashboard_api_paths)
+  content       = jsonencode(local.web_dashboard_config) # the API is served by this distribution (web_dashboard_api_paths); signIn when people sign in
   content_type  = "application/json; charset=utf-8"
   cache_control = "no-cache"
 }
 
 output "web_dashboard_url" {
-  description = "The web dashboard (sign in with an API key from api_clients); null when web_dashboard_enabled is false."
+  description = "The web dashboard (people sign in at the configured issuer when web_dashboard_sign_in.tf has its endpoints; machines with an API key from api_clients); null when web_dashboard_enabled is false."
   value       = var.web_dashboard_enabled ? "https://${var.web_dashboard_domain_name != "" ? var.web_dashboard_domain_name : aws_cloudfront_distribution.web_dashboard["this"].domain_name}/" : null
 }

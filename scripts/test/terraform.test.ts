@@ -456,8 +456,20 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     const cognito = planWith('plan-cognito-callback', ['identity_callback_urls=["https://dash.example.com/"]', 'cognito_domain_prefix=acme-iac-review']);
     expect(cognito.resources.find((r) => r.address === 'aws_cognito_user_pool_client.dashboard["this"]')?.values).toMatchObject({ allowed_oauth_flows: ['code'], allowed_oauth_flows_user_pool_client: true, callback_urls: ['https://dash.example.com/'], allowed_oauth_scopes: expect.arrayContaining(['openid']) });
     expect(cognito.resources.find((r) => r.address === 'aws_cognito_user_pool_domain.this["this"]')?.values.domain).toBe('acme-iac-review');
-    const oidc = planWith('plan-oidc', ['identity_provider=oidc', 'oidc_issuer=https://idp.example.com/realms/eng', 'oidc_audience=["iac-review"]', 'oidc_jwks_url=https://idp.example.com/realms/eng/certs', 'identity_group_repositories={"team-a":["acme/*"]}']);
+    // The dashboard signs people in at the hosted domain: its token endpoint is the one origin besides 'self' in connect-src.
+    const cspOf = (plan: { resources: Array<{ address: string; values: Record<string, unknown> }> }) =>
+      (plan.resources.find((r) => r.address === 'aws_cloudfront_response_headers_policy.web_dashboard["this"]')?.values.security_headers_config as Array<{ content_security_policy: Array<{ content_security_policy: string }> }>)[0]?.content_security_policy[0]?.content_security_policy;
+    const cognitoOrigin = /connect-src 'self' (https:\/\/acme-iac-review\.auth\.[a-z0-9-]+\.amazoncognito\.com);/.exec(cspOf(cognito) ?? '')?.[1];
+    expect(cognitoOrigin).toBeDefined();
+    expect(cspOf(cognito)).toBe(DASHBOARD_SECURITY_HEADERS['content-security-policy']!.replace("connect-src 'self'", `connect-src 'self' ${cognitoOrigin}`));
+    const oidc = planWith('plan-oidc', ['identity_provider=oidc', 'oidc_issuer=https://idp.example.com/realms/eng', 'oidc_audience=["iac-review"]', 'oidc_jwks_url=https://idp.example.com/realms/eng/certs', 'identity_group_repositories={"team-a":["acme/*"]}', 'oidc_authorization_endpoint=https://login.example.com/realms/eng/auth', 'oidc_token_endpoint=https://idp.example.com/realms/eng/token']);
     expect(oidc.resources.filter((r) => r.type.startsWith('aws_cognito_'))).toEqual([]);
+    // Another provider: config.json names its endpoints and client; connect-src allows only the token endpoint's origin.
+    expect(JSON.parse(oidc.resources.find((r) => r.address === 'aws_s3_object.web_dashboard_config["this"]')?.values.content as string)).toEqual({
+      apiBaseUrl: '',
+      signIn: { clientId: 'iac-review', authorizationEndpoint: 'https://login.example.com/realms/eng/auth', tokenEndpoint: 'https://idp.example.com/realms/eng/token', scope: 'openid email profile', providerName: 'single sign-on' },
+    });
+    expect(cspOf(oidc)).toBe(DASHBOARD_SECURITY_HEADERS['content-security-policy']!.replace("connect-src 'self'", "connect-src 'self' https://idp.example.com"));
     // Function environments are unknown at plan time (API key ids); the settings they are given are an output.
     const envOfOidc = oidc.outputs.identity_environment?.value as Record<string, string>;
     expect(envOfOidc).toMatchObject({ OIDC_ISSUER: 'https://idp.example.com/realms/eng', OIDC_AUDIENCE: 'iac-review', OIDC_JWKS_URL: 'https://idp.example.com/realms/eng/certs', OIDC_GROUPS_CLAIM: 'groups', OIDC_GROUP_REPOSITORIES: '{"team-a":["acme/*"]}', RATE_LIMIT_BURST: '40', RATE_LIMIT_PER_SECOND: '10' });
