@@ -30,7 +30,7 @@ const main = async () => {
     '',
     `IaC Review local stack is up (${Date.now() - started} ms)`,
     `  API:        ${stack.url}   (try: curl ${stack.url}/health)`,
-    `  Dashboard:  ${stack.url}/   (sign in with the API key below; fill it with sample reviews: npm run demo)`,
+    `  Dashboard:  ${stack.url}/   (${stack.identity.users.length ? `people: Sign in with the local issuer as ${stack.identity.users.map((u) => u.username).join(' or ')}; ` : ''}machines: the API key below; sample reviews: npm run demo)`,
     `  Reviewer:   ${stack.reviewer.mode} (${stack.reviewer.reason})`,
     `  GitHub:     ${stack.github.summary}`,
     `  Spacelift:  ${stack.spacelift.summary}`,
