@@ -377,6 +377,9 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     await signInAs('writer', DEFAULT_WRITER_PASSWORD);
     await page.locator('.review-row a.row-title').first().click();
     const id = decodeURIComponent(/#\/reviews\/([^?]+)/.exec(page.url())?.[1] ?? '');
+    // Let the page finish loading (the timeline renders last and re-renders the form) before deciding.
+    const listed = (await (await fetch(`${stack.url}/reviews/${encodeURIComponent(id)}/versions`, { headers: { 'x-api-key': stack.apiKeys.readonly } })).json()) as { items: unknown[] };
+    await until(() => page.locator('.tl-item').count(), listed.items.length);
     await page.getByLabel('Acknowledge the review').check();
     await page.getByLabel('Comment (why; kept in the history)').fill('Signed in as a person, reviewed with the team.');
     await page.getByRole('button', { name: 'Save decision' }).click();
@@ -392,6 +395,9 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     await signInAs('reader', DEFAULT_READER_PASSWORD);
     expect(await page.getByTestId('who').textContent()).toMatch(/Signed in as reader \(iac-readers\)/);
     await page.locator('.review-row a.row-title').first().click();
+    const rid = decodeURIComponent(/#\/reviews\/([^?]+)/.exec(page.url())?.[1] ?? '');
+    const versions = (await (await fetch(`${stack.url}/reviews/${encodeURIComponent(rid)}/versions`, { headers: { 'x-api-key': stack.apiKeys.readonly } })).json()) as { items: unknown[] };
+    await until(() => page.locator('.tl-item').count(), versions.items.length);
     await page.getByLabel('Comment (why; kept in the history)').fill('a reader trying to decide');
     await page.getByRole('button', { name: 'Save decision' }).click();
     const forbidden = page.getByRole('alert').filter({ hasText: '(403)' });
