@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { VersionConflictError, VersionNotFoundError, type BlobStore, type Version, type VersionedStore } from '@iac-review/dynamo-versioning';
+import { VersionNotFoundError, type BlobStore, type Version, type VersionedStore } from '@iac-review/dynamo-versioning';
+import { createOrAppend } from './create-or-append';
 import { EventPublishError } from './errors';
 import { REVIEW_REQUESTED, type EventPublisher, type ReviewRequestedDetail } from './events';
 import type { ReviewContent, ReviewInput, ReviewInputRef } from './model';
@@ -132,27 +133,6 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
     return { kind: (input as { kind: ReviewInputRef['kind'] }).kind, key: ref.key ?? key, sha256: sha256(bytes), size: bytes.length };
   };
 
-  /** Appends to the review, or creates it when this is its first submission (also under races). */
-  const createOrAppend = async (
-    id: string,
-    build: (latest: Version<ReviewContent> | undefined) => ReviewContent,
-    meta: { actor: string; reason: string },
-  ): Promise<Version<ReviewContent>> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await store.append(id, (latest) => build(latest), meta);
-      } catch (err) {
-        if (!(err instanceof VersionNotFoundError)) throw err;
-      }
-      try {
-        return await store.create(id, build(undefined), meta);
-      } catch (err) {
-        // Someone else created it first: append on top of theirs.
-        if (!(err instanceof VersionConflictError) || attempt >= 3) throw err;
-      }
-    }
-  };
-
   /** A new submission's content: the PR's metadata, a fresh pending state, the review's feedback history kept. */
   const nextSubmission = (
     latest: Version<ReviewContent> | undefined,
@@ -213,6 +193,7 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
     let version: Version<ReviewContent>;
     try {
       version = await createOrAppend(
+        store,
         id,
         (latest) => {
           if (latest && latest.content.external?.headSha === req.headSha && !queueFailed(latest.content)) throw new Stop(latest, 'duplicate');
@@ -244,6 +225,7 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
     let version: Version<ReviewContent>;
     try {
       version = await createOrAppend(
+        store,
         id,
         (latest) => {
           const c = latest?.content;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { VersionConflictError, VersionNotFoundError, type BlobStore, type Version, type VersionedStore } from '@iac-review/dynamo-versioning';
+import { VersionNotFoundError, type BlobStore, type Version, type VersionedStore } from '@iac-review/dynamo-versioning';
+import { createOrAppend } from './create-or-append';
 import { EventPublishError } from './errors';
 import { REVIEW_REQUESTED, type EventPublisher, type ReviewRequestedDetail } from './events';
 import type { ReviewContent, ReviewInputRef } from './model';
@@ -174,21 +175,6 @@ export const createSpaceliftReviews = (deps: SpaceliftReviewsDeps) => {
     return { kind: input.kind, key: ref.key ?? key, sha256: sha256(bytes), size: bytes.length };
   };
 
-  const createOrAppend = async (id: string, build: (latest: Version<ReviewContent> | undefined) => ReviewContent, meta: { actor: string; reason: string }): Promise<Version<ReviewContent>> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await store.append(id, (latest) => build(latest), meta);
-      } catch (err) {
-        if (!(err instanceof VersionNotFoundError)) throw err;
-      }
-      try {
-        return await store.create(id, build(undefined), meta);
-      } catch (err) {
-        if (!(err instanceof VersionConflictError) || attempt >= 3) throw err;
-      }
-    }
-  };
-
   const request = async (id: string, version: Version<ReviewContent>): Promise<void> => {
     const detail: ReviewRequestedDetail = { reviewId: id, version: version.version, source: 'spacelift', inputKind: version.content.input.kind };
     try {
@@ -244,6 +230,7 @@ export const createSpaceliftReviews = (deps: SpaceliftReviewsDeps) => {
     let version: Version<ReviewContent>;
     try {
       version = await createOrAppend(
+        store,
         id,
         (latest) => {
           const c = latest?.content;
@@ -320,6 +307,7 @@ export const createSpaceliftReviews = (deps: SpaceliftReviewsDeps) => {
     let version: Version<ReviewContent>;
     try {
       version = await createOrAppend(
+        store,
         id,
         (latest) => {
           const c = latest?.content;
