@@ -125,7 +125,7 @@ the well-configured stack (no findings). Target: review within 2× of bare parsi
 |---:|---|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
-Load average (1 min) at start / end of the run: ${loadAtStart.toFixed(1)} / ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs (above the CPU count, other work competes and ratios get noisier).
+Load average (1 min) at start / end of the run: ${loadAtStart.toFixed(1)} / ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs${Math.max(loadAtStart, loadavg()[0]!) > cpus().length ? ' (above the CPU count: other work competes and ratios get noisier)' : ''}.
 Catalogue: ${rules.length} rules; CLI bundle: ${(statSync(bundle).size / 1024).toFixed(0)} KB (parsed and compiled by every fresh process).
 
 Status (this run): ${status()}. The 5000-change worst case was about 3.4× before the allocation
