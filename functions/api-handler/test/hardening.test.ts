@@ -1,10 +1,10 @@
 import { captureLogger } from '@iac-review/logger/testing';
 import { createInMemoryReviewService, reportIntegrityFailures } from '@iac-review/reviews';
 import { canonicalJson, sha256Hex, versionHash, type StoredItem } from '@iac-review/dynamo-versioning';
-import type { HttpEvent } from '@iac-review/core';
 import { gzipSync } from 'node:zlib';
 import { jsonDepthExceeds } from '../src/body';
 import { createHandler } from '../src/handler';
+import { call, event } from './support/events';
 
 const captured = captureLogger();
 const now = new Date('2026-11-25T10:00:00.000Z');
@@ -25,27 +25,6 @@ const setup = () => {
     reviews: svc.service,
   });
   return { handler, ...svc };
-};
-
-const event = (method: string, path: string, opts: { key?: string; body?: unknown; headers?: Record<string, string>; query?: Record<string, string>; raw?: string; base64?: boolean } = {}): HttpEvent =>
-  ({
-    httpMethod: method,
-    path,
-    resource: path,
-    headers: { ...(opts.body !== undefined || opts.raw !== undefined ? { 'Content-Type': 'application/json' } : {}), ...opts.headers },
-    multiValueHeaders: {},
-    queryStringParameters: opts.query ?? null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : null),
-    isBase64Encoded: opts.base64 ?? false,
-    requestContext: { requestId: 'req', identity: { sourceIp: '198.51.100.7', ...(opts.key ? { apiKeyId: opts.key } : {}) } },
-  }) as unknown as HttpEvent;
-
-const call = async (h: ReturnType<typeof setup>['handler'], e: HttpEvent) => {
-  const res = await h(e, { awsRequestId: 'r1' });
-  return { ...res, json: res.body ? JSON.parse(res.body) : undefined };
 };
 
 const plan = { format_version: '1.2', resource_changes: [] };
