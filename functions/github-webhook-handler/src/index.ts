@@ -1,9 +1,8 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readServiceConfig } from '@iac-review/core';
 import { createIdempotencyStore } from '@iac-review/dynamo-versioning';
 import { createLogger, withObservability } from '@iac-review/logger';
 import { createAwsReviewService, createGithubReviews, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
-import { envSecretProvider, secretsManagerSecretProvider, type WebhookSecretProvider } from '@iac-review/webhook-ingress';
+import { webhookSecretsFromEnv } from '@iac-review/webhook-ingress';
 import { createHandler, DEFAULT_MAX_BODY_BYTES } from './handler';
 
 // Composition root: configuration, clients and the logger are built once per container.
@@ -19,10 +18,13 @@ const { store, table, blobs, events } = createAwsReviewService(config, { logger,
 
 // In AWS the secret is a Secrets Manager JSON {"current","previous"} (cached per container with a TTL);
 // locally GITHUB_WEBHOOK_SECRET (current[,previous]).
-const secrets: WebhookSecretProvider = env.GITHUB_WEBHOOK_SECRET_ID
-  ? secretsManagerSecretProvider({ client: new SecretsManagerClient({ region: config.region, maxAttempts: 2 }), secretId: env.GITHUB_WEBHOOK_SECRET_ID })
-  : envSecretProvider(env.GITHUB_WEBHOOK_SECRET, 'GITHUB_WEBHOOK_SECRET');
-if (!env.GITHUB_WEBHOOK_SECRET_ID && !env.GITHUB_WEBHOOK_SECRET) logger.warn('no GitHub webhook secret configured: every delivery will be refused with 401');
+const secrets = webhookSecretsFromEnv({
+  env,
+  idVariable: 'GITHUB_WEBHOOK_SECRET_ID',
+  valueVariable: 'GITHUB_WEBHOOK_SECRET',
+  region: config.region,
+  onMissing: () => logger.warn('no GitHub webhook secret configured: every delivery will be refused with 401'),
+});
 
 const maxBodyBytes = Number(env.GITHUB_WEBHOOK_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
 

@@ -1,9 +1,8 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readServiceConfig } from '@iac-review/core';
 import { createIdempotencyStore } from '@iac-review/dynamo-versioning';
 import { createLogger, withObservability } from '@iac-review/logger';
 import { createAwsReviewService, createSpaceliftReviews, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
-import { envSecretProvider, secretsManagerSecretProvider, type WebhookSecretProvider } from '@iac-review/webhook-ingress';
+import { webhookSecretsFromEnv } from '@iac-review/webhook-ingress';
 import { createHandler } from './handler';
 
 // Composition root: configuration, clients and the logger are built once per container.
@@ -19,11 +18,14 @@ const { store, table, blobs, events } = createAwsReviewService(config, { logger,
 
 // In AWS the secret is a Secrets Manager JSON {"current","previous"} (SPACELIFT_WEBHOOK_SECRET_ID, or
 // ${SECRETS_PREFIX}spacelift-webhook-secret as Terraform creates it); locally SPACELIFT_WEBHOOK_SECRET (current[,previous]).
-const secretId = env.SPACELIFT_WEBHOOK_SECRET_ID || (!env.SPACELIFT_WEBHOOK_SECRET && env.SECRETS_PREFIX ? `${env.SECRETS_PREFIX}spacelift-webhook-secret` : undefined);
-const secrets: WebhookSecretProvider = secretId
-  ? secretsManagerSecretProvider({ client: new SecretsManagerClient({ region: config.region, maxAttempts: 2 }), secretId })
-  : envSecretProvider(env.SPACELIFT_WEBHOOK_SECRET, 'SPACELIFT_WEBHOOK_SECRET');
-if (!secretId && !env.SPACELIFT_WEBHOOK_SECRET) logger.warn('no Spacelift webhook secret configured (SPACELIFT_WEBHOOK_SECRET): every delivery will be refused with 401');
+const secrets = webhookSecretsFromEnv({
+  env,
+  idVariable: 'SPACELIFT_WEBHOOK_SECRET_ID',
+  valueVariable: 'SPACELIFT_WEBHOOK_SECRET',
+  defaultSecretName: 'spacelift-webhook-secret',
+  region: config.region,
+  onMissing: () => logger.warn('no Spacelift webhook secret configured (SPACELIFT_WEBHOOK_SECRET): every delivery will be refused with 401'),
+});
 
 export const handler = withObservability(
   createHandler({

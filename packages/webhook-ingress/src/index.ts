@@ -8,8 +8,9 @@ export {
   SecretUnavailableError,
   SecretFormatError,
   MAX_ACTIVE_SECRETS,
+  webhookSecretsFromEnv,
 } from './secrets';
-export type { WebhookSecretProvider, SecretsManagerSecretProviderOptions } from './secrets';
+export type { WebhookSecretProvider, SecretsManagerSecretProviderOptions, WebhookSecretsFromEnvOptions } from './secrets';
 export { InvalidSignatureError, describeSchemaErrors, payloadValidationError, toWebhookProblem, transientRetryAfter } from './problems';
 export type { PayloadValidator, SchemaError } from './problems';
 export { createWebhookHandler, DEFAULT_MAX_BODY_BYTES } from './pipeline';

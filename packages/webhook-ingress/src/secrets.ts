@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 /**
  * Where the webhook secrets come from. Up to two are active at once (current first, then the
@@ -124,4 +124,29 @@ export const secretsManagerSecretProvider = (opts: SecretsManagerSecretProviderO
       return read();
     },
   };
+};
+
+export interface WebhookSecretsFromEnvOptions {
+  env: Record<string, string | undefined>;
+  /** Variable naming the Secrets Manager secret id (AWS), e.g. `GITHUB_WEBHOOK_SECRET_ID`. */
+  idVariable: string;
+  /** Variable holding the secret itself, `current[,previous]` (local), e.g. `GITHUB_WEBHOOK_SECRET`. */
+  valueVariable: string;
+  /** Secret name under `SECRETS_PREFIX` used when neither variable is set (as Terraform names it). */
+  defaultSecretName?: string;
+  region: string;
+  /** Called when no secret is configured at all: every delivery will be refused. */
+  onMissing?: () => void;
+}
+
+/**
+ * The webhook secrets of a function, from its configuration: Secrets Manager (cached per container)
+ * when a secret id is configured, else the local variable. One decision for every webhook function.
+ */
+export const webhookSecretsFromEnv = (o: WebhookSecretsFromEnvOptions): WebhookSecretProvider => {
+  const { env } = o;
+  const secretId = env[o.idVariable] || (!env[o.valueVariable] && o.defaultSecretName && env.SECRETS_PREFIX ? `${env.SECRETS_PREFIX}${o.defaultSecretName}` : undefined);
+  if (!secretId && !env[o.valueVariable]) o.onMissing?.();
+  if (!secretId) return envSecretProvider(env[o.valueVariable], o.valueVariable);
+  return secretsManagerSecretProvider({ client: new SecretsManagerClient({ region: o.region, maxAttempts: 2 }), secretId });
 };

@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { envSecretProvider, parseSecretValue, SecretFormatError, secretsManagerSecretProvider, SecretUnavailableError } from '../src/index';
+import { envSecretProvider, parseSecretValue, SecretFormatError, secretsManagerSecretProvider, SecretUnavailableError, webhookSecretsFromEnv } from '../src/index';
 import { startSecretsManagerStub, type SecretsManagerStub } from './support/secrets-manager-stub';
 
 describe('envSecretProvider', () => {
@@ -122,5 +122,25 @@ describe('secretsManagerSecretProvider against a loopback Secrets Manager', () =
     expect(plain).toBeInstanceOf(SecretUnavailableError);
     expect((plain as Error).message).toMatch(/not JSON/);
     expect((plain as Error).message).not.toContain('hunter2');
+  });
+});
+
+describe('webhookSecretsFromEnv', () => {
+  const base = { idVariable: 'HOOK_SECRET_ID', valueVariable: 'HOOK_SECRET', region: 'eu-west-1' };
+  it('should use the local variable (current,previous) when no secret id is configured', async () => {
+    const p = webhookSecretsFromEnv({ ...base, env: { HOOK_SECRET: 'new,old', SECRETS_PREFIX: 'app/' }, defaultSecretName: 'hook' });
+    expect(await p.secrets()).toEqual(['new', 'old']);
+  });
+  it('should say when nothing is configured, and refuse every delivery then', async () => {
+    let missing = 0;
+    const p = webhookSecretsFromEnv({ ...base, env: {}, onMissing: () => missing++ });
+    expect(missing).toBe(1);
+    expect(await p.secrets()).toEqual([]); // no secret: every signature check fails (401)
+  });
+  it('should read Secrets Manager when a secret id or the prefixed default name is configured', () => {
+    let missing = 0;
+    webhookSecretsFromEnv({ ...base, env: { HOOK_SECRET_ID: 'arn:x' }, onMissing: () => missing++ });
+    webhookSecretsFromEnv({ ...base, env: { SECRETS_PREFIX: 'app/' }, defaultSecretName: 'hook', onMissing: () => missing++ });
+    expect(missing).toBe(0);
   });
 });
