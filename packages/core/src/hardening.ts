@@ -16,9 +16,17 @@ interface ParamSpec {
   schema?: { type?: string };
 }
 
+/** Integer parameters per operation, read from the document once (not on every request). */
+const integerParamsByOperation = new Map<string, string[]>();
 const integerParams = (resource: string, method: string): string[] => {
-  const op = openApiDocument.paths[resource]?.[method.toLowerCase()] as { parameters?: ParamSpec[] } | undefined;
-  return (op?.parameters ?? []).filter((p) => (p.in === 'path' || p.in === 'query') && p.schema?.type === 'integer').map((p) => p.name);
+  const key = `${method.toUpperCase()} ${resource}`;
+  let names = integerParamsByOperation.get(key);
+  if (!names) {
+    const op = openApiDocument.paths[resource]?.[method.toLowerCase()] as { parameters?: ParamSpec[] } | undefined;
+    names = (op?.parameters ?? []).filter((p) => (p.in === 'path' || p.in === 'query') && p.schema?.type === 'integer').map((p) => p.name);
+    integerParamsByOperation.set(key, names);
+  }
+  return names;
 };
 
 /** Integer parameters must be written as plain decimal digits (`/versions/0x1` is not version 1). */

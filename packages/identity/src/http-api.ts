@@ -43,9 +43,17 @@ export interface HttpApiOptions {
   readBody?: (event: HttpEvent) => unknown;
 }
 
+/** Required scopes per operation, read from the document once (not on every request). */
+const scopesByOperation = new Map<string, string[]>();
 const scopesOf = (resource: string, method: string): string[] => {
-  const op = openApiDocument.paths[resource]?.[method.toLowerCase()] as { 'x-iac-review-scopes'?: string[] } | undefined;
-  return op?.['x-iac-review-scopes'] ?? [];
+  const key = `${method.toUpperCase()} ${resource}`;
+  let scopes = scopesByOperation.get(key);
+  if (!scopes) {
+    const op = openApiDocument.paths[resource]?.[method.toLowerCase()] as { 'x-iac-review-scopes'?: string[] } | undefined;
+    scopes = op?.['x-iac-review-scopes'] ?? [];
+    scopesByOperation.set(key, scopes);
+  }
+  return scopes;
 };
 
 /**

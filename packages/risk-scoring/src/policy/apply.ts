@@ -44,10 +44,19 @@ export interface PolicyStats {
 export const SUPPRESSION_WITHOUT_REASON = 'SUPPRESS-001';
 export const SUPPRESSION_EXPIRED = 'SUPPRESS-002';
 
+/** Compiled once per pattern: inline directives are matched against every finding of their resource. */
+const ruleMatchers = new Map<string, (id: string) => boolean>();
 const ruleMatcher = (pattern: string): ((id: string) => boolean) => {
-  if (!/[*?[\]{}!]/.test(pattern)) return (id) => id === pattern;
-  const m = picomatch(pattern, { nocase: false, dot: true });
-  return (id) => m(id);
+  let m = ruleMatchers.get(pattern);
+  if (!m) {
+    if (!/[*?[\]{}!]/.test(pattern)) m = (id) => id === pattern;
+    else {
+      const glob = picomatch(pattern, { nocase: false, dot: true });
+      m = (id) => glob(id);
+    }
+    if (ruleMatchers.size < 1000) ruleMatchers.set(pattern, m);
+  }
+  return m;
 };
 const resourceMatcher = (pattern: string): ((address: string) => boolean) => {
   // Addresses contain [ ] and quotes: an exact address is compared as text; otherwise only * and ? are wildcards.
