@@ -1,5 +1,5 @@
 import { createBedrockReviewer, createBedrockRuntimeClient, createBedrockRuntimeConversePort, PROMPT_VERSION } from '@iac-review/bedrock-service';
-import { createAwsAnalytics, createHistoricalContext, createHistoryService } from '@iac-review/analytics';
+import { createHistoricalContext, createHistoryService } from '@iac-review/analytics';
 import { readServiceConfig } from '@iac-review/core';
 import { createLogger, withObservability, type LogLevel } from '@iac-review/logger';
 import { createAwsReviewService, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
@@ -21,10 +21,10 @@ const build = () => {
   const service = readServiceConfig(env);
   const config = readAiReviewerConfig(env);
   const macKeys = historyKeyProviderFromEnv(env, service.region);
-  const { service: reviews } = createAwsReviewService(service, { logger, macKeys, onIntegrityFailure: reportIntegrityFailures(logger) });
+  const { service: reviews, store } = createAwsReviewService(service, { logger, macKeys, onIntegrityFailure: reportIntegrityFailures(logger) });
   // A short history of the same repository/stack for the model, and risk from outcomes (bounded; failure = no history).
-  const analytics = createAwsAnalytics(service, { logger, macKeys, onIntegrityFailure: reportIntegrityFailures(logger) });
-  const history = createHistoricalContext({ history: createHistoryService({ reviews: analytics.reviews, clock: () => new Date() }), logger });
+  // It reads the same review store: no second set of clients at cold start.
+  const history = createHistoricalContext({ history: createHistoryService({ reviews: store, clock: () => new Date() }), logger });
   let llm: LlmSetting;
   if (config.mode.enabled) {
     const client = createBedrockRuntimeClient({

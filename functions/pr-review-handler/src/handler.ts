@@ -104,7 +104,7 @@ export const createHandler = (deps: Deps) => {
       if (status !== 404 && status !== 410 && status !== 422 && !(status === 403 && !isRateLimited(err)) && status !== 401) throw err;
       const reason = `GitHub answered ${status} when the pull request's files were read (${status === 404 || status === 410 ? 'the pull request, repository or commit is gone or not visible to this app' : status === 422 ? 'GitHub cannot list these files' : 'the app has no access to this repository'}); nothing was reviewed.`;
       log.warn('pull request files cannot be read; review failed', { reviewId, requestedVersion, status, repository: c.repository, pullRequest: number, headSha });
-      const failed = await deps.reviews.fail(reviewId, { requestedVersion, reason, actor });
+      const failed = await deps.reviews.fail(reviewId, { requestedVersion, reason, actor, latest });
       return { outcome: 'failed', reviewId, version: failed.version.version, reason };
     }
     const notes = gathered.files.length === 0 ? [...gathered.notes, 'No Terraform files (.tf, .tfvars, .tf.json) changed in this push.'] : gathered.notes;

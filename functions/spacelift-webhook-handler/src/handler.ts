@@ -4,7 +4,16 @@ import type { Logger } from '@iac-review/logger';
 import type { RunEventOutcome, SpaceliftReviews } from '@iac-review/reviews';
 import { createWebhookHandler, type PayloadValidator, type WebhookSecretProvider } from '@iac-review/webhook-ingress';
 import { validateSpaceliftPayload } from './generated/payload-validator';
-import { dedupeKey, toRunEvent, type SpaceliftPayload } from './payload';
+import { dedupeKey, toRunEvent as mapRunEvent, type SpaceliftPayload } from './payload';
+import type { SpaceliftRunEvent } from '@iac-review/reviews';
+
+/** One mapping per delivery: the dedupe key, its meta and the handler all read the same event. */
+const runEvents = new WeakMap<SpaceliftPayload, SpaceliftRunEvent>();
+const toRunEvent = (p: SpaceliftPayload): SpaceliftRunEvent => {
+  let ev = runEvents.get(p);
+  if (!ev) runEvents.set(p, (ev = mapRunEvent(p)));
+  return ev;
+};
 
 /** Spacelift signs with HMAC-SHA256 in this header (`X-Signature` carries SHA-1 and is not accepted). */
 export const SIGNATURE_HEADER = 'X-Signature-256';
