@@ -1,6 +1,3 @@
-import { ForbiddenError, UnauthorizedError } from './errors';
-import type { HttpEvent } from './http';
-
 export const SCOPES = ['reviews:read', 'reviews:write', 'analytics:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -23,18 +20,4 @@ export const parseClientRegistry = (json: string | undefined): ClientRegistry =>
     out[keyId] = { name: c.name, scopes: c.scopes as Scope[] };
   }
   return Object.freeze(out);
-};
-
-/**
- * Who is calling, from the API key API Gateway validated (requestContext.identity.apiKeyId), and
- * whether that client holds every scope the operation requires (x-iac-review-scopes).
- */
-export const authorise = (event: HttpEvent, required: readonly string[], clients: ClientRegistry): ApiClient | undefined => {
-  if (required.length === 0) return undefined;
-  const keyId = event.requestContext?.identity?.apiKeyId ?? undefined;
-  const client = keyId ? clients[keyId] : undefined;
-  if (!client) throw new UnauthorizedError();
-  const missing = required.filter((s) => !(client.scopes as readonly string[]).includes(s));
-  if (missing.length > 0) throw new ForbiddenError(`The API key of ${client.name} lacks the scope ${missing.join(', ')} needed for this operation.`);
-  return client;
 };

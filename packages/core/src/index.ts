@@ -34,7 +34,7 @@ export type {
   TfFile,
 } from './generated/api-types';
 export { readServiceConfig, ConfigError } from './config';
-export { SCOPES, parseClientRegistry, authorise } from './api-auth';
+export { SCOPES, parseClientRegistry } from './api-auth';
 export type { Scope, ApiClient, ClientRegistry } from './api-auth';
 export { corsHeaders, preflightHeaders } from './cors';
 export type { CorsConfig } from './cors';

@@ -1,4 +1,4 @@
-import { ForbiddenError, header, HttpProblemError, NotFoundError, RateLimitedError, type ClientRegistry, type HttpEvent } from '@iac-review/core';
+import { ForbiddenError, header, SCOPES, HttpProblemError, NotFoundError, RateLimitedError, type ClientRegistry, type HttpEvent } from '@iac-review/core';
 import type { Logger } from '@iac-review/logger';
 import type { Grant, OidcConfig } from './config';
 import type { RateLimiter } from './rate-limit';
@@ -43,14 +43,13 @@ export class BearerTokenError extends HttpProblemError {
   }
 }
 
-const SCOPES_ALL = ['reviews:read', 'reviews:write', 'analytics:read'];
 
 /** Scopes from grants: `admin` holds every scope. */
 export const scopesFromGrants = (grants: Iterable<Grant>): string[] => {
   const set = new Set<string>();
   for (const g of grants) {
     set.add(g);
-    if (g === 'admin') for (const s of SCOPES_ALL) set.add(s);
+    if (g === 'admin') for (const s of SCOPES) set.add(s);
   }
   return [...set].sort();
 };

@@ -1,5 +1,5 @@
 import { detectBedrockMode } from '@iac-review/bedrock-service';
-import { openApiDocument } from '@iac-review/core';
+import { openApiDocument, SCOPES } from '@iac-review/core';
 import { createLogger, type Logger } from '@iac-review/logger';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,8 +46,8 @@ const stackLogger = (env: NodeJS.ProcessEnv): Logger =>
 
 export const DEFAULT_LOCAL_API_KEY = 'local-dev-key';
 export const DEFAULT_LOCAL_READONLY_API_KEY = 'local-readonly-key';
-const ALL_SCOPES = ['reviews:read', 'reviews:write', 'analytics:read'];
-const READ_SCOPES = ['reviews:read', 'analytics:read'];
+const ALL_SCOPES = [...SCOPES];
+const READ_SCOPES = SCOPES.filter((s) => s.endsWith(':read'));
 
 export interface ReviewerMode {
   mode: 'rules-only' | 'rules+bedrock';
