@@ -70,7 +70,8 @@ export const createTrendStore = (opts: TrendStoreOptions): TrendStore => {
       }
       if (latest && canonicalJson(latest.content) === wanted) return { written: false, version: latest.version };
       try {
-        const v = latest ? await versions.append(id, rollup, { ...meta, expectedVersion: latest.version }) : await versions.create(id, rollup, meta);
+        // The version just read goes with the append: it chains onto it without reading the head again.
+        const v = latest ? await versions.append(id, rollup, { ...meta, expectedVersion: latest.version, latest }) : await versions.create(id, rollup, meta);
         return { written: true, version: v.version };
       } catch (err) {
         // Another run wrote this scope/day in between: compare against what it wrote.
