@@ -247,22 +247,33 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
   /**
    * With a MAC key: the version's link to its predecessor holds (the predecessor exists, is sealed
    * and its hash is this version's previousHash). Catches a version replaced by an older sealed one.
+   * `previous` is the predecessor's item when the caller read it already; `verified` is a
+   * predecessor this read already checked on its own (checkOwn: hash and MAC), so only the link is
+   * left to check. (A separate argument, never a field of an item: a stored item cannot vouch for itself.)
    */
-  const checkLink = async (s: StoredVersion, previous?: StoredItem): Promise<void> => {
+  const checkLink = async (s: StoredVersion, previous?: StoredItem, verified?: StoredVersion): Promise<void> => {
     if (!opts.mac) return;
     if (s.version === 1) {
       if (s.previousHash !== null || s.previousVersion !== null) throw tampered(s.id, 1, 'the first version links to a predecessor');
       return;
     }
     if (s.previousVersion !== s.version - 1) throw tampered(s.id, s.version, `previousVersion is ${s.previousVersion}, expected ${s.version - 1}`);
-    const item = previous ?? (await table.get(tableName, versionKey(names, entity, s.id, s.version - 1), { consistent: true }));
-    if (!item) throw tampered(s.id, s.version - 1, 'the previous version is missing');
-    const p = parseVersion(item);
-    if (typeof p === 'string' || p.id !== s.id) throw tampered(s.id, s.version - 1, 'the previous version is malformed');
+    let p: StoredVersion;
+    if (verified) p = verified;
+    else {
+      const item = previous ?? (await table.get(tableName, versionKey(names, entity, s.id, s.version - 1), { consistent: true }));
+      if (!item) throw tampered(s.id, s.version - 1, 'the previous version is missing');
+      const parsed = parseVersion(item);
+      if (typeof parsed === 'string') throw tampered(s.id, s.version - 1, 'the previous version is malformed');
+      p = parsed;
+    }
+    if (p.id !== s.id) throw tampered(s.id, s.version - 1, 'the previous version is malformed');
     if (p.version !== s.version - 1) throw tampered(s.id, s.version - 1, 'the previous version is missing');
-    if (recomputeHash(p) !== p.hash) throw tampered(s.id, p.version, 'hash does not match the version');
-    const mac = await macProblem(p);
-    if (mac) throw tampered(s.id, p.version, mac.detail);
+    if (!verified) {
+      if (recomputeHash(p) !== p.hash) throw tampered(s.id, p.version, 'hash does not match the version');
+      const mac = await macProblem(p);
+      if (mac) throw tampered(s.id, p.version, mac.detail);
+    }
     if (s.previousHash !== p.hash) throw tampered(s.id, s.version, 'previousHash does not match the previous version’s hash');
   };
 
@@ -591,9 +602,16 @@ export const createVersionedStore = <T>(opts: VersionedStoreOptions<T>): Version
     } while (startKey && items.length <= limit);
     if (items.length === 0 && o.cursor === undefined) throw new VersionNotFoundError(id);
     const shown = items.slice(0, limit).map((item) => requireVersion(id, item));
+    // Every shown version is checked on its own (hash, MAC, content) once, here…
     const versions = await Promise.all(shown.map(materialize));
-    // Newest first: each version links to the next one in the page; the last to the item after it.
-    await Promise.all(shown.map((s, i) => checkLink(s, i + 1 < items.length ? items[i + 1] : undefined)));
+    // …so, newest first, a version whose predecessor is in the page needs only the link checked; the
+    // last one's predecessor (the item after the page, or read now) is checked in full.
+    await Promise.all(
+      shown.map((s, i) => {
+        const next = shown[i + 1];
+        return next ? checkLink(s, undefined, next) : checkLink(s, items[i + 1]);
+      }),
+    );
     const last = versions[versions.length - 1];
     return items.length > limit && last ? { items: versions, cursor: encodeCursor({ id, v: last.version }) } : { items: versions };
   };
