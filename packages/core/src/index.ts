@@ -21,7 +21,8 @@ export type { Router, RouteMatch } from './router';
 export { openApiDocument } from './openapi';
 export { CATEGORIES, SEVERITIES, RISK_LEVELS, severityRank } from './review-types';
 export type { Category, Severity, RiskLevel, Finding, Suppression } from './review-types';
-export { validateRequest, hasBodySchema } from './validation';
+export { validateRequest, hasBodySchema, describeSchemaErrors, summariseFieldErrors } from './validation';
+export type { SchemaError, DescribeSchemaErrorsOptions } from './validation';
 export type {
   ReviewSubmission,
   ReviewAccepted,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { RequestValidationError, validateRequest } from '../src/index';
+import { describeSchemaErrors, RequestValidationError, summariseFieldErrors, validateRequest } from '../src/index';
 
 const fieldsOf = (fn: () => void) => {
   try {
@@ -73,5 +73,43 @@ describe('validateRequest', () => {
         }
       }),
     );
+  });
+});
+
+describe('describeSchemaErrors / summariseFieldErrors (shared with the webhook pipeline)', () => {
+  it('should name fields by dotted path, unescaping JSON pointers, and the root as (root)', () => {
+    // Act
+    const errors = describeSchemaErrors([
+      { instancePath: '/run/state~1version', keyword: 'type', params: {}, message: 'must be integer' },
+      { instancePath: '/a~0b', keyword: 'required', params: { missingProperty: 'c' } },
+      { instancePath: '', keyword: 'enum', params: { allowedValues: ['x', 1] } },
+      { instancePath: '', keyword: 'type', params: {} },
+    ]);
+    // Assert
+    expect(errors).toEqual([
+      { field: 'body:run.state/version', reason: 'must be integer' },
+      { field: 'body:a~b.c', reason: 'is required' },
+      { field: 'body:(root)', reason: 'must be one of "x", 1' },
+      { field: 'body:(root)', reason: 'is not valid' },
+    ]);
+  });
+
+  it('should report the same field and reason once, and word unknown fields as asked', () => {
+    // Prepare
+    const unknown = { instancePath: '/meta', keyword: 'additionalProperties', params: { additionalProperty: 'colour' } };
+    // Act
+    const api = describeSchemaErrors([unknown, unknown], { where: 'parameter' });
+    const webhook = describeSchemaErrors([unknown], { unknownField: 'is not a known field' });
+    // Assert
+    expect(api).toEqual([{ field: 'parameter:meta.colour', reason: 'is not a known field (check the spelling against the OpenAPI document)' }]);
+    expect(webhook).toEqual([{ field: 'body:meta.colour', reason: 'is not a known field' }]);
+  });
+
+  it('should summarise the first three fields and count the rest', () => {
+    // Prepare
+    const errors = ['a', 'b', 'c', 'd', 'e'].map((f) => ({ field: `body:${f}`, reason: 'is required' }));
+    // Act / Assert
+    expect(summariseFieldErrors(errors)).toBe('a is required; b is required; c is required (and 2 more).');
+    expect(summariseFieldErrors([{ field: 'parameter:limit', reason: 'must be integer' }])).toBe('limit must be integer.');
   });
 });

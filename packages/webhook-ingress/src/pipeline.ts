@@ -1,4 +1,4 @@
-import { header, jsonResponse, PayloadTooLargeError, problemResponse, RequestValidationError, UnsupportedMediaTypeError, type HttpEvent, type HttpResult } from '@iac-review/core';
+import { header, jsonResponse, PayloadTooLargeError, problemResponse, rawBody, RequestValidationError, UnsupportedMediaTypeError, type HttpEvent, type HttpResult } from '@iac-review/core';
 import type { IdempotencyStore } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
 import { describeSchemaErrors, InvalidSignatureError, payloadValidationError, toWebhookProblem, type PayloadValidator } from './problems';
@@ -65,7 +65,7 @@ const readBody = (event: HttpEvent, maxBytes: number): Buffer => {
   // base64 string of n chars decodes to at least 3n/4 - 2 bytes.
   const lowerBound = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) - 2 : raw.length;
   if (lowerBound > maxBytes) throw new PayloadTooLargeError(`The body is over the ${maxBytes}-byte limit for this webhook.`);
-  const bytes = event.body == null ? Buffer.alloc(0) : event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  const bytes = rawBody(event);
   if (bytes.length > maxBytes) throw new PayloadTooLargeError(`The body is ${bytes.length} bytes; the limit for this webhook is ${maxBytes}.`);
   return bytes;
 };

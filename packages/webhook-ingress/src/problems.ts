@@ -1,4 +1,12 @@
-import { HttpProblemError, RequestValidationError, ServiceUnavailableError, type FieldError } from '@iac-review/core';
+import {
+  describeSchemaErrors as describeCoreSchemaErrors,
+  HttpProblemError,
+  RequestValidationError,
+  ServiceUnavailableError,
+  summariseFieldErrors,
+  type FieldError,
+  type SchemaError,
+} from '@iac-review/core';
 import { toHttpProblem, VersioningError } from '@iac-review/dynamo-versioning';
 import type { SignatureFailureReason } from './signature';
 import { SecretUnavailableError } from './secrets';
@@ -28,12 +36,7 @@ export class InvalidSignatureError extends HttpProblemError {
 }
 
 /** The shape of an ajv error object (ajv's ErrorObject satisfies it), so this package needs no ajv at run time. */
-export interface SchemaError {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
+export type { SchemaError };
 
 /** A validate function as ajv compiles it (`ajv.compile(schema)` or ajv's standalone output). */
 export interface PayloadValidator {
@@ -41,47 +44,15 @@ export interface PayloadValidator {
   errors?: SchemaError[] | null;
 }
 
-/** ajv errors → fields named as `body:run.stateVersion` with a reason a sender can act on. */
-export const describeSchemaErrors = (errors: readonly SchemaError[]): FieldError[] => {
-  const out: FieldError[] = [];
-  const seen = new Set<string>();
-  for (const e of errors) {
-    const path = e.instancePath
-      .replace(/^\//, '')
-      .split('/')
-      .filter((p) => p.length > 0)
-      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .join('.');
-    const join = (child: string) => (path ? `${path}.${child}` : child);
-    let fe: FieldError;
-    switch (e.keyword) {
-      case 'required':
-        fe = { field: `body:${join(String(e.params.missingProperty))}`, reason: 'is required' };
-        break;
-      case 'additionalProperties':
-        fe = { field: `body:${join(String(e.params.additionalProperty))}`, reason: 'is not a known field' };
-        break;
-      case 'enum':
-        fe = { field: `body:${path || '(root)'}`, reason: `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
-        break;
-      default:
-        fe = { field: `body:${path || '(root)'}`, reason: e.message ?? 'is not valid' };
-    }
-    const k = `${fe.field} ${fe.reason}`;
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push(fe);
-    }
-  }
-  return out;
-};
+/**
+ * ajv errors → fields named as `body:run.stateVersion` with a reason a sender can act on (core's
+ * wording; a webhook sender is not pointed at our OpenAPI document for an unknown field).
+ */
+export const describeSchemaErrors = (errors: readonly SchemaError[]): FieldError[] => describeCoreSchemaErrors(errors, { unknownField: 'is not a known field' });
 
 /** 400 naming every failing field (the first three in the detail). */
-export const payloadValidationError = (errors: FieldError[], what = 'webhook payload'): RequestValidationError => {
-  const shown = errors.slice(0, 3).map((e) => `${e.field.replace(/^body:/, '')} ${e.reason}`);
-  const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
-  return new RequestValidationError(`The ${what} is not valid: ${shown.join('; ')}${more}.`, errors);
-};
+export const payloadValidationError = (errors: FieldError[], what = 'webhook payload'): RequestValidationError =>
+  new RequestValidationError(`The ${what} is not valid: ${summariseFieldErrors(errors)}`, errors);
 
 /** Whether an error is a dependency being briefly unavailable (store, bus, secrets), and for how long. */
 export const transientRetryAfter = (err: unknown): number | undefined => {
