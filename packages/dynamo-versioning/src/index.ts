@@ -33,6 +33,7 @@ export type { VerifyTouchedOptions, VerifyTouchedResult } from './verify-touched
 export type {
   TablePort,
   BlobStore,
+  BlobKey,
   BlobRef,
   StoredItem,
   StoredValue,

@@ -81,8 +81,12 @@ export interface BlobRef {
   size: number;
 }
 
+/** Where a blob goes: a key, or a key built from the bytes' SHA-256 (content-addressed), which the store computes once. */
+export type BlobKey = string | ((sha256: string) => string);
+
 export interface BlobStore {
-  put(key: string, bytes: Uint8Array, contentType: string): Promise<BlobRef>;
+  /** Hashes the bytes once; the returned ref names the key used (built from that digest when `key` is a function). */
+  put(key: BlobKey, bytes: Uint8Array, contentType: string): Promise<BlobRef>;
   /** Rejects with BlobNotFoundError when there is no such blob. */
   get(key: string): Promise<Buffer>;
 }

@@ -21,6 +21,18 @@ describe('createS3BlobStore (s3rver)', () => {
     expect((await blobs.get('review/r1/a.json')).equals(bytes)).toBe(true);
   });
 
+  it('should build the key from the digest it computes when given a key function', async () => {
+    // Prepare
+    const bytes = Buffer.from('{"plan":"content-addressed"}');
+    const seen: string[] = [];
+    // Act
+    const ref = await blobs.put((sha) => (seen.push(sha), `inputs/r1.${sha.slice(0, 16)}.json`), bytes, 'application/json');
+    // Assert
+    expect(seen).toEqual([sha256Hex(bytes)]);
+    expect(ref).toEqual({ key: `inputs/r1.${sha256Hex(bytes).slice(0, 16)}.json`, sha256: sha256Hex(bytes), size: bytes.length });
+    expect((await blobs.get(ref.key)).equals(bytes)).toBe(true);
+  });
+
   it('should build a lazy client once, on the first blob read or write, and use it for both', async () => {
     // Prepare
     let built = 0;

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { VersionNotFoundError, type BlobStore, type Version, type VersionedStore } from '@iac-review/dynamo-versioning';
-import { createOrAppend } from './create-or-append';
-import { EventPublishError } from './errors';
-import { REVIEW_REQUESTED, type EventPublisher, type ReviewRequestedDetail } from './events';
+import type { EventPublisher } from './events';
 import type { ReviewContent, ReviewInput, ReviewInputRef } from './model';
+import { requestReview, Stop, storeInput, submitStable, type QueueFailure } from './submission';
 
 /**
  * Pull-request reviews: one review per repository + PR number (a stable id), one submission
@@ -105,18 +104,6 @@ export const githubReviewId = (repository: string, pullRequest: number): string 
   return `github:${createHash('sha256').update(`${owner.toLowerCase()}/${repo.toLowerCase()}#${pullRequest}`).digest('hex').slice(0, 40)}`;
 };
 
-/** Thrown inside an updater: nothing to write, answer with this version. */
-class Stop extends Error {
-  constructor(
-    readonly version: Version<ReviewContent>,
-    readonly why: 'duplicate' | 'superseded' | 're-request',
-  ) {
-    super(why);
-  }
-}
-
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
 /** Keys of `external` that describe one submission or the PR's end, not the PR: not carried to the next push. */
 const PER_SUBMISSION = new Set(['fetchedFor', 'reviewInput', 'outcome', 'closedAt', 'mergeCommitSha', 'deliveryId', 'action', 'baseSha', 'pushedAt', 'changedFiles', 'terraformFiles']);
 const carried = (external: Record<string, string> | undefined): Record<string, string> =>
@@ -124,14 +111,16 @@ const carried = (external: Record<string, string> | undefined): Record<string, s
 
 const queueFailed = (c: ReviewContent): boolean => c.status === 'failed' && c.failure?.reason === QUEUE_FAILED_REASON;
 
-export const createGithubReviews = (deps: GithubReviewsDeps) => {
-  const { store, blobs, events, clock } = deps;
+/** A push or plan the bus refused: recorded, so a retry of the same push is not a duplicate. */
+const SUBMIT_QUEUE_FAILURE: QueueFailure = { reason: QUEUE_FAILED_REASON, message: 'The review could not be queued; retry shortly.' };
+/** Fetched files the bus refused: the review stays pending and the event is retried. */
+const FETCHED_QUEUE_FAILURE: QueueFailure = { message: 'The review could not be queued; the event will be retried.' };
 
-  const putInput = async (key: string, input: unknown): Promise<ReviewInputRef & { kind: ReviewInputRef['kind'] }> => {
-    const bytes = Buffer.from(JSON.stringify(input), 'utf8');
-    const ref = await blobs.put(key, bytes, 'application/json');
-    return { kind: (input as { kind: ReviewInputRef['kind'] }).kind, key: ref.key ?? key, sha256: sha256(bytes), size: bytes.length };
-  };
+const submitted = (out: { version: Version<ReviewContent> } | { stop: Stop }): SubmitOutcome =>
+  'stop' in out ? { outcome: 'duplicate', version: out.stop.version } : { outcome: 'submitted', version: out.version };
+
+export const createGithubReviews = (deps: GithubReviewsDeps) => {
+  const { store, blobs, clock } = deps;
 
   /** A new submission's content: the PR's metadata, a fresh pending state, the review's feedback history kept. */
   const nextSubmission = (
@@ -155,19 +144,6 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
     };
   };
 
-  const request = async (id: string, version: Version<ReviewContent>, inputKind: ReviewRequestedDetail['inputKind']): Promise<void> => {
-    const detail: ReviewRequestedDetail = { reviewId: id, version: version.version, source: 'github', inputKind };
-    await events.publish([{ detailType: REVIEW_REQUESTED, detail }]);
-  };
-
-  /** The bus refused the request: record it (so a retry of the same push is not a duplicate) and fail retryably. */
-  const queueingFailed = async (id: string, cause: unknown): Promise<never> => {
-    await store
-      .append(id, (latest) => ({ ...latest.content, status: 'failed', failure: { reason: QUEUE_FAILED_REASON } }), { actor: 'system', reason: 'queueing failed' })
-      .catch(() => undefined);
-    throw new EventPublishError('The review could not be queued; retry shortly.', { cause });
-  };
-
   /**
    * A push (opened, synchronize, reopened, ready_for_review): appends a `pull-request` submission for
    * its head SHA and requests it. The same head SHA again (another delivery, a reopen, or a plan that
@@ -176,7 +152,7 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
   const submitPush = async (req: PushRequest): Promise<SubmitOutcome> => {
     const id = githubReviewId(req.repository, req.pullRequest);
     const pointer: PullRequestInput = { kind: 'pull-request', repository: req.repository, pullRequest: req.pullRequest, headSha: req.headSha, ...(req.baseSha ? { baseSha: req.baseSha } : {}) };
-    const input = await putInput(`inputs/${encodeURIComponent(id)}/${req.headSha}.pull-request.json`, pointer);
+    const input = await storeInput(blobs, `inputs/${encodeURIComponent(id)}/${req.headSha}.pull-request.json`, pointer);
     const external: Record<string, string> = {
       pullRequest: String(req.pullRequest),
       headSha: req.headSha,
@@ -190,27 +166,17 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
       ...(req.changedFiles !== undefined ? { changedFiles: String(req.changedFiles) } : {}),
       pushedAt: clock().toISOString(),
     };
-    let version: Version<ReviewContent>;
-    try {
-      version = await createOrAppend(
-        store,
-        id,
-        (latest) => {
-          if (latest && latest.content.external?.headSha === req.headSha && !queueFailed(latest.content)) throw new Stop(latest, 'duplicate');
-          return nextSubmission(latest, { repository: req.repository, ...(req.title ? { title: req.title } : {}), ...(req.headRef ? { ref: req.headRef } : {}), external, input, actor: req.actor });
-        },
-        { actor: req.actor, reason: `push ${req.headSha.slice(0, 12)} (${req.action})` },
-      );
-    } catch (err) {
-      if (err instanceof Stop) return { outcome: 'duplicate', version: err.version };
-      throw err;
-    }
-    try {
-      await request(id, version, 'pull-request');
-    } catch (err) {
-      return queueingFailed(id, err);
-    }
-    return { outcome: 'submitted', version };
+    const out = await submitStable(
+      deps,
+      id,
+      (latest) => {
+        if (latest && latest.content.external?.headSha === req.headSha && !queueFailed(latest.content)) throw new Stop(latest, 'duplicate');
+        return nextSubmission(latest, { repository: req.repository, ...(req.title ? { title: req.title } : {}), ...(req.headRef ? { ref: req.headRef } : {}), external, input, actor: req.actor });
+      },
+      { actor: req.actor, reason: `push ${req.headSha.slice(0, 12)} (${req.action})` },
+      SUBMIT_QUEUE_FAILURE,
+    );
+    return submitted(out);
   };
 
   /**
@@ -219,37 +185,26 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
    */
   const submitPlan = async (req: PlanForPushRequest): Promise<SubmitOutcome> => {
     const id = githubReviewId(req.repository, req.pullRequest);
-    const bytes = Buffer.from(JSON.stringify({ kind: 'plan', plan: req.plan }), 'utf8');
-    const digest = sha256(bytes);
-    const input = await putInput(`inputs/${encodeURIComponent(id)}/${req.headSha}.plan.${digest.slice(0, 16)}.json`, { kind: 'plan', plan: req.plan });
-    let version: Version<ReviewContent>;
-    try {
-      version = await createOrAppend(
-        store,
-        id,
-        (latest) => {
-          const c = latest?.content;
-          if (latest && c && c.external?.headSha === req.headSha && c.input.kind === 'plan' && c.input.sha256 === input.sha256 && !queueFailed(c)) throw new Stop(latest, 'duplicate');
-          return nextSubmission(latest, {
-            repository: req.repository,
-            ...(req.title ? { title: req.title } : {}),
-            external: { pullRequest: String(req.pullRequest), headSha: req.headSha, reviewInput: 'plan', pushedAt: clock().toISOString() },
-            input,
-            actor: req.actor,
-          });
-        },
-        { actor: req.actor, reason: `plan for ${req.headSha.slice(0, 12)}` },
-      );
-    } catch (err) {
-      if (err instanceof Stop) return { outcome: 'duplicate', version: err.version };
-      throw err;
-    }
-    try {
-      await request(id, version, 'plan');
-    } catch (err) {
-      return queueingFailed(id, err);
-    }
-    return { outcome: 'submitted', version };
+    // The key carries the plan's digest: two plans for one SHA cannot overwrite each other's input.
+    const input = await storeInput(blobs, (digest) => `inputs/${encodeURIComponent(id)}/${req.headSha}.plan.${digest.slice(0, 16)}.json`, { kind: 'plan' as const, plan: req.plan });
+    const out = await submitStable(
+      deps,
+      id,
+      (latest) => {
+        const c = latest?.content;
+        if (latest && c && c.external?.headSha === req.headSha && c.input.kind === 'plan' && c.input.sha256 === input.sha256 && !queueFailed(c)) throw new Stop(latest, 'duplicate');
+        return nextSubmission(latest, {
+          repository: req.repository,
+          ...(req.title ? { title: req.title } : {}),
+          external: { pullRequest: String(req.pullRequest), headSha: req.headSha, reviewInput: 'plan', pushedAt: clock().toISOString() },
+          input,
+          actor: req.actor,
+        });
+      },
+      { actor: req.actor, reason: `plan for ${req.headSha.slice(0, 12)}` },
+      SUBMIT_QUEUE_FAILURE,
+    );
+    return submitted(out);
   };
 
   /**
@@ -258,7 +213,7 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
    * re-delivered request re-announces the version it wrote before.
    */
   const attachFetchedInput = async (id: string, req: FetchedInputRequest): Promise<FetchedOutcome> => {
-    const input = await putInput(`inputs/${encodeURIComponent(id)}/${req.headSha}.hcl.json`, req.input);
+    const input = await storeInput(blobs, `inputs/${encodeURIComponent(id)}/${req.headSha}.hcl.json`, req.input);
     let version: Version<ReviewContent>;
     try {
       version = await store.append(
@@ -287,14 +242,10 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
     } catch (err) {
       if (!(err instanceof Stop)) throw err;
       if (err.why === 'superseded') return { outcome: 'superseded', version: err.version };
-      await request(id, err.version, 'hcl').catch((cause: unknown) => {
-        throw new EventPublishError('The review could not be queued; the event will be retried.', { cause });
-      });
+      await requestReview(deps, err.version, FETCHED_QUEUE_FAILURE);
       return { outcome: 're-requested', version: err.version };
     }
-    await request(id, version, 'hcl').catch((cause: unknown) => {
-      throw new EventPublishError('The review could not be queued; the event will be retried.', { cause });
-    });
+    await requestReview(deps, version, FETCHED_QUEUE_FAILURE);
     return { outcome: 'requested', version };
   };
 

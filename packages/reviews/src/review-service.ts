@@ -4,6 +4,7 @@ import type { BlobStore, Head, Page, Version, VersionedStore } from '@iac-review
 import { EventPublishError, FeedbackRejectedError } from './errors';
 import { EVENT_SOURCE, REVIEW_COMPLETED, REVIEW_REQUESTED, type EventPublisher, type ReviewCompletedDetail, type ReviewRequestedDetail } from './events';
 import { effectiveRiskLevel, findingId, type FeedbackAction, type ReviewContent, type ReviewInput, type ReviewResultRecord } from './model';
+import { requestReview as requestOrFail, storeInput, type QueueFailure } from './submission';
 
 export interface ReviewServiceDeps {
   store: VersionedStore<ReviewContent>;
@@ -66,6 +67,13 @@ class AlreadyDone extends Error {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+/** A refused ReviewRequested, by default: the review fails (so it is not left pending forever). */
+const RECORD_FAILURE: QueueFailure = { reason: 'could not be queued for review; submit it again', message: 'The review could not be queued; submit it again shortly.' };
+/** With an Idempotency-Key: the review stays pending for a retry with the key or the pending sweep. */
+const KEEP_PENDING: QueueFailure = {
+  message: 'The review was stored but could not be queued yet. Retrying with the same Idempotency-Key is safe; otherwise it is queued automatically within minutes.',
+};
+
 /** The review domain: submit, read, list, feedback, complete. Ports only: no AWS SDK here. */
 export const createReviewService = (deps: ReviewServiceDeps) => {
   const { store, blobs, events, clock } = deps;
@@ -83,11 +91,9 @@ export const createReviewService = (deps: ReviewServiceDeps) => {
    */
   const submit = async (req: SubmitRequest): Promise<Version<ReviewContent>> => {
     const id = req.id ?? deps.ids();
-    const bytes = Buffer.from(JSON.stringify(req.input), 'utf8');
     // With a caller-chosen id the key includes the digest, so a second request racing for the same id
     // cannot overwrite the stored input of the first.
-    const key = req.id ? `inputs/${id}.${sha256(bytes).slice(0, 16)}.json` : `inputs/${id}.json`;
-    const ref = await blobs.put(key, bytes, 'application/json');
+    const input = await storeInput(blobs, req.id ? (digest) => `inputs/${id}.${digest.slice(0, 16)}.json` : `inputs/${id}.json`, req.input);
     const content: ReviewContent = {
       status: 'pending',
       source: req.source,
@@ -97,27 +103,13 @@ export const createReviewService = (deps: ReviewServiceDeps) => {
       ...(req.ref ? { ref: req.ref } : {}),
       ...(req.external ? { external: req.external } : {}),
       submittedBy: req.actor,
-      input: { kind: req.input.kind, key: ref.key ?? key, sha256: sha256(bytes), size: bytes.length },
+      input,
       acknowledged: false,
       dismissedFindings: [],
       feedback: [],
     };
     const v1 = await store.create(id, content, { actor: req.actor, reason: 'submitted for review' });
-    const detail: ReviewRequestedDetail = { reviewId: id, version: v1.version, source: req.source, inputKind: req.input.kind };
-    try {
-      await events.publish([{ detailType: REVIEW_REQUESTED, detail }]);
-    } catch (err) {
-      if (req.onPublishFailure === 'keep-pending') {
-        throw new EventPublishError('The review was stored but could not be queued yet. Retrying with the same Idempotency-Key is safe; otherwise it is queued automatically within minutes.', { cause: err });
-      }
-      await store
-        .append(id, (latest) => ({ ...latest.content, status: 'failed', failure: { reason: 'could not be queued for review; submit it again' } }), {
-          actor: 'system',
-          reason: 'queueing failed',
-        })
-        .catch(() => undefined);
-      throw new EventPublishError('The review could not be queued; submit it again shortly.', { cause: err });
-    }
+    await requestOrFail({ store, events }, v1, req.onPublishFailure === 'keep-pending' ? KEEP_PENDING : RECORD_FAILURE);
     return v1;
   };
 

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { VersionNotFoundError, type BlobStore, type Version, type VersionedStore } from '@iac-review/dynamo-versioning';
-import { createOrAppend } from './create-or-append';
-import { EventPublishError } from './errors';
-import { REVIEW_REQUESTED, type EventPublisher, type ReviewRequestedDetail } from './events';
+import type { EventPublisher } from './events';
 import type { ReviewContent, ReviewInputRef } from './model';
+import { Stop, storeInput, submitStable, type QueueFailure } from './submission';
 
 /**
  * Spacelift run reviews: one review per account + run (a stable id). The run's review-worthy state
@@ -132,18 +131,6 @@ export interface SpaceliftReviewsDeps {
   clock: () => Date;
 }
 
-class Stop extends Error {
-  constructor(
-    readonly version: Version<ReviewContent>,
-    readonly why: 'duplicate' | 'stale',
-    readonly reason: string,
-  ) {
-    super(why);
-  }
-}
-
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
 /** Where a run's latest recorded state sits in its order: stateVersion when both sides have one, else time. */
 const isNewer = (ev: Pick<SpaceliftRunEvent, 'state' | 'stateVersion' | 'stateAt'>, external: Record<string, string> | undefined): boolean => {
   if (!external?.runState) return true;
@@ -160,6 +147,9 @@ const sameState = (ev: Pick<SpaceliftRunEvent, 'state' | 'stateVersion' | 'state
 
 const queueFailed = (c: ReviewContent): boolean => c.status === 'failed' && c.failure?.reason === SPACELIFT_QUEUE_FAILED_REASON;
 
+/** A submission the bus refused: recorded, so Spacelift's retry (or the same plan again) submits it again. */
+const QUEUE_FAILURE: QueueFailure = { reason: SPACELIFT_QUEUE_FAILED_REASON, message: 'The review could not be queued; retry shortly.' };
+
 const stateFields = (ev: SpaceliftRunEvent): Record<string, string> => ({
   runState: ev.state,
   stateAt: ev.stateAt,
@@ -167,25 +157,7 @@ const stateFields = (ev: SpaceliftRunEvent): Record<string, string> => ({
 });
 
 export const createSpaceliftReviews = (deps: SpaceliftReviewsDeps) => {
-  const { store, blobs, events, clock } = deps;
-
-  const putInput = async (key: string, input: { kind: ReviewInputRef['kind'] }): Promise<ReviewInputRef> => {
-    const bytes = Buffer.from(JSON.stringify(input), 'utf8');
-    const ref = await blobs.put(key, bytes, 'application/json');
-    return { kind: input.kind, key: ref.key ?? key, sha256: sha256(bytes), size: bytes.length };
-  };
-
-  const request = async (id: string, version: Version<ReviewContent>): Promise<void> => {
-    const detail: ReviewRequestedDetail = { reviewId: id, version: version.version, source: 'spacelift', inputKind: version.content.input.kind };
-    try {
-      await events.publish([{ detailType: REVIEW_REQUESTED, detail }]);
-    } catch (cause) {
-      await store
-        .append(id, (latest) => ({ ...latest.content, status: 'failed', failure: { reason: SPACELIFT_QUEUE_FAILED_REASON } }), { actor: 'system', reason: 'queueing failed' })
-        .catch(() => undefined);
-      throw new EventPublishError('The review could not be queued; retry shortly.', { cause });
-    }
-  };
+  const { store, blobs, clock } = deps;
 
   const submission = (
     prev: ReviewContent | undefined,
@@ -216,7 +188,7 @@ export const createSpaceliftReviews = (deps: SpaceliftReviewsDeps) => {
     const pointer = ev.changes
       ? { kind: 'spacelift-changes' as const, account: ev.account, stackId: ev.stackId, runId: ev.runId, changes: ev.changes }
       : { kind: 'spacelift-run' as const, account: ev.account, stackId: ev.stackId, runId: ev.runId };
-    const input = await putInput(`inputs/${encodeURIComponent(id)}/${ev.state.toLowerCase()}.${pointer.kind}.json`, pointer);
+    const input = await storeInput(blobs, `inputs/${encodeURIComponent(id)}/${ev.state.toLowerCase()}.${pointer.kind}.json`, pointer);
     const external: Record<string, string> = {
       runType: ev.runType,
       ...stateFields(ev),
@@ -227,29 +199,24 @@ export const createSpaceliftReviews = (deps: SpaceliftReviewsDeps) => {
       ...(ev.runUrl ? { runUrl: ev.runUrl } : {}),
       ...(ev.triggeredBy ? { triggeredBy: ev.triggeredBy } : {}),
     };
-    let version: Version<ReviewContent>;
-    try {
-      version = await createOrAppend(
-        store,
-        id,
-        (latest) => {
-          const c = latest?.content;
-          if (latest && c && !queueFailed(c)) {
-            if (sameState(ev, c.external)) throw new Stop(latest, 'duplicate', 'this run state was already received');
-            if (!isNewer(ev, c.external)) throw new Stop(latest, 'stale', `the review already records the newer state ${c.external?.runState ?? 'unknown'}`);
-            if (c.input.kind === 'plan') throw new Stop(latest, 'duplicate', 'a plan was posted for this run; it is the reviewed input');
-            if (c.external?.trigger) throw new Stop(latest, 'duplicate', `the run was already submitted at ${c.external.trigger}`);
-          }
-          return submission(c, { ev, account: ev.account, runId: ev.runId, stackId: ev.stackId, input, external, actor: ev.actor });
-        },
-        { actor: ev.actor, reason: `spacelift run ${ev.runId} ${ev.state}` },
-      );
-    } catch (err) {
-      if (err instanceof Stop) return { outcome: err.why, version: err.version, reason: err.reason };
-      throw err;
-    }
-    await request(id, version);
-    return { outcome: 'review-requested', version };
+    const out = await submitStable<'duplicate' | 'stale'>(
+      deps,
+      id,
+      (latest) => {
+        const c = latest?.content;
+        if (latest && c && !queueFailed(c)) {
+          if (sameState(ev, c.external)) throw new Stop(latest, 'duplicate', 'this run state was already received');
+          if (!isNewer(ev, c.external)) throw new Stop(latest, 'stale', `the review already records the newer state ${c.external?.runState ?? 'unknown'}`);
+          if (c.input.kind === 'plan') throw new Stop(latest, 'duplicate', 'a plan was posted for this run; it is the reviewed input');
+          if (c.external?.trigger) throw new Stop(latest, 'duplicate', `the run was already submitted at ${c.external.trigger}`);
+        }
+        return submission(c, { ev, account: ev.account, runId: ev.runId, stackId: ev.stackId, input, external, actor: ev.actor });
+      },
+      { actor: ev.actor, reason: `spacelift run ${ev.runId} ${ev.state}` },
+      QUEUE_FAILURE,
+    );
+    if ('stop' in out) return { outcome: out.stop.why, version: out.stop.version, reason: out.stop.reason };
+    return { outcome: 'review-requested', version: out.version };
   };
 
   /** A terminal state of an already-reviewed run: append it as the review's outcome. */
@@ -259,8 +226,8 @@ export const createSpaceliftReviews = (deps: SpaceliftReviewsDeps) => {
         id,
         (latest) => {
           const c = latest.content;
-          if (sameState(ev, c.external)) throw new Stop(latest, 'duplicate', 'this run state was already received');
-          if (!isNewer(ev, c.external)) throw new Stop(latest, 'stale', `the review already records the newer state ${c.external?.runState ?? 'unknown'}`);
+          if (sameState(ev, c.external)) throw new Stop<'duplicate' | 'stale'>(latest, 'duplicate', 'this run state was already received');
+          if (!isNewer(ev, c.external)) throw new Stop<'duplicate' | 'stale'>(latest, 'stale', `the review already records the newer state ${c.external?.runState ?? 'unknown'}`);
           const by = ev.by ?? ev.triggeredBy;
           return {
             ...c,
@@ -277,7 +244,7 @@ export const createSpaceliftReviews = (deps: SpaceliftReviewsDeps) => {
       );
       return { outcome: 'outcome-recorded', version };
     } catch (err) {
-      if (err instanceof Stop) return { outcome: err.why, version: err.version, reason: err.reason };
+      if (err instanceof Stop) return { outcome: (err as Stop<'duplicate' | 'stale'>).why, version: err.version, reason: err.reason };
       if (err instanceof VersionNotFoundError) return { outcome: 'ignored', reason: `run ${ev.runId} has no review, so there is nothing to record its ${ev.state} outcome on` };
       throw err;
     }
@@ -301,37 +268,30 @@ export const createSpaceliftReviews = (deps: SpaceliftReviewsDeps) => {
    */
   const submitPlan = async (req: SpaceliftPlanRequest): Promise<PlanOutcome> => {
     const id = spaceliftReviewId(req.account, req.runId);
-    const bytes = Buffer.from(JSON.stringify({ kind: 'plan', plan: req.plan }), 'utf8');
-    const digest = sha256(bytes);
-    const input = await putInput(`inputs/${encodeURIComponent(id)}/plan.${digest.slice(0, 16)}.json`, { kind: 'plan', plan: req.plan } as { kind: 'plan' });
-    let version: Version<ReviewContent>;
-    try {
-      version = await createOrAppend(
-        store,
-        id,
-        (latest) => {
-          const c = latest?.content;
-          if (latest && c && c.input.kind === 'plan' && c.input.sha256 === input.sha256 && !queueFailed(c)) throw new Stop(latest, 'duplicate', 'the same plan was already submitted');
-          return submission(c, {
-            account: req.account.toLowerCase(),
-            runId: req.runId,
-            stackId: req.stackId,
-            input,
-            external: { reviewInput: 'plan', planAt: clock().toISOString() },
-            ...(req.title ? { title: req.title } : {}),
-            ...(req.repository ? { repository: req.repository } : {}),
-            ...(req.ref ? { ref: req.ref } : {}),
-            actor: req.actor,
-          });
-        },
-        { actor: req.actor, reason: `plan for spacelift run ${req.runId}` },
-      );
-    } catch (err) {
-      if (err instanceof Stop) return { outcome: 'duplicate', version: err.version };
-      throw err;
-    }
-    await request(id, version);
-    return { outcome: 'submitted', version };
+    // The key carries the plan's digest: two plans for one run cannot overwrite each other's input.
+    const input = await storeInput(blobs, (digest) => `inputs/${encodeURIComponent(id)}/plan.${digest.slice(0, 16)}.json`, { kind: 'plan' as const, plan: req.plan });
+    const out = await submitStable(
+      deps,
+      id,
+      (latest) => {
+        const c = latest?.content;
+        if (latest && c && c.input.kind === 'plan' && c.input.sha256 === input.sha256 && !queueFailed(c)) throw new Stop(latest, 'duplicate', 'the same plan was already submitted');
+        return submission(c, {
+          account: req.account.toLowerCase(),
+          runId: req.runId,
+          stackId: req.stackId,
+          input,
+          external: { reviewInput: 'plan', planAt: clock().toISOString() },
+          ...(req.title ? { title: req.title } : {}),
+          ...(req.repository ? { repository: req.repository } : {}),
+          ...(req.ref ? { ref: req.ref } : {}),
+          actor: req.actor,
+        });
+      },
+      { actor: req.actor, reason: `plan for spacelift run ${req.runId}` },
+      QUEUE_FAILURE,
+    );
+    return 'stop' in out ? { outcome: 'duplicate', version: out.stop.version } : { outcome: 'submitted', version: out.version };
   };
 
   return { handleRunEvent, submitPlan, reviewId: spaceliftReviewId };

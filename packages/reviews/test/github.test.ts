@@ -92,6 +92,26 @@ describe('pull-request reviews', () => {
     expect(stale.outcome).toBe('superseded');
   });
 
+  it('should leave fetched files pending when the bus refuses them, and request them again on re-delivery', async () => {
+    // Prepare
+    const { github, events, service } = setup();
+    const v1 = await github.submitPush(push(SHA1));
+    const files = { kind: 'hcl' as const, files: [{ path: 'main.tf', content: 'resource "aws_s3_bucket" "b" {}' }] };
+    events.failNext();
+    // Act
+    const refused = github.attachFetchedInput(v1.version.id, { requestedVersion: 1, headSha: SHA1, input: files, notes: [], actor: 'pr-review-handler' });
+    // Assert: retryable, nothing but the fetched version written (no failure recorded)
+    await expect(refused).rejects.toThrow(/could not be queued; the event will be retried/);
+    expect((await service.get(v1.version.id)).content).toMatchObject({ status: 'pending', input: { kind: 'hcl' } });
+    expect((await service.get(v1.version.id)).version).toBe(2);
+    const again = await github.attachFetchedInput(v1.version.id, { requestedVersion: 1, headSha: SHA1, input: files, notes: [], actor: 'pr-review-handler' });
+    expect(again).toMatchObject({ outcome: 're-requested', version: { version: 2 } });
+    expect(events.published.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ version: 1, inputKind: 'pull-request', source: 'github' }),
+      expect.objectContaining({ version: 2, inputKind: 'hcl', source: 'github' }),
+    ]);
+  });
+
   it('should let a plan for the same head SHA replace the fetched files, and a later webhook for that SHA be a duplicate', async () => {
     const { github, service } = setup();
     const plan = { format_version: '1.2', resource_changes: [] };

@@ -1,6 +1,6 @@
 import { BlobNotFoundError } from '../errors';
 import { sha256Hex } from '../hash-chain';
-import type { BlobRef, BlobStore } from '../ports';
+import type { BlobKey, BlobRef, BlobStore } from '../ports';
 
 export interface InMemoryBlobStore extends BlobStore {
   /** Keys stored, for assertions. */
@@ -13,10 +13,12 @@ export interface InMemoryBlobStore extends BlobStore {
 export const createInMemoryBlobStore = (): InMemoryBlobStore => {
   const blobs = new Map<string, Buffer>();
   return {
-    async put(key: string, bytes: Uint8Array): Promise<BlobRef> {
+    async put(key: BlobKey, bytes: Uint8Array): Promise<BlobRef> {
       const copy = Buffer.from(bytes);
-      blobs.set(key, copy);
-      return { key, sha256: sha256Hex(copy), size: copy.byteLength };
+      const sha256 = sha256Hex(copy);
+      const at = typeof key === 'function' ? key(sha256) : key;
+      blobs.set(at, copy);
+      return { key: at, sha256, size: copy.byteLength };
     },
     async get(key: string): Promise<Buffer> {
       const b = blobs.get(key);

@@ -1,7 +1,7 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { BlobNotFoundError, ValidationError } from '../errors';
 import { sha256Hex } from '../hash-chain';
-import type { BlobRef, BlobStore } from '../ports';
+import type { BlobKey, BlobRef, BlobStore } from '../ports';
 import { mapAwsError } from './aws-errors';
 
 /**
@@ -48,18 +48,19 @@ export const createS3BlobStore = (opts: S3BlobStoreOptions): BlobStore => {
     return `${prefix}${key}`;
   };
   return {
-    async put(key: string, bytes: Uint8Array, contentType: string): Promise<BlobRef> {
+    async put(key: BlobKey, bytes: Uint8Array, contentType: string): Promise<BlobRef> {
       const sha256 = sha256Hex(bytes);
+      const at = typeof key === 'function' ? key(sha256) : key;
       try {
         const { PutObjectCommand } = await loadS3();
         await (await client()).send(
-          new PutObjectCommand({ Bucket: opts.bucket, Key: fullKey(key), Body: bytes, ContentType: contentType, Metadata: { sha256 } }),
+          new PutObjectCommand({ Bucket: opts.bucket, Key: fullKey(at), Body: bytes, ContentType: contentType, Metadata: { sha256 } }),
         );
       } catch (err) {
         if (err instanceof ValidationError) throw err;
         throw mapAwsError(err);
       }
-      return { key, sha256, size: bytes.byteLength };
+      return { key: at, sha256, size: bytes.byteLength };
     },
     async get(key: string): Promise<Buffer> {
       try {
