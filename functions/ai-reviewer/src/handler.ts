@@ -2,7 +2,7 @@ import type { BedrockReviewer } from '@iac-review/bedrock-service';
 import { VersionNotFoundError, type Version } from '@iac-review/dynamo-versioning';
 import type { LambdaContextLike, Logger } from '@iac-review/logger';
 import type { ReviewContent, ReviewService } from '@iac-review/reviews';
-import { InputError, evaluateHcl, normalisePlan, policyFromFiles, reviewChanges, rules, type Contribution, type HclCoverage, type PolicyOptions, type ResourceChange, type SourceInput } from '@iac-review/risk-scoring';
+import { InputError, loadHcl, normalisePlan, reviewChanges, rules, type Contribution, type HclCoverage, type PolicyOptions, type ResourceChange, type SourceInput } from '@iac-review/risk-scoring/engine';
 import { changedAddresses, withHistory } from './history-calibration';
 import { countReviewable, toLlmChanges } from './llm-changes';
 import { buildReviewOutcome, type LlmOutcome } from './review-outcome';
@@ -70,6 +70,9 @@ export const createHandler = (deps: Deps) => {
     // secrets from it (they are not resource changes).
     if (input.kind === 'plan') return { inputKind: 'plan', changes: normalisePlan(input.plan), source: input };
     if (input.kind === 'spacelift-changes' || input.kind === 'spacelift-run') return normaliseSpaceliftInput(input, deps.spacelift);
+    // The HCL parser/evaluator and the policy file reader are loaded on the first review of Terraform
+    // source (loadHcl): a cold start that reviews a plan never initialises them.
+    const { evaluateHcl, policyFromFiles } = await loadHcl();
     // Caller variables (the API's `variables`) win over defaults and .tfvars files, as with `terraform plan -var`.
     const hcl = evaluateHcl(input.files, input.variables ? { variables: input.variables } : {});
     // The repository's policy (issue 17): a root .iac-review.yml among the files (for a pull request,

@@ -1,4 +1,4 @@
-import { levelFor, type Contribution, type ResourceChange } from '@iac-review/risk-scoring';
+import { levelFor, type Contribution, type ResourceChange } from '@iac-review/risk-scoring/engine';
 import type { ReviewOutcome } from './review-outcome';
 
 /** How many changed addresses a review records (for the historical analysis' hotspots). */

@@ -1,5 +1,5 @@
 import { isUnchanged, type ResourceChange as LlmChange } from '@iac-review/bedrock-service';
-import { redactSensitive, type ResourceChange } from '@iac-review/risk-scoring';
+import { redactSensitive, type ResourceChange } from '@iac-review/risk-scoring/engine';
 
 /**
  * The changes as the model may see them: values at Terraform's sensitive paths, values of

@@ -1,7 +1,7 @@
 import type { ReviewResult as LlmReviewResult } from '@iac-review/bedrock-service';
 import { CATEGORIES, SEVERITIES, severityRank, type Category, type Finding, type Severity } from '@iac-review/core';
 import type { ReviewResultRecord, ReviewerInfo } from '@iac-review/reviews';
-import { computeConfidence, scoreRisk, type ConfidenceInput, type InputKind, type ResourceChange, type ReviewResult as RulesResult } from '@iac-review/risk-scoring';
+import { computeConfidence, scoreRisk, type ConfidenceInput, type InputKind, type ResourceChange, type ReviewResult as RulesResult } from '@iac-review/risk-scoring/engine';
 
 /** What the LLM half did for this review. */
 export type LlmOutcome =

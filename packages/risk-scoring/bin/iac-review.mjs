@@ -2,12 +2,22 @@
 // The `iac-review` command: `iac-review review …` reviews a plan / Terraform source locally,
 // `iac-review submit …` posts a plan to the API. Runs the pre-bundled CLI (dist/review.mjs) in this
 // process: no package manager, no TypeScript compiler, no second node process. In the repository
-// the bundle is rebuilt first when a source file is newer than it (esbuild, a few hundred ms).
-import { existsSync } from 'node:fs';
+// the bundle is rebuilt first when a file it was built from changed (esbuild, a few hundred ms).
+import { readFileSync, statSync } from 'node:fs';
+import module from 'node:module';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 
-const bundle = fileURLToPath(new URL('../dist/review.mjs', import.meta.url));
+// Node.js ≥ 22.1 keeps the compiled bundle in its on-disk code cache (os.tmpdir()/node-compile-cache,
+// or NODE_COMPILE_CACHE): later starts skip compiling it. Older versions have no such cache.
+try {
+  module.enableCompileCache?.();
+} catch {
+  // no cache: only slower
+}
+
+const dist = new URL('../dist/', import.meta.url);
+const bundle = fileURLToPath(new URL('review.mjs', dist));
 const builder = fileURLToPath(new URL('../scripts/build-cli.mjs', import.meta.url));
 const [command, ...rest] = process.argv.slice(2);
 
@@ -31,14 +41,38 @@ if (command !== 'review' && command !== 'submit') {
   process.stderr.write(`iac-review: unknown command "${command}"\n\n${USAGE}`);
   process.exit(2);
 }
-if (existsSync(builder)) {
-  const { isStale, build } = await import(builder);
-  if (isStale()) {
+
+/**
+ * In the repository (the build script is there): whether the bundle is older than what it was built
+ * from. dist/review.sources.json, written by the build, lists those files and their directories;
+ * one of them missing or modified after the build started means rebuild. The same check as the
+ * build script's isStale(), made here so that a fresh bundle costs no extra module load.
+ */
+const stale = () => {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(new URL('review.sources.json', dist), 'utf8'));
+    if (!statSync(bundle, { throwIfNoEntry: false })) return true;
+  } catch {
+    return true;
+  }
+  if (typeof manifest.started !== 'number' || !Array.isArray(manifest.paths)) return true;
+  const pkg = new URL('../', import.meta.url);
+  for (const p of manifest.paths) {
+    const st = statSync(new URL(p, pkg), { throwIfNoEntry: false });
+    if (!st || st.mtimeMs > manifest.started) return true;
+  }
+  return false;
+};
+
+if (statSync(builder, { throwIfNoEntry: false })) {
+  if (stale()) {
     const t = Date.now();
+    const { build } = await import(builder);
     await build();
     process.stderr.write(`[iac-review] rebuilt ${bundle} (sources changed) in ${Date.now() - t} ms\n`);
   }
-} else if (!existsSync(bundle)) {
+} else if (!statSync(bundle, { throwIfNoEntry: false })) {
   process.stderr.write(`iac-review: ${bundle} is missing\n`);
   process.exit(2);
 }

@@ -1,35 +1,61 @@
 #!/usr/bin/env node
-// Bundles the review CLI (src/cli/main.ts + @iac-review/core) into dist/review.mjs with esbuild so
-// `review` starts without a TypeScript compiler. `--if-stale` rebuilds only when a source file of
-// this package or of packages/core is newer than the bundle. Progress goes to stderr only.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Bundles the review CLI (src/cli/main.ts + @iac-review/core) with esbuild into dist/review.mjs
+// (ESM) plus chunks in dist/chunks/ that are loaded only when needed: the HCL parser/evaluator (for
+// Terraform source), the policy file reader (YAML, JSON Schema) and `submit`. A plan review loads
+// the entry only. Next to the bundle, dist/review.sources.json lists the files it was built from:
+// the bin compares their mtimes with the build (a few dozen stats) to tell whether to rebuild.
+// `--if-stale` rebuilds only when that check says so. Progress goes to stderr only.
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(pkg, 'dist', 'review.mjs');
-const sources = [join(pkg, 'src'), join(pkg, 'schema'), join(pkg, '..', 'core', 'src'), join(pkg, 'package.json'), fileURLToPath(import.meta.url)];
+const dist = join(pkg, 'dist');
+const out = join(dist, 'review.mjs');
+export const MANIFEST = join(dist, 'review.sources.json');
+/** Older chunks are kept this long after a rebuild: a CLI started just before it may still load them. */
+const KEEP_OLD_CHUNKS_MS = 10 * 60 * 1000;
 
-function newest(path) {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let max = st.mtimeMs;
-  for (const e of readdirSync(path)) max = Math.max(max, newest(join(path, e)));
-  return max;
+/**
+ * True when the bundle must be (re)built (bin/iac-review.mjs makes the same check inline, to spare
+ * itself loading this module): no bundle or manifest, or a listed file or directory is
+ * missing or changed after the build started. The manifest lists every workspace source file the
+ * bundle was built from, the directories holding them (a new file changes its directory's mtime),
+ * this script and the package.json files (a dependency change edits them).
+ */
+export function isStale() {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+  } catch {
+    return true;
+  }
+  if (!existsSync(out) || typeof manifest.started !== 'number' || !Array.isArray(manifest.paths)) return true;
+  for (const p of manifest.paths) {
+    const st = statSync(resolve(pkg, p), { throwIfNoEntry: false });
+    if (!st || st.mtimeMs > manifest.started) return true;
+  }
+  return false;
 }
 
-export function isStale() {
-  if (!existsSync(out)) return true;
-  const built = statSync(out).mtimeMs;
-  return sources.some((s) => existsSync(s) && newest(s) > built);
+/** Writes a file next to its final name, then renames it: a CLI starting meanwhile sees the old or the new file, never half of one. */
+function writeAtomic(file, contents) {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, file);
 }
 
 export async function build() {
   const { build: esbuild } = await import('esbuild');
-  await esbuild({
-    entryPoints: [join(pkg, 'src', 'cli', 'main.ts')],
-    outfile: out,
+  const started = Date.now();
+  const result = await esbuild({
+    entryPoints: { review: join(pkg, 'src', 'cli', 'main.ts') },
+    outdir: dist,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
+    splitting: true,
     platform: 'node',
     target: 'node20',
     format: 'esm',
@@ -38,7 +64,31 @@ export async function build() {
     mainFields: ['module', 'main'],
     legalComments: 'none',
     logLevel: 'warning',
+    // Paths in the bundle's comments and the metafile are relative to the package, wherever it is built from.
+    absWorkingDir: pkg,
+    metafile: true,
+    write: false,
   });
+  // Chunks first, the entry last: the new entry never points at a chunk that is not there yet.
+  const written = new Set();
+  for (const f of result.outputFiles.filter((o) => o.path !== out)) {
+    writeAtomic(f.path, f.contents);
+    written.add(f.path);
+  }
+  const entry = result.outputFiles.find((o) => o.path === out);
+  if (!entry) throw new Error(`esbuild wrote no ${out}`);
+  writeAtomic(out, entry.contents);
+  const chunks = join(dist, 'chunks');
+  for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
+    const f = join(chunks, name);
+    if (!written.has(f) && Date.now() - statSync(f).mtimeMs > KEEP_OLD_CHUNKS_MS) unlinkSync(f);
+  }
+  const files = Object.keys(result.metafile.inputs)
+    .map((p) => resolve(pkg, p))
+    .filter((p) => !p.split(sep).includes('node_modules') && existsSync(p));
+  const paths = new Set([...files, ...files.map((f) => dirname(f)), fileURLToPath(import.meta.url), join(pkg, 'package.json'), join(pkg, '..', 'core', 'package.json')]);
+  writeAtomic(MANIFEST, `${JSON.stringify({ started, paths: [...paths].map((p) => relative(pkg, p)).sort() }, null, 1)}\n`);
+  return result.metafile;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,34 +1,12 @@
-export { RiskScoringError, InputError, PlanParseError, HclParseError } from './errors';
-export type { Action, AttributePath, ResourceChange, InputKind, Contribution, RiskScore, ConfidenceInput, ConfidenceFactor, Confidence, ReviewStats, ReviewResult } from './types';
-export { normalisePlan } from './input/normalise-plan';
-export { normaliseHcl, evaluateHcl, hclCoverage } from './input/normalise-hcl';
-export type { SourceFile, HclOptions, HclEvaluation, HclCoverage, NotReviewedModule } from './input/normalise-hcl';
+// The whole engine: everything in ./engine (plan reviews; see there) plus its Terraform-source half
+// (HCL parser and evaluator, policy file reader), imported statically. Code that reviews plans and
+// wants the HCL half loaded only when needed imports `@iac-review/risk-scoring/engine` and calls loadHcl().
+export { RiskScoringError, InputError, PlanParseError, HclParseError, normalisePlan, hclCoverage, loadHcl, rules, ResourceView, UNKNOWN, evaluateRules, runRules, scoreRisk, levelFor, actionKind, SEVERITY_POINTS, SEVERITY_FLOOR, ACTION_WEIGHT, ACTION_POINTS, SATURATION, computeConfidence, reviewChanges, reviewInput, redactSensitive, REDACTED, renderText, renderMarkdown, escapeMarkdown, renderSarif, CONFIG_FILES, parseCidr, applyPolicy, policyRules, SUPPRESSION_WITHOUT_REASON, SUPPRESSION_EXPIRED, compileCustomRules, cidrContains, CUSTOM_PREFIX, parseDirective, policyDiff } from './engine';
+export type { Action, AttributePath, ResourceChange, InputKind, Contribution, RiskScore, ConfidenceInput, ConfidenceFactor, Confidence, ReviewStats, ReviewResult, SourceFile, HclOptions, HclEvaluation, HclCoverage, NotReviewedModule, HclFile, HclComment, HclBody, HclBlock, HclAttribute, HclExpr, HclApi, Rule, CheckResult, RuleEvaluation, ReviewOptions, ReviewInput, SourceInput, MarkdownOptions, SarifOptions, PolicyConfig, LoadedConfig, CustomRuleConfig, SuppressionConfig, RuleOverride, Condition, PolicyOptions, PolicyStats, InlineDirective } from './engine';
+export { normaliseHcl, evaluateHcl } from './input/normalise-hcl';
 export { parseHcl, parseExpression, HclSyntaxError } from './hcl/parser';
-export type { HclFile, Comment as HclComment, Body as HclBody, Block as HclBlock, Attribute as HclAttribute, Expr as HclExpr } from './hcl/ast';
 export { SUPPORTED_FUNCTIONS } from './hcl/functions';
 export { UNKNOWN_TEXT } from './hcl/values';
-export { rules } from './rules/catalogue';
-export type { Rule, CheckResult } from './rules/rule';
-export { ResourceView, UNKNOWN } from './rules/resource-view';
-export { evaluateRules, runRules } from './rules/evaluate-rules';
-export type { RuleEvaluation } from './rules/evaluate-rules';
-export { scoreRisk, levelFor, actionKind, SEVERITY_POINTS, SEVERITY_FLOOR, ACTION_WEIGHT, ACTION_POINTS, SATURATION } from './score-risk';
-export { computeConfidence } from './confidence';
-export { reviewChanges, reviewInput } from './review';
-export type { ReviewOptions, ReviewInput } from './review';
-export type { SourceInput } from './rules/provider-secrets';
-export { redactSensitive, REDACTED } from './redact';
-export { renderText } from './render/render-text';
-export { renderMarkdown, escapeMarkdown } from './render/render-markdown';
-export type { MarkdownOptions } from './render/render-markdown';
-export { renderSarif } from './render/render-sarif';
-export type { SarifOptions } from './render/render-sarif';
-export { parsePolicyConfig, ConfigError, CONFIG_FILES, parseCidr } from './policy/config';
-export type { PolicyConfig, LoadedConfig, CustomRuleConfig, SuppressionConfig, RuleOverride, Condition } from './policy/config';
-export { applyPolicy, policyRules, SUPPRESSION_WITHOUT_REASON, SUPPRESSION_EXPIRED } from './policy/apply';
-export type { PolicyOptions, PolicyStats } from './policy/apply';
-export { compileCustomRules, cidrContains, CUSTOM_PREFIX } from './policy/custom-rules';
-export { collectInlineDirectives, parseDirective } from './policy/inline';
-export type { InlineDirective } from './policy/inline';
-export { policyDiff } from './policy/diff';
+export { parsePolicyConfig, ConfigError } from './policy/config';
+export { collectInlineDirectives } from './policy/inline';
 export { policyFromFiles, policyFileOf } from './policy/from-files';

@@ -5,7 +5,9 @@ import { rules } from './rules/catalogue';
 import { actionKind, scoreRisk } from './score-risk';
 import { computeConfidence } from './confidence';
 import { normalisePlan } from './input/normalise-plan';
-import { evaluateHcl, hclCoverage, type HclCoverage, type SourceFile } from './input/normalise-hcl';
+import { hclCoverage } from './input/hcl-coverage';
+import type { HclCoverage, SourceFile } from './hcl/config';
+import { loadHcl } from './load-hcl';
 import { sourceSecretChanges, type SourceInput } from './rules/provider-secrets';
 import { applyPolicy, policyRules, type PolicyOptions, type PolicyStats } from './policy/apply';
 
@@ -156,6 +158,7 @@ export function reviewChanges(changes: ResourceChange[], options: ReviewOptions)
 /** Normalises plan JSON or `.tf` files and reviews them. */
 export async function reviewInput(input: ReviewInput, policy?: PolicyOptions): Promise<ReviewResult> {
   if (input.kind === 'plan') return reviewChanges(normalisePlan(input.plan), { inputKind: 'plan', source: input, ...(policy ? { policy } : {}) });
+  const { evaluateHcl } = await loadHcl();
   const hcl = evaluateHcl(input.files, input.variables ? { variables: input.variables } : {});
   return reviewChanges(hcl.changes, { inputKind: 'hcl', source: input, hcl: hcl.coverage, ...(policy ? { policy } : {}) });
 }

@@ -1,6 +1,5 @@
 import { writeSync } from 'node:fs';
 import { runCli } from './run-cli';
-import { runSubmit } from './submit';
 
 let direct = true;
 /** Set once anything went through the `process.stdout` / `process.stderr` streams. */
@@ -40,7 +39,8 @@ type Io = Parameters<typeof runCli>[1];
 // its composition root: submit's API URL/key and the GitHub Actions variables are read here.
 // eslint-disable-next-line no-restricted-properties
 const env = process.env;
-const run = args[0] === 'submit' ? (io: Io) => runSubmit(args.slice(1), io, env) : (io: Io) => runCli(args, io);
+// submit (gzip, HTTP) is loaded only for `submit`.
+const run = args[0] === 'submit' ? async (io: Io) => (await import('./submit')).runSubmit(args.slice(1), io, env) : (io: Io) => runCli(args, io);
 
 run({
   stdout: writeStdout,

@@ -3,7 +3,9 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { RISK_LEVELS, type RiskLevel } from '@iac-review/core';
 import { InputError } from '../errors';
 import { normalisePlan } from '../input/normalise-plan';
-import { evaluateHcl, type HclCoverage, type HclOptions, type SourceFile } from '../input/normalise-hcl';
+// The HCL evaluator is loaded only for Terraform source (loadHcl): a plan review never loads it.
+import type { HclCoverage, HclOptions, SourceFile } from '../hcl/config';
+import { loadHcl } from '../load-hcl';
 import { reviewChanges } from '../review';
 import type { SourceInput } from '../rules/provider-secrets';
 import { renderText } from '../render/render-text';
@@ -75,7 +77,9 @@ Exit codes: 0 ok, 1 --fail-on met, 2 unusable input or usage error.
        iac-review submit --help  post a plan to the IaC Review API for a pull request's head commit
 `;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 interface Args {
   format: Format;
@@ -176,7 +180,8 @@ interface Loaded {
   hcl?: HclCoverage;
 }
 
-function hcl(files: SourceFile[], options: HclOptions, artifactUri: string): Loaded {
+async function hcl(files: SourceFile[], options: HclOptions, artifactUri: string): Promise<Loaded> {
+  const { evaluateHcl } = await loadHcl();
   const evaluation = evaluateHcl(files, options);
   return { kind: 'hcl', changes: evaluation.changes, artifactUri, source: { kind: 'hcl', files }, hcl: evaluation.coverage };
 }

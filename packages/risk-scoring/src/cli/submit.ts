@@ -19,7 +19,9 @@ The API key is read from $IAC_REVIEW_API_KEY (never a flag: flags show in proces
 Exit codes: 0 accepted, 1 the API refused or could not be reached, 2 usage error or unusable plan.
 `;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 export interface SubmitEnv {
   IAC_REVIEW_API_URL?: string;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Evaluator } from './evaluate';
+import { RISKY_PATTERN } from './risky-pattern';
 import { EvalError, Opaque, Partial, UNKNOWN, containsUnknown, elements, equals, fromJson, isObj, isUnknown, jsonEncode, toBool, toNum, toStr, typeName, type Value } from './values';
 
 /** What functions need from the module they are called in. */
@@ -189,12 +190,9 @@ function cidrhost(prefix: string, hostnum: number): string {
   return ipString(base + h);
 }
 
-/**
- * Terraform's RE2 runs in linear time; JavaScript's backtracking engine does not. Patterns that can
- * backtrack catastrophically (a quantified group that itself holds a quantifier or an alternation,
- * or a backreference) and very long subjects are not evaluated: the result is unknown.
- */
-export const RISKY_PATTERN = /\((?:[^()\\]|\\.)*(?:[+*}]|\|)(?:[^()\\]|\\.)*\)\s*[+*{]|\\[1-9]/;
+// Patterns that could backtrack without bound (RISKY_PATTERN) and very long subjects are not
+// evaluated: the result is unknown.
+export { RISKY_PATTERN };
 const MAX_REGEX_SUBJECT = 10_000;
 
 const toRegExp = (pattern: string, flags = ''): RegExp => {

@@ -1,7 +1,9 @@
 import type { Attribute, Block, Body, Comment, Expr, HclFile, TemplatePart } from './ast';
+import { provideHclParser } from './parser-slot';
 
 /** A syntax error with its 1-based line and column. */
 export class HclSyntaxError extends Error {
+  override name = 'HclSyntaxError';
   constructor(
     readonly file: string,
     readonly line: number,
@@ -9,7 +11,6 @@ export class HclSyntaxError extends Error {
     readonly reason: string,
   ) {
     super(`${file}:${line}:${column}: ${reason}`);
-    this.name = 'HclSyntaxError';
   }
 }
 
@@ -850,6 +851,7 @@ class Parser {
 export function parseHcl(path: string, content: string): HclFile {
   return new Parser(content, path).parseFile();
 }
+provideHclParser(parseHcl);
 
 /** Parses one standalone expression (a `-var` value); throws {@link HclSyntaxError}. */
 export function parseExpression(text: string, path = '<expression>'): Expr {

@@ -40,9 +40,9 @@ export const isObj = (v: Value): v is { [key: string]: Value } => v !== null && 
 
 /** An evaluation error (what `try` and `can` catch); an attribute that fails is unknown. */
 export class EvalError extends Error {
+  override name = 'EvalError';
   constructor(message: string) {
     super(message);
-    this.name = 'EvalError';
   }
 }
 

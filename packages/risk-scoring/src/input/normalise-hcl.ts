@@ -1,5 +1,5 @@
 import { HclParseError } from '../errors';
-import { evaluateConfiguration, type HclCoverage, type HclEvaluation, type HclOptions, type SourceFile } from '../hcl/config';
+import { evaluateConfiguration, type HclEvaluation, type HclOptions, type SourceFile } from '../hcl/config';
 import { HclSyntaxError } from '../hcl/parser';
 import type { ResourceChange } from '../types';
 
@@ -28,11 +28,4 @@ export async function normaliseHcl(files: SourceFile[], options: HclOptions = {}
   return Promise.resolve(evaluateHcl(files, options).changes);
 }
 
-/**
- * The review's coverage from an HCL evaluation: every resource instance and every module call that
- * was not reviewed is an item; instances whose `count`/`for_each` was unknown count as not analysed.
- */
-export function hclCoverage(c: HclCoverage, changes: number): { total: number; analysed: number } {
-  const total = changes + c.notReviewedModules.length;
-  return { total, analysed: Math.max(0, changes - c.unknownExpansions.length) };
-}
+export { hclCoverage } from './hcl-coverage';

@@ -109,7 +109,9 @@ export function applyPolicy(findings: Finding[], changes: readonly ResourceChang
 
   const suppressions = (cfg.suppressions ?? []).map((s, i) => ({ ...s, matchRule: ruleMatcher(s.rule), matchResource: resourceMatcher(s.resource), location: `${loaded?.file ?? '.iac-review.yml'}:${loaded?.suppressionLines[i] ?? 0}` }));
   const sourceFiles = files ?? policy.files;
-  const inline = policy.inline === false || !sourceFiles ? new Map<string, InlineDirective[]>() : collectInlineDirectives(sourceFiles);
+  // Directives are matched through a change's source location, which only Terraform source gives.
+  const located = sourceFiles !== undefined && changes.some((c) => c.location !== undefined);
+  const inline = policy.inline === false || !located ? new Map<string, InlineDirective[]>() : collectInlineDirectives(sourceFiles);
   const directivesFor = (address: string): InlineDirective[] => {
     const loc = byAddress.get(address)?.location;
     return loc ? (inline.get(`${loc.file}\u0000${loc.line}`) ?? []) : [];

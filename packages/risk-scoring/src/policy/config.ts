@@ -4,7 +4,7 @@ import type { Category, RiskLevel, Severity } from '@iac-review/core';
 import { InputError } from '../errors';
 import { parseCidr } from './cidr';
 import { rules as catalogue } from '../rules/catalogue';
-import { RISKY_PATTERN } from '../hcl/functions';
+import { RISKY_PATTERN } from '../hcl/risky-pattern';
 import schema from '../../schema/iac-review-config.schema.json';
 
 /** Largest policy file read (characters). */
@@ -74,6 +74,7 @@ export interface LoadedConfig {
 
 /** The config file is unusable. The message is one line: `FILE:LINE: field: what is wrong`. */
 export class ConfigError extends InputError {
+  override name = 'ConfigError';
   constructor(
     readonly file: string,
     readonly line: number | undefined,

@@ -1,5 +1,6 @@
-import { parseHcl } from '../hcl/parser';
 import type { HclFile } from '../hcl/ast';
+import { hclParser } from '../hcl/parser-slot';
+import { RiskScoringError } from '../errors';
 
 /** One `iac-review:ignore` comment attached to a resource or data block. */
 export interface InlineDirective {
@@ -88,6 +89,9 @@ export function collectInlineDirectives(files: readonly { path: string; content:
   const out = new Map<string, InlineDirective[]>();
   for (const f of files) {
     if (!f.path.endsWith('.tf') || !f.content.includes(MARK)) continue;
+    // The parser is loaded with the HCL evaluation (see hcl/parser-slot.ts), never for plan JSON.
+    const parseHcl = hclParser();
+    if (!parseHcl) throw new RiskScoringError('inline suppressions need the HCL parser: load it first (await loadHcl(), or import parseHcl/evaluateHcl)');
     let parsed: HclFile;
     try {
       parsed = parseHcl(f.path, f.content);

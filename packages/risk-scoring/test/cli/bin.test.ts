@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const bin = join(__dirname, '..', '..', 'bin', 'iac-review.mjs');
@@ -20,6 +22,25 @@ describe('iac-review (the package bin)', () => {
     expect(report.findings.length).toBeGreaterThan(0);
   });
 
+  it('should review Terraform source and apply a policy file through the chunks loaded on demand', async () => {
+    // Act: a directory of .tf files (the HCL chunk) with a policy file (the YAML/JSON Schema chunk)
+    const dir = join(__dirname, '..', 'fixtures', 'tf', 'iam-network');
+    const config = join(tmpdir(), `iac-review-bin-${process.pid}.yml`);
+    writeFileSync(config, 'failOn: low\nrules:\n  NET-002:\n    disabled: true\n    reason: bastion hosts reviewed elsewhere\n');
+    try {
+      const r = await run(['review', '--format', 'json', '--config', config, dir]);
+      // Assert
+      expect(r.code).toBe(1); // failOn: low
+      const report = JSON.parse(r.stdout) as { stats: { inputKind: string; policy?: { disabledRules: { ruleId: string }[] } }; findings: { ruleId: string }[] };
+      expect(report.stats.inputKind).toBe('hcl');
+      expect(report.stats.policy?.disabledRules).toEqual([expect.objectContaining({ ruleId: 'NET-002' })]);
+      expect(report.findings.length).toBeGreaterThan(0);
+      expect(report.findings.some((f) => f.ruleId === 'NET-002')).toBe(false);
+    } finally {
+      rmSync(config, { force: true });
+    }
+  });
+
   it('should print its commands with no arguments and refuse an unknown command with exit 2', async () => {
     const help = await run([]);
     expect(help.code).toBe(0);
@@ -34,5 +55,53 @@ describe('iac-review (the package bin)', () => {
     const r = await run(['submit']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: iac-review submit');
+  });
+
+  const dist = join(__dirname, '..', '..', 'dist');
+  /** Every file the entry loads before it runs: review.mjs and the chunks it imports statically, transitively. */
+  const staticClosure = (): string[] => {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/^import\s[^;]*?from\s*"(\.\/[^"]+)"/gm)) visit(join(file, '..', m[1]!));
+    };
+    visit(join(dist, 'review.mjs'));
+    return [...seen];
+  };
+
+  it('should start a plan review without the HCL parser/evaluator, YAML or JSON Schema code (they are chunks loaded on demand)', async () => {
+    // Prepare: the bin builds the bundle when it is stale
+    expect((await run(['review', '--help'])).code).toBe(0);
+    // Act
+    const closure = staticClosure();
+    const sources = closure.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^\/\/ (\S+)$/gm)].map((m) => m[1]!));
+    // Assert
+    expect(sources).toEqual(expect.arrayContaining(['src/cli/run-cli.ts', 'src/input/normalise-plan.ts', 'src/rules/iam.ts']));
+    expect(sources.filter((s) => /src\/hcl\/(parser|config|evaluate|functions)\.ts$|src\/policy\/config\.ts$|\/(yaml|ajv)@/.test(s))).toEqual([]);
+    const lazy = readFileSync(join(dist, 'review.mjs'), 'utf8');
+    expect(lazy).toMatch(/import\("\.\/chunks\/hcl-api-[^"]+\.mjs"\)/);
+  });
+
+  it('should rebuild the bundle when a file it was built from changes, and only then', async () => {
+    // Prepare: a fresh bundle and its manifest
+    expect((await run(['review', '--help'])).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dist, 'review.sources.json'), 'utf8')) as { started: number; paths: string[] };
+    expect(manifest.paths).toEqual(expect.arrayContaining(['src/cli/run-cli.ts', 'src/hcl/parser.ts', 'src/rules', 'scripts/build-cli.mjs', 'package.json', '../core/src/index.ts']));
+    const quiet = await run(['review', '--format', 'json', plan]);
+    expect(quiet.stderr).not.toContain('rebuilt');
+    // Act: a listed source file modified after the build (its mtime only; restored below)
+    const file = join(__dirname, '..', '..', 'src', 'hcl', 'parser-slot.ts');
+    const before = statSync(file);
+    try {
+      utimesSync(file, before.atime, new Date(manifest.started + 60_000));
+      const r = await run(['review', '--format', 'json', plan]);
+      // Assert
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('rebuilt');
+      expect(JSON.parse(r.stdout)).toMatchObject({ riskLevel: 'high' });
+    } finally {
+      utimesSync(file, before.atime, before.mtime);
+    }
   });
 });
