@@ -91,12 +91,17 @@ export function applyPolicy(findings: Finding[], changes: readonly ResourceChang
     if (o.disabled) stats.disabledRules.push({ ruleId, reason: o.reason });
     else if (o.severity) stats.severityOverrides.push({ ruleId, severity: o.severity, reason: o.reason });
   }
-  const byAddress = new Map<string, ResourceChange>();
-  for (const c of changes) byAddress.set(c.address, c);
-
   // Paths: findings on resources declared in files outside include / inside exclude are left out.
   const include = cfg.paths?.include?.length ? picomatch(cfg.paths.include, { dot: true }) : undefined;
   const exclude = cfg.paths?.exclude?.length ? picomatch(cfg.paths.exclude, { dot: true }) : undefined;
+  const sourceFiles = files ?? policy.files;
+  // Directives are matched through a change's source location, which only Terraform source gives.
+  const located = sourceFiles !== undefined && changes.some((c) => c.location !== undefined);
+  // Nothing to apply (no config rules, paths or suppressions; no source to read directives from):
+  // the findings stay as they are, without a pass over them.
+  if (!include && !exclude && !cfg.rules && !cfg.suppressions?.length && (policy.inline === false || !located)) return { findings: findings.slice(), stats };
+  const byAddress = new Map<string, ResourceChange>();
+  for (const c of changes) byAddress.set(c.address, c);
   const prefix = (policy.pathPrefix ?? '').replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/$/, '');
   const inScope = (f: Finding): boolean => {
     if (!include && !exclude) return true;
@@ -108,9 +113,6 @@ export function applyPolicy(findings: Finding[], changes: readonly ResourceChang
   };
 
   const suppressions = (cfg.suppressions ?? []).map((s, i) => ({ ...s, matchRule: ruleMatcher(s.rule), matchResource: resourceMatcher(s.resource), location: `${loaded?.file ?? '.iac-review.yml'}:${loaded?.suppressionLines[i] ?? 0}` }));
-  const sourceFiles = files ?? policy.files;
-  // Directives are matched through a change's source location, which only Terraform source gives.
-  const located = sourceFiles !== undefined && changes.some((c) => c.location !== undefined);
   const inline = policy.inline === false || !located ? new Map<string, InlineDirective[]>() : collectInlineDirectives(sourceFiles);
   const directivesFor = (address: string): InlineDirective[] => {
     const loc = byAddress.get(address)?.location;

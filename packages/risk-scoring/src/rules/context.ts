@@ -12,6 +12,23 @@ function instancePrefix(c: ResourceChange): string {
   return cut < 0 ? '' : c.address.slice(0, cut + 1);
 }
 
+const ACCOUNT_ARN = /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/y;
+
+/** Counts the account ids of the `arn:…:<account>:…` values in one string (only where "arn:" occurs: no regex scan of the rest). */
+function countAccounts(text: string, counts: Map<string, number>, seen: { n: number }): void {
+  let at = text.indexOf('arn:');
+  while (at >= 0) {
+    ACCOUNT_ARN.lastIndex = at;
+    const m = ACCOUNT_ARN.exec(text);
+    if (m) {
+      counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+      seen.n++;
+    }
+    // As a global match would: the next one starts after this match, or after this "arn:".
+    at = text.indexOf('arn:', m ? ACCOUNT_ARN.lastIndex : at + 4);
+  }
+}
+
 /**
  * The other changes of one review, for cross-resource checks (a database's subnets, a subnet's route
  * tables). Built lazily: a review whose rules never look across resources pays nothing but the object.
@@ -133,24 +150,17 @@ export class ChangeIndex {
   homeAccount(): string | undefined {
     if (this.#homeAccount === undefined) {
       const counts = new Map<string, number>();
-      const re = /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/g;
-      let seen = 0;
+      const seen = { n: 0 };
       // The first 1,000 account ARNs are plenty to tell which account the configuration lives in.
-      for (let i = 0; i < this.#changes.length && seen < 1000; i++) {
+      for (let i = 0; i < this.#changes.length && seen.n < 1000; i++) {
         const after = this.#changes[i]!.after;
         if (after === null) continue;
         for (const k in after) {
           if (k === 'assume_role_policy') continue;
           // Top-level strings and string lists: where ARNs and policy documents live (nested blocks are not stringified).
           const v = after[k];
-          const texts = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
-          for (const text of texts) {
-            if (typeof text !== 'string' || !text.includes('arn:')) continue;
-            for (const m of text.matchAll(re)) {
-              counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
-              seen++;
-            }
-          }
+          if (typeof v === 'string') countAccounts(v, counts, seen);
+          else if (Array.isArray(v)) for (let j = 0; j < v.length; j++) if (typeof v[j] === 'string') countAccounts(v[j] as string, counts, seen);
         }
       }
       const ranked = [...counts].sort((a, b) => b[1] - a[1]);

@@ -152,6 +152,21 @@ describe('inline suppressions', () => {
   });
 });
 
+describe('a policy with nothing to apply', () => {
+  it('should leave the findings as they are: same review as without a policy, zero counts in the stats', async () => {
+    // Prepare
+    const input = { kind: 'plan' as const, plan: JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'plans', 'iam-network.json'), 'utf8')) as unknown };
+    // Act
+    const without = await reviewInput(input);
+    const empty = await reviewInput(input, { today: TODAY, files: [{ path: 'main.tf', content: sg('a', '# iac-review:ignore NET-002 reason: not for plans\n') }] });
+    // Assert
+    expect(without.findings.length).toBeGreaterThan(0);
+    expect(empty.findings).toEqual(without.findings);
+    expect(empty.riskScore).toBe(without.riskScore);
+    expect(empty.stats.policy).toEqual({ suppressed: 0, excluded: 0, disabledRules: [], severityOverrides: [], customRules: [], expired: [] });
+  });
+});
+
 describe('config file', () => {
   it('should suppress by exact address (brackets and quotes included) or by glob, with who/why/until from the file', async () => {
     const files = `resource "aws_security_group" "svc" {

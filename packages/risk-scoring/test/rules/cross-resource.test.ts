@@ -90,6 +90,10 @@ describe('cross-resource checks', () => {
     const trust = change('aws_iam_role.r', { assume_role_policy: '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"sts:AssumeRole"}]}' });
     expect(new ChangeIndex([trust, policy('111111111111'), policy('111111111111'), policy('222222222222')]).homeAccount()).toBe('111111111111');
     expect(new ChangeIndex([trust, policy('111111111111'), policy('222222222222')]).homeAccount()).toBeUndefined();
+    // Every ARN of a string counts, in string lists too; an "arn:" that starts no ARN does not.
+    const listed = change('aws_sns_topic_policy.l', { arns: ['arn: none here', 'arn:aws:sns:us-east-1:333333333333:t,arn:aws:sqs:us-east-1:333333333333:q'], note: 'arn:aws:iam::444444444444:role/x arn:aws:iam::44444:x' });
+    expect(new ChangeIndex([trust, listed]).homeAccount()).toBe('333333333333');
+    expect(new ChangeIndex([trust, listed, policy('444444444444')]).homeAccount()).toBeUndefined();
     expect(ids([trust, policy('222222222222'), policy('222222222222')], 'IAM-017')).toEqual([]);
     expect(ids([trust, policy('111111111111')], 'IAM-017')).toEqual(['aws_iam_role.r']);
   });
