@@ -116,6 +116,47 @@ export const sensitive = <T>(value: T): Sensitive<T> => new Sensitive(value);
 
 export type Redactor = (value: unknown) => unknown;
 
+export interface RedactorOptions {
+  /**
+   * How many distinct keys' decisions (secret or not) are remembered. A function logs the same few
+   * dozen keys over and over, so each is judged once; the cache is emptied when it is full (keys
+   * from data, such as map keys, cannot grow it without bound). Default 512; 0 judges every key anew.
+   */
+  keyCacheSize?: number;
+}
+
+/** Keys longer than this are judged every time, never remembered. */
+const MAX_CACHED_KEY_LENGTH = 128;
+
+type Secrecy = 'always' | 'text' | undefined;
+
+/**
+ * Whether a key is secret — 'always': redact whatever the value; 'text': redact unless a number or
+ * boolean; undefined: keep — remembered per key, at most `size` keys (see RedactorOptions).
+ */
+export const createKeySecrecy = (extraKeys: readonly string[] = [], size = 512): { secrecy: (key: string) => Secrecy; cachedKeys: () => number } => {
+  const secretKeys = new Set([...DEFAULT_SECRET_KEYS, ...extraKeys].map(normalise));
+  const judge = (key: string): Secrecy => {
+    const k = normalise(key);
+    if (secretKeys.has(k)) return 'always';
+    if (ABOUT_A_SECRET.test(k)) return undefined;
+    return SECRET_FRAGMENTS.some((f) => k.includes(f)) ? 'text' : undefined;
+  };
+  // 'keep' stands for undefined, so a hit is one lookup.
+  const cache = new Map<string, Exclude<Secrecy, undefined> | 'keep'>();
+  const secrecy = (key: string): Secrecy => {
+    const known = cache.get(key);
+    if (known !== undefined) return known === 'keep' ? undefined : known;
+    const decision = judge(key);
+    if (size > 0 && key.length <= MAX_CACHED_KEY_LENGTH) {
+      if (cache.size >= size) cache.clear();
+      cache.set(key, decision ?? 'keep');
+    }
+    return decision;
+  };
+  return { secrecy, cachedKeys: () => cache.size };
+};
+
 /**
  * Builds a deep redactor: returns a copy of `value` in which every property whose key is secret
  * (defaults, key fragments, plus `extraKeys`), every {@link Sensitive} value, the value of every
@@ -123,15 +164,8 @@ export type Redactor = (value: unknown) => unknown;
  * string (see {@link scrubString}) is replaced by `[REDACTED]`. Cycles are cut, depth is bounded,
  * and Error objects are kept as {type,message,stack,…} with message and stack scrubbed.
  */
-export const createRedactor = (extraKeys: readonly string[] = []): Redactor => {
-  const secretKeys = new Set([...DEFAULT_SECRET_KEYS, ...extraKeys].map(normalise));
-  /** 'always': redact whatever the value; 'text': redact unless a number/boolean; undefined: keep. */
-  const secrecy = (key: string): 'always' | 'text' | undefined => {
-    const k = normalise(key);
-    if (secretKeys.has(k)) return 'always';
-    if (ABOUT_A_SECRET.test(k)) return undefined;
-    return SECRET_FRAGMENTS.some((f) => k.includes(f)) ? 'text' : undefined;
-  };
+export const createRedactor = (extraKeys: readonly string[] = [], opts: RedactorOptions = {}): Redactor => {
+  const { secrecy } = createKeySecrecy(extraKeys, opts.keyCacheSize ?? 512);
   const redactProperty = (key: string, v: unknown, walkValue: (v: unknown) => unknown): unknown => {
     const s = secrecy(key);
     if (s === 'always') return REDACTED;
