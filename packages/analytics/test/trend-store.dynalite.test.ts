@@ -2,22 +2,10 @@
  * What one rollup write costs against DynamoDB (dynalite): put reads the latest version once and
  * hands it to the append, so the append needs no second read.
  */
-import { createDynamoDbTablePort, createInMemoryMacKeyProvider, type TablePort } from '@iac-review/dynamo-versioning';
+import { createDynamoDbTablePort, createInMemoryMacKeyProvider } from '@iac-review/dynamo-versioning';
+import { recordingTablePort } from '@iac-review/dynamo-versioning/testing';
 import { computeRollups, createTrendStore, type TrendRollup } from '../src/index';
 import { startTable, type LocalTable } from './support/dynalite';
-
-/** Records every request made through the port, by operation. */
-const recording = (inner: TablePort) => {
-  const calls: string[] = [];
-  const port: TablePort = {
-    get: (...a) => (calls.push('get'), inner.get(...a)),
-    putIfAbsent: (...a) => (calls.push('putIfAbsent'), inner.putIfAbsent(...a)),
-    updateIfNewer: (...a) => (calls.push('updateIfNewer'), inner.updateIfNewer(...a)),
-    query: (...a) => (calls.push('query'), inner.query(...a)),
-    delete: (...a) => (calls.push('delete'), inner.delete(...a)),
-  };
-  return { port, take: () => calls.splice(0) };
-};
 
 const rollup = (day: string, reviews: number): TrendRollup => {
   const [overall] = computeRollups(day, []);
@@ -35,7 +23,7 @@ describe('trend store writes (dynalite)', () => {
 
   const mac = createInMemoryMacKeyProvider();
   const setup = () => {
-    const rec = recording(createDynamoDbTablePort({ client: table.client }));
+    const rec = recordingTablePort(createDynamoDbTablePort({ client: table.client }));
     const trends = createTrendStore({ table: rec.port, tableName: table.tableName, mac });
     return { rec, trends };
   };

@@ -5,6 +5,7 @@
  */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '@iac-review/core';
+import type { TablePort } from './ports';
 import type { AddressInfo, Server } from 'node:net';
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,4 +44,17 @@ export const startTable = async (tableName = 'iac-review-test'): Promise<LocalTa
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+};
+
+/** Wraps a table port and records every request made through it, by operation (`take` returns and clears them). */
+export const recordingTablePort = (inner: TablePort): { port: TablePort; take: () => string[] } => {
+  const calls: string[] = [];
+  const port: TablePort = {
+    get: (...a) => (calls.push('get'), inner.get(...a)),
+    putIfAbsent: (...a) => (calls.push('putIfAbsent'), inner.putIfAbsent(...a)),
+    updateIfNewer: (...a) => (calls.push('updateIfNewer'), inner.updateIfNewer(...a)),
+    query: (...a) => (calls.push('query'), inner.query(...a)),
+    delete: (...a) => (calls.push('delete'), inner.delete(...a)),
+  };
+  return { port, take: () => calls.splice(0) };
 };

@@ -3,29 +3,11 @@
  * materialised, then only the link to its predecessor when that predecessor is in the same page.
  * The item just after the page (the last version's predecessor) is still checked in full.
  */
-import { canonicalJson, createInMemoryMacKeyProvider, createVersionedStore, HistoryTamperedError, sha256Hex, versionHash, versionMac, type InMemoryMacKeyProvider, type MacKeyProvider, type StoredItem, type VersionedStore } from '../src/index';
+import { createInMemoryMacKeyProvider, createVersionedStore, HistoryTamperedError, versionMac, type InMemoryMacKeyProvider, type MacKeyProvider, type StoredItem, type VersionedStore } from '../src/index';
+import { forgeContent, versionItemIn } from './support/forge';
 import { inMemoryBackend, review, reviewHead, steppingClock, type ReviewDoc, type TableHarness } from './support/harness';
 
 const meta = { actor: 'ai-reviewer', reason: 'update' };
-
-/** Rewrites content, digest and hash consistently, as someone with table access but no key would. */
-const forge = (item: StoredItem, content: ReviewDoc): StoredItem => {
-  const json = canonicalJson(content);
-  const contentSha256 = sha256Hex(json);
-  const hash = versionHash({
-    entity: 'REVIEW',
-    id: item.id as string,
-    version: item.version as number,
-    previousVersion: item.previousVersion as number | null,
-    createdAt: item.createdAt as string,
-    firstCreatedAt: item.firstCreatedAt as string,
-    actor: item.actor as string,
-    reason: item.reason as string,
-    contentSha256,
-    previousHash: item.previousHash as string | null,
-  });
-  return { ...item, content: json, contentSha256, hash };
-};
 
 describe('listVersions verification per page', () => {
   const backend = inMemoryBackend();
@@ -35,11 +17,7 @@ describe('listVersions verification per page', () => {
   /** How many MAC checks were made (one byId per check). */
   let macChecks: number;
 
-  const versionItem = async (v: number): Promise<StoredItem> => {
-    const item = (await t.dump()).find((i) => i.pk === 'REVIEW#r1' && i.version === v && String(i.sk).startsWith('V#'));
-    if (!item) throw new Error(`no item for version ${v}`);
-    return item;
-  };
+  const versionItem = (v: number): Promise<StoredItem> => versionItemIn(t, 'r1', v);
 
   beforeEach(async () => {
     t = await backend.table();
@@ -68,7 +46,7 @@ describe('listVersions verification per page', () => {
 
   it('should refuse a page with a forged version in its middle', async () => {
     // Prepare
-    await t.rawPut(forge(await versionItem(6), review({ title: 'forged' })));
+    await t.rawPut(forgeContent(await versionItem(6), review({ title: 'forged' })));
     // Act
     const listing = store.listVersions('r1', { limit: 5 });
     // Assert
@@ -87,7 +65,7 @@ describe('listVersions verification per page', () => {
 
   it('should refuse a page whose last version links to a forged predecessor just after the page', async () => {
     // Prepare
-    await t.rawPut(forge(await versionItem(3), review({ title: 'forged' })));
+    await t.rawPut(forgeContent(await versionItem(3), review({ title: 'forged' })));
     // Act
     const listing = store.listVersions('r1', { limit: 5 });
     // Assert
@@ -99,7 +77,7 @@ describe('listVersions verification per page', () => {
     // version 3's previousHash: its own hash and MAC hold, only the links in the page break (5 to 4,
     // and 6 to 5, whose hash changed)
     const fromFive = (await store.listVersions('r1', { limit: 3 })).cursor as string;
-    const v5 = forge({ ...(await versionItem(5)), previousHash: (await versionItem(3)).previousHash as string }, review({ title: 'v5' }));
+    const v5 = forgeContent({ ...(await versionItem(5)), previousHash: (await versionItem(3)).previousHash as string }, review({ title: 'v5' }));
     const { keyId, key } = await keys.current();
     await t.rawPut({ ...v5, mac: versionMac(key, { entity: 'REVIEW', id: 'r1', version: 5, keyId, hash: v5.hash as string }), macKeyId: keyId });
     expect((await store.getVersion('r1', 4)).version).toBe(4);

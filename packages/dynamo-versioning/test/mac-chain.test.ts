@@ -2,43 +2,22 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  canonicalJson,
   createFileMacKeyProvider,
   createInMemoryMacKeyProvider,
   createSecretsManagerMacKeyProvider,
   createVersionedStore,
   HistoryTamperedError,
   rotateMacKeyFile,
-  sha256Hex,
-  versionHash,
   verifyTouched,
   type IntegrityFailure,
   type InMemoryMacKeyProvider,
   type StoredItem,
   type VersionedStore,
 } from '../src/index';
+import { forgeContent, versionItemIn } from './support/forge';
 import { inMemoryBackend, review, reviewHead, steppingClock, type ReviewDoc, type TableHarness } from './support/harness';
 
 const meta = { actor: 'ai-reviewer', reason: 'update' };
-
-/** What an attacker with table access (but not the key) does: rewrite content, digest and hash consistently. */
-const forgeContent = (item: StoredItem, content: ReviewDoc): StoredItem => {
-  const json = canonicalJson(content);
-  const contentSha256 = sha256Hex(json);
-  const hash = versionHash({
-    entity: 'REVIEW',
-    id: item.id as string,
-    version: item.version as number,
-    previousVersion: item.previousVersion as number | null,
-    createdAt: item.createdAt as string,
-    firstCreatedAt: item.firstCreatedAt as string,
-    actor: item.actor as string,
-    reason: item.reason as string,
-    contentSha256,
-    previousHash: item.previousHash as string | null,
-  });
-  return { ...item, content: json, contentSha256, hash };
-};
 
 describe('keyed (HMAC) history chain', () => {
   const backend = inMemoryBackend();
@@ -47,11 +26,7 @@ describe('keyed (HMAC) history chain', () => {
   let failures: IntegrityFailure[];
   let store: VersionedStore<ReviewDoc>;
 
-  const versionItem = async (v: number): Promise<StoredItem> => {
-    const item = (await t.dump()).find((i) => i.pk === 'REVIEW#r1' && i.version === v && String(i.sk).startsWith('V#'));
-    if (!item) throw new Error(`no item for version ${v}`);
-    return item;
-  };
+  const versionItem = (v: number): Promise<StoredItem> => versionItemIn(t, 'r1', v);
 
   beforeEach(async () => {
     t = await backend.table();

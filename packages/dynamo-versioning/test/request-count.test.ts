@@ -1,18 +1,6 @@
-import { createInMemoryMacKeyProvider, createVersionedStore, VersionConflictError, type TablePort, type VersionedStore } from '../src/index';
+import { createInMemoryMacKeyProvider, createVersionedStore, VersionConflictError, type VersionedStore } from '../src/index';
+import { recordingTablePort } from '../src/testing';
 import { dynaliteBackend, inMemoryBackend, review, reviewHead, type Backend, type ReviewDoc } from './support/harness';
-
-/** Wraps a table port and records every request made through it, by operation. */
-const counting = (port: TablePort) => {
-  const calls: string[] = [];
-  const wrapped: TablePort = {
-    get: (...a) => (calls.push('get'), port.get(...a)),
-    putIfAbsent: (...a) => (calls.push('putIfAbsent'), port.putIfAbsent(...a)),
-    updateIfNewer: (...a) => (calls.push('updateIfNewer'), port.updateIfNewer(...a)),
-    query: (...a) => (calls.push('query'), port.query(...a)),
-    delete: (...a) => (calls.push('delete'), port.delete(...a)),
-  };
-  return { port: wrapped, calls, take: () => calls.splice(0) };
-};
 
 describe.each<[string, () => Backend]>([
   ['in-memory', inMemoryBackend],
@@ -24,7 +12,7 @@ describe.each<[string, () => Backend]>([
 
   const setup = async () => {
     const t = await backend.table();
-    const c = counting(t.port);
+    const c = recordingTablePort(t.port);
     const store: VersionedStore<ReviewDoc> = createVersionedStore<ReviewDoc>({
       table: c.port,
       tableName: t.tableName,
