@@ -4,7 +4,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleFunction } from '../src/bundle/bundle';
+import { bundleFunction, ENTRY_FILE } from '../src/bundle/bundle';
+import { invokeBundle } from '../src/bundle/invoke-bundle';
 import { loadManifest, repoRoot } from '../src/lib/repo';
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
@@ -41,11 +42,15 @@ describe('bundler', () => {
     const dir = tmp();
     await bundleFunction(repoRoot, spec, dir);
     // What Terraform sets; /health touches none of them.
-    Object.assign(process.env, { TABLE_NAME: 't', INPUTS_BUCKET: 'b', EVENT_BUS_NAME: 'e', SECRETS_PREFIX: 'iac-review-test/', LOG_LEVEL: 'silent' });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(join(dir, 'api-handler', 'index.js')) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number }> };
-    const res = await mod.handler({ httpMethod: 'GET', path: '/health', headers: {} }, { awsRequestId: 'test' });
-    expect(res.statusCode).toBe(200);
+    const [res] = await invokeBundle(join(dir, 'api-handler', ENTRY_FILE), [{ httpMethod: 'GET', path: '/health', headers: {} }], {
+      AWS_REGION: 'us-east-1',
+      TABLE_NAME: 't',
+      INPUTS_BUCKET: 'b',
+      EVENT_BUS_NAME: 'e',
+      SECRETS_PREFIX: 'iac-review-test/',
+      LOG_LEVEL: 'silent',
+    });
+    expect(res?.statusCode).toBe(200);
   });
 });
 
@@ -88,7 +93,7 @@ describe('bundled api-handler against the emulators', () => {
       if (!spec) throw new Error('api-handler missing from the manifest');
       await bundleFunction(repoRoot, spec, dir);
       // Exactly what Lambda provides: credentials in the environment (the bundle has no other credential source).
-      Object.assign(process.env, {
+      const env = {
         AWS_ACCESS_KEY_ID: 'bundle-key',
         AWS_SECRET_ACCESS_KEY: 'bundle-secret',
         AWS_REGION: 'us-east-1',
@@ -102,11 +107,8 @@ describe('bundled api-handler against the emulators', () => {
         EVENT_BUS_NAME: 'bundle-bus',
         API_CLIENTS: JSON.stringify({ k1: { name: 'ci', scopes: ['reviews:read', 'reviews:write'] } }),
         LOG_LEVEL: 'silent',
-      });
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { handler } = require(join(dir, 'api-handler', 'index.js')) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }> };
-      const res = await handler(
-        {
+      };
+      const submit = {
           httpMethod: 'POST',
           path: '/reviews',
           resource: '/reviews',
@@ -115,15 +117,22 @@ describe('bundled api-handler against the emulators', () => {
           isBase64Encoded: false,
           queryStringParameters: null,
           requestContext: { requestId: 'r', identity: { apiKeyId: 'k1', sourceIp: '127.0.0.1' } },
-        },
-        { awsRequestId: 'bundle', getRemainingTimeInMillis: () => 10000 },
-      );
-      expect({ status: res.statusCode, body: res.statusCode === 202 ? '' : res.body }).toEqual({ status: 202, body: '' });
-      const id = (JSON.parse(res.body) as { id: string }).id;
-      const got = await handler({ httpMethod: 'GET', path: `/reviews/${id}`, resource: '/reviews/{id}', headers: {}, body: null, queryStringParameters: null, requestContext: { requestId: 'r2', identity: { apiKeyId: 'k1' } } }, { awsRequestId: 'b2' });
-      expect(got.statusCode).toBe(200);
-      // The version was sealed and verified with the key read once from Secrets Manager (AWSCURRENT).
-      expect(secretCalls).toEqual([{ target: 'secretsmanager.GetSecretValue', body: { SecretId: 'iac-review-bundle/history-mac-key', VersionStage: 'AWSCURRENT' } }]);
+      };
+      const list = { httpMethod: 'GET', path: '/reviews', resource: '/reviews', headers: {}, body: null, queryStringParameters: null, requestContext: { requestId: 'r2', identity: { apiKeyId: 'k1' } } };
+      // One container: the submit loads the SDK chunks on demand, the listing reuses them.
+      const [res, listed] = await invokeBundle(join(dir, 'api-handler', ENTRY_FILE), [submit, list], env);
+      expect({ status: res?.statusCode, body: res?.statusCode === 202 ? '' : res?.body }).toEqual({ status: 202, body: '' });
+      const id = (JSON.parse(res!.body) as { id: string }).id;
+      expect(listed?.statusCode).toBe(200);
+      expect((JSON.parse(listed!.body) as { items: Array<{ id: string }> }).items.map((r) => r.id)).toContain(id);
+      const [got] = await invokeBundle(join(dir, 'api-handler', ENTRY_FILE), [{ httpMethod: 'GET', path: `/reviews/${id}`, resource: '/reviews/{id}', headers: {}, body: null, queryStringParameters: null, requestContext: { requestId: 'r3', identity: { apiKeyId: 'k1' } } }], env);
+      expect(got?.statusCode).toBe(200);
+      // The version was sealed with the key the first container read once from Secrets Manager
+      // (AWSCURRENT); the second container verified it with the key it names (VersionId), read once.
+      expect(secretCalls).toEqual([
+        { target: 'secretsmanager.GetSecretValue', body: { SecretId: 'iac-review-bundle/history-mac-key', VersionStage: 'AWSCURRENT' } },
+        { target: 'secretsmanager.GetSecretValue', body: { SecretId: 'iac-review-bundle/history-mac-key', VersionId: 'v-1' } },
+      ]);
     } finally {
       await new Promise<void>((r) => secrets.close(() => r()));
       await bus.close();

@@ -41,3 +41,5 @@ export { corsHeaders, preflightHeaders } from './cors';
 export type { CorsConfig } from './cors';
 export type { ServiceConfig } from './config';
 export { checkFreeText, checkIntegerParams, checkListFilters, checkQueryText } from './hardening';
+export { deferred } from './deferred';
+export type { AsyncMethodsOf } from './deferred';

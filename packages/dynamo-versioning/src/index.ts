@@ -64,6 +64,7 @@ export type { HeadIndex, KeyNames } from './key-layout';
 export { DEFAULT_RETRY } from './backoff';
 export type { RetryPolicy } from './backoff';
 export { createDynamoDbTablePort } from './adapters/dynamodb';
+export { lazyDynamoDbTablePort } from './adapters/lazy-dynamodb';
 export type { DynamoDbTablePortOptions, DynamoRequestMetric, DynamoOperation } from './adapters/dynamodb';
 export { mapAwsError } from './adapters/aws-errors';
 export { createInMemoryTablePort, itemSize, MAX_ITEM_BYTES } from './adapters/in-memory';

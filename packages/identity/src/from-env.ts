@@ -1,10 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { parseClientRegistry } from '@iac-review/core';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { deferred, parseClientRegistry } from '@iac-review/core';
 import type { Logger } from '@iac-review/logger';
 import { createAuthenticator, type Authenticator } from './caller';
 import { readOidcConfig } from './config';
 import { createDynamoRateLimiter, readRateLimitConfig } from './rate-limit';
 import { createTokenVerifier } from './verifier';
+
+/** A DynamoDB client built on its first request (the SDK is not loaded at cold start). */
+const lazyDynamoDbClient = (region: string) =>
+  deferred<Pick<DynamoDBClient, 'send'>>(async () => new (await import('./dynamodb-client')).DynamoDBClient({ region, maxAttempts: 3 }), { send: true });
 
 /**
  * The composition root's authenticator: API_CLIENTS (API key id → client), OIDC_* (sign-in; off when
@@ -18,6 +22,6 @@ export const authenticatorFromEnv = (env: Record<string, string | undefined>, de
     clients: parseClientRegistry(env.API_CLIENTS),
     logger: deps.logger,
     ...(oidc ? { oidc, verifier: createTokenVerifier(oidc) } : {}),
-    ...(rate ? { limiter: createDynamoRateLimiter({ client: new DynamoDBClient({ region: deps.region, maxAttempts: 3 }), tableName: deps.tableName, config: rate }) } : {}),
+    ...(rate ? { limiter: createDynamoRateLimiter({ client: lazyDynamoDbClient(deps.region), tableName: deps.tableName, config: rate }) } : {}),
   });
 };

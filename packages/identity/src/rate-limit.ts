@@ -1,4 +1,7 @@
-import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/** The DynamoDB commands, loaded on the first take (never at cold start). */
+const loadDynamoDb = () => import('./dynamodb-client');
 
 export type RateVerdict = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
@@ -35,7 +38,7 @@ export const BUCKET_PREFIX = 'RATELIMIT#';
  * the take is retried on fresh state, so two containers never spend the same token. The item expires
  * (TTL) once a full refill would have happened, so idle identities cost nothing.
  */
-export const createDynamoRateLimiter = (deps: { client: DynamoDBClient; tableName: string; config: TokenBucketConfig; clock?: () => number; maxAttempts?: number }): RateLimiter => {
+export const createDynamoRateLimiter = (deps: { client: Pick<DynamoDBClient, 'send'>; tableName: string; config: TokenBucketConfig; clock?: () => number; maxAttempts?: number }): RateLimiter => {
   const { client, tableName, config } = deps;
   const clock = deps.clock ?? (() => Date.now());
   const maxAttempts = deps.maxAttempts ?? 5;
@@ -43,6 +46,7 @@ export const createDynamoRateLimiter = (deps: { client: DynamoDBClient; tableNam
 
   return {
     take: async (identity) => {
+      const { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand } = await loadDynamoDb();
       for (let attempt = 0; attempt < maxAttempts; attempt++) {
         const got = await client.send(new GetItemCommand({ TableName: tableName, Key: key(identity), ConsistentRead: true, ProjectionExpression: 'tokens, refilledAt, rev' }));
         const oldAt = got.Item?.refilledAt?.N;

@@ -1,11 +1,14 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { createRemoteJWKSet, errors as JoseErrors, JWTPayload } from 'jose';
+
+/** jose is loaded on the first bearer token: requests with an API key (or none) never load it. */
+const loadJose = () => import('./jose-parts');
 import type { OidcConfig } from './config';
 
 /** A bearer token that is not accepted; `reason` is safe to log and to show (never holds the token). */
 export class TokenRejectedError extends Error {
+  override name = 'TokenRejectedError';
   constructor(readonly reason: string) {
     super(reason);
-    this.name = 'TokenRejectedError';
   }
 }
 
@@ -36,7 +39,7 @@ export interface VerifierOptions {
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : typeof v === 'string' ? [v] : []);
 
-const describe = (err: unknown): string => {
+const describe = (err: unknown, joseErrors: typeof JoseErrors): string => {
   if (err instanceof joseErrors.JWTExpired) return 'the token has expired; sign in again';
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     if (err.claim === 'iss') return 'the token was issued by another issuer';
@@ -63,6 +66,7 @@ export const createTokenVerifier = (config: OidcConfig, opts: VerifierOptions = 
   const keySet = (): Promise<ReturnType<typeof createRemoteJWKSet>> => {
     if (!jwks) {
       jwks = (async () => {
+        const { createRemoteJWKSet } = await loadJose();
         let url = config.jwksUrl;
         if (!url) {
           const res = await doFetch(`${config.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
@@ -85,6 +89,7 @@ export const createTokenVerifier = (config: OidcConfig, opts: VerifierOptions = 
   return {
     verify: async (token) => {
       let payload: JWTPayload;
+      const { errors: joseErrors, jwtVerify } = await loadJose();
       try {
         const set = await keySet();
         ({ payload } = await jwtVerify(token, set, {
@@ -96,7 +101,7 @@ export const createTokenVerifier = (config: OidcConfig, opts: VerifierOptions = 
         }));
       } catch (err) {
         if (err instanceof TokenRejectedError) throw err;
-        throw new TokenRejectedError(describe(err));
+        throw new TokenRejectedError(describe(err, joseErrors));
       }
       const tokenUse = typeof payload.token_use === 'string' ? payload.token_use : undefined;
       if (tokenUse !== undefined && tokenUse !== 'id' && tokenUse !== 'access') throw new TokenRejectedError(`token_use ${tokenUse} is not accepted`);

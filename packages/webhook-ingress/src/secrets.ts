@@ -1,4 +1,8 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { deferred } from '@iac-review/core';
+
+/** The Secrets Manager client code, loaded on the first read (a refused request never loads it). */
+const loadSecretsManager = () => import('./secrets-manager-client');
 
 /**
  * Where the webhook secrets come from. Up to two are active at once (current first, then the
@@ -14,19 +18,19 @@ export interface WebhookSecretProvider {
 
 /** The secrets could not be read (Secrets Manager down, throttled or misconfigured): answer 503. */
 export class SecretUnavailableError extends Error {
+  override name = 'SecretUnavailableError';
   readonly retryAfterSeconds: number;
   constructor(message: string, opts: { cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = 'SecretUnavailableError';
     this.retryAfterSeconds = opts.retryAfterSeconds ?? 5;
   }
 }
 
 /** The stored secret value does not have the documented shape (a deployment fault). */
 export class SecretFormatError extends Error {
+  override name = 'SecretFormatError';
   constructor(message: string) {
     super(message);
-    this.name = 'SecretFormatError';
   }
 }
 
@@ -95,6 +99,7 @@ export const secretsManagerSecretProvider = (opts: SecretsManagerSecretProviderO
   const read = (): Promise<readonly string[]> => {
     inFlight ??= (async () => {
       try {
+        const { GetSecretValueCommand } = await loadSecretsManager();
         const out = await opts.client.send(new GetSecretValueCommand({ SecretId: opts.secretId }));
         const secrets = Object.freeze(parseSecretValue(out.SecretString, opts.secretId));
         cached = { secrets, readAt: clock() };
@@ -148,5 +153,7 @@ export const webhookSecretsFromEnv = (o: WebhookSecretsFromEnvOptions): WebhookS
   const secretId = env[o.idVariable] || (!env[o.valueVariable] && o.defaultSecretName && env.SECRETS_PREFIX ? `${env.SECRETS_PREFIX}${o.defaultSecretName}` : undefined);
   if (!secretId && !env[o.valueVariable]) o.onMissing?.();
   if (!secretId) return envSecretProvider(env[o.valueVariable], o.valueVariable);
-  return secretsManagerSecretProvider({ client: new SecretsManagerClient({ region: o.region, maxAttempts: 2 }), secretId });
+  // The client is built on the first read, not at cold start.
+  const client = deferred<Pick<SecretsManagerClient, 'send'>>(async () => new (await loadSecretsManager()).SecretsManagerClient({ region: o.region, maxAttempts: 2 }), { send: true });
+  return secretsManagerSecretProvider({ client, secretId });
 };

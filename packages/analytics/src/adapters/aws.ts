@@ -1,6 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ServiceConfig } from '@iac-review/core';
-import { createDynamoDbTablePort, createS3BlobStore, createVersionedStore, lazyS3Client, type DynamoRequestMetric, type IntegrityFailure, type MacKeyProvider, type StoreLogger } from '@iac-review/dynamo-versioning';
+import { createS3BlobStore, createVersionedStore, lazyDynamoDbTablePort, lazyS3Client, type DynamoRequestMetric, type IntegrityFailure, type MacKeyProvider, type StoreLogger } from '@iac-review/dynamo-versioning';
 import { reviewHead, type ReviewContent } from '@iac-review/reviews';
 import { createTrendStore } from '../trend-store';
 
@@ -20,10 +19,9 @@ export interface AwsAnalyticsOptions {
  * them. Call once per container. Endpoints follow the SDK's AWS_ENDPOINT_URL_<SERVICE> variables.
  */
 export const createAwsAnalytics = (config: ServiceConfig, opts: AwsAnalyticsOptions = {}) => {
-  const dynamo = new DynamoDBClient({ region: config.region, maxAttempts: 3 });
-  // Built on first use: requests that touch no blob never load the S3 client.
+  // Each client is loaded and built on its first request, not at cold start.
+  const table = lazyDynamoDbTablePort({ region: config.region, maxAttempts: 3 }, opts.onRequest ? { onRequest: opts.onRequest } : {});
   const s3 = lazyS3Client({ region: config.region, forcePathStyle: config.s3ForcePathStyle });
-  const table = createDynamoDbTablePort({ client: dynamo, ...(opts.onRequest ? { onRequest: opts.onRequest } : {}) });
   const reviews = createVersionedStore<ReviewContent>({
     table,
     tableName: config.tableName,

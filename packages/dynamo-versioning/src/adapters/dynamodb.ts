@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableDefinition, type TableDefinition } from '@iac-review/core';
 import { ValidationError, VersioningError } from '../errors';
 import type { ItemKey, PutIfAbsentOptions, QueryPage, QueryRequest, StoredItem, TablePort, UpdateIfNewerRequest } from '../ports';
@@ -59,14 +59,28 @@ const isConditionFailure = (err: unknown): boolean => (err as { name?: unknown }
 
 /** The table port over DynamoDB (or dynalite): conditional PutItem / UpdateItem, Query, GetItem, DeleteItem. */
 export const createDynamoDbTablePort = (opts: DynamoDbTablePortOptions): TablePort => {
-  const doc =
-    opts.client instanceof DynamoDBDocumentClient
-      ? opts.client
-      : DynamoDBDocumentClient.from(opts.client, { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } });
+  // The document client and its commands are loaded on the first request, not when the port is
+  // built: a function that answers without touching the table never loads them.
+  let loaded: Promise<{ doc: DynamoDBDocumentClient; commands: typeof import('./lib-dynamodb') }> | undefined;
+  const lib = () => {
+    if (!loaded) {
+      const attempt = import('./lib-dynamodb').then((commands) => ({
+        commands,
+        doc:
+          opts.client instanceof commands.DynamoDBDocumentClient
+            ? opts.client
+            : commands.DynamoDBDocumentClient.from(opts.client, { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } }),
+      }));
+      loaded = attempt;
+      attempt.catch(() => {
+        if (loaded === attempt) loaded = undefined;
+      });
+    }
+    return loaded;
+  };
   const def = opts.definition ?? tableDefinition;
   const pkName = def.partitionKey.name;
   const capacity = opts.onRequest ? { ReturnConsumedCapacity: 'TOTAL' as const } : {};
-
   const call = async <R extends { ConsumedCapacity?: { CapacityUnits?: number } }>(
     operation: DynamoOperation,
     table: string,
@@ -91,7 +105,10 @@ export const createDynamoDbTablePort = (opts: DynamoDbTablePortOptions): TablePo
   };
 
   const get: TablePort['get'] = async (table, key, o = {}) => {
-    const r = await call('GetItem', table, () => doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: o.consistent ?? false, ...capacity })));
+    const r = await call('GetItem', table, async () => {
+      const { doc, commands } = await lib();
+      return doc.send(new commands.GetCommand({ TableName: table, Key: key, ConsistentRead: o.consistent ?? false, ...capacity }));
+    });
     return 'result' in r ? (r.result.Item as StoredItem | undefined) : undefined;
   };
 
@@ -99,9 +116,10 @@ export const createDynamoDbTablePort = (opts: DynamoDbTablePortOptions): TablePo
     const p = placeholders();
     let condition = `attribute_not_exists(${p.name(pkName)})`;
     if (o.replaceExpired) condition += ` OR ${p.name(o.replaceExpired.attribute)} < ${p.value(o.replaceExpired.now)}`;
-    const r = await call('PutItem', table, () =>
-      doc.send(
-        new PutCommand({
+    const r = await call('PutItem', table, async () => {
+      const { doc, commands } = await lib();
+      return doc.send(
+        new commands.PutCommand({
           TableName: table,
           Item: item,
           ConditionExpression: condition,
@@ -109,7 +127,8 @@ export const createDynamoDbTablePort = (opts: DynamoDbTablePortOptions): TablePo
           ...(Object.keys(p.values).length ? { ExpressionAttributeValues: p.values } : {}),
           ...capacity,
         }),
-      ),
+      );
+      },
     );
     return 'result' in r;
   };
@@ -120,9 +139,10 @@ export const createDynamoDbTablePort = (opts: DynamoDbTablePortOptions): TablePo
     const value = p.value(u.value);
     const sets = [`${guard} = ${value}`, ...Object.entries(u.set).map(([k, v]) => `${p.name(k)} = ${p.value(v)}`)];
     const removes = (u.remove ?? []).map((k) => p.name(k));
-    const r = await call('UpdateItem', table, () =>
-      doc.send(
-        new UpdateCommand({
+    const r = await call('UpdateItem', table, async () => {
+      const { doc, commands } = await lib();
+      return doc.send(
+        new commands.UpdateCommand({
           TableName: table,
           Key: key,
           UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
@@ -131,7 +151,8 @@ export const createDynamoDbTablePort = (opts: DynamoDbTablePortOptions): TablePo
           ExpressionAttributeValues: p.values,
           ...capacity,
         }),
-      ),
+      );
+      },
     );
     return 'result' in r;
   };
@@ -150,9 +171,10 @@ export const createDynamoDbTablePort = (opts: DynamoDbTablePortOptions): TablePo
       else if (range.lte !== undefined) keyCondition += ` AND ${r()} <= ${p.value(range.lte)}`;
     }
     const filters = Object.entries(q.filter ?? {}).map(([k, v]) => `${p.name(k)} = ${p.value(v)}`);
-    const r = await call('Query', table, () =>
-      doc.send(
-        new QueryCommand({
+    const r = await call('Query', table, async () => {
+      const { doc, commands } = await lib();
+      return doc.send(
+        new commands.QueryCommand({
           TableName: table,
           ...(q.index !== undefined ? { IndexName: q.index } : {}),
           KeyConditionExpression: keyCondition,
@@ -165,7 +187,8 @@ export const createDynamoDbTablePort = (opts: DynamoDbTablePortOptions): TablePo
           ...(q.consistent ? { ConsistentRead: true } : {}),
           ...capacity,
         }),
-      ),
+      );
+      },
     );
     if (!('result' in r)) return { items: [] };
     const items = (r.result.Items ?? []) as StoredItem[];
@@ -173,7 +196,10 @@ export const createDynamoDbTablePort = (opts: DynamoDbTablePortOptions): TablePo
   };
 
   const del = async (table: string, key: ItemKey): Promise<void> => {
-    await call('DeleteItem', table, () => doc.send(new DeleteCommand({ TableName: table, Key: key, ...capacity })));
+    await call('DeleteItem', table, async () => {
+      const { doc, commands } = await lib();
+      return doc.send(new commands.DeleteCommand({ TableName: table, Key: key, ...capacity }));
+    });
   };
 
   return { get, putIfAbsent, updateIfNewer, query, delete: del };

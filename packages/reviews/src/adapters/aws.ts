@@ -1,7 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { ServiceConfig } from '@iac-review/core';
-import { createDynamoDbTablePort, createS3BlobStore, createVersionedStore, lazyS3Client, type IntegrityFailure, type MacKeyProvider, type StoreLogger } from '@iac-review/dynamo-versioning';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { deferred, type ServiceConfig } from '@iac-review/core';
+import { createS3BlobStore, createVersionedStore, lazyDynamoDbTablePort, lazyS3Client, type IntegrityFailure, type MacKeyProvider, type StoreLogger } from '@iac-review/dynamo-versioning';
 import { randomUUID } from 'node:crypto';
 import { reviewHead, type ReviewContent } from '../model';
 import { createReviewService } from '../review-service';
@@ -9,7 +8,9 @@ import { createEventBridgePublisher } from './eventbridge';
 
 /**
  * Wires the review service to DynamoDB, S3 and EventBridge. Call once per container (module
- * scope). Endpoints follow the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables.
+ * scope). Endpoints follow the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables. Each SDK
+ * client is loaded and built on its first request (see `deferred` in @iac-review/core), so a cold
+ * start that answers without touching AWS (health, a refused request) loads none of them.
  */
 export interface AwsReviewServiceOptions {
   logger?: StoreLogger;
@@ -20,11 +21,10 @@ export interface AwsReviewServiceOptions {
 }
 
 export const createAwsReviewService = (config: ServiceConfig, opts: AwsReviewServiceOptions) => {
-  const dynamo = new DynamoDBClient({ region: config.region, maxAttempts: 3 });
+  const table = lazyDynamoDbTablePort({ region: config.region, maxAttempts: 3 });
   // Built on first use: requests that touch no blob never load the S3 client.
   const s3 = lazyS3Client({ region: config.region, forcePathStyle: config.s3ForcePathStyle });
-  const bus = new EventBridgeClient({ region: config.region, maxAttempts: 3 });
-  const table = createDynamoDbTablePort({ client: dynamo });
+  const bus = deferred<Pick<EventBridgeClient, 'send'>>(async () => new (await import('./eventbridge-client')).EventBridgeClient({ region: config.region, maxAttempts: 3 }), { send: true });
   const blobs = createS3BlobStore({ client: s3, bucket: config.inputsBucket });
   const store = createVersionedStore<ReviewContent>({
     table,

@@ -1,9 +1,10 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventPublishError } from '../errors';
 import { EVENT_SOURCE, type BusEvent, type EventPublisher } from '../events';
 
 export interface EventBridgePublisherOptions {
-  client: EventBridgeClient;
+  /** Anything that sends EventBridge commands: a client, or a deferred one (see createAwsReviewService). */
+  client: Pick<EventBridgeClient, 'send'>;
   busName: string;
   source?: string;
 }
@@ -14,6 +15,8 @@ export const createEventBridgePublisher = (opts: EventBridgePublisherOptions): E
     if (events.length === 0) return;
     let out;
     try {
+      // Loaded on the first publish (its own chunk in a bundle), not at cold start.
+      const { PutEventsCommand } = await import('./eventbridge-client');
       out = await opts.client.send(
         new PutEventsCommand({
           Entries: events.map((e) => ({ EventBusName: opts.busName, Source: opts.source ?? EVENT_SOURCE, DetailType: e.detailType, Detail: JSON.stringify(e.detail) })),

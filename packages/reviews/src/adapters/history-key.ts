@@ -1,5 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError } from '@iac-review/core';
+import { ConfigError, deferred } from '@iac-review/core';
 import { createFileMacKeyProvider, createSecretsManagerMacKeyProvider, type IntegrityFailure, type MacKeyProvider } from '@iac-review/dynamo-versioning';
 
 /** Name of the Secrets Manager secret (under SECRETS_PREFIX) holding the history MAC key. */
@@ -15,8 +14,14 @@ export const historyKeyProviderFromEnv = (env: Record<string, string | undefined
   if (env.HISTORY_MAC_KEY_FILE) return createFileMacKeyProvider({ path: env.HISTORY_MAC_KEY_FILE });
   const secretId = env.HISTORY_MAC_SECRET_ID || (env.SECRETS_PREFIX ? `${env.SECRETS_PREFIX}${HISTORY_MAC_SECRET}` : undefined);
   if (!secretId) throw new ConfigError('Missing configuration: HISTORY_MAC_SECRET_ID or SECRETS_PREFIX (the history MAC key), or HISTORY_MAC_KEY_FILE locally.');
-  const client = new SecretsManagerClient({ region, maxAttempts: 3 });
-  return createSecretsManagerMacKeyProvider({ client, secretId, command: (input) => new GetSecretValueCommand(input) });
+  // The Secrets Manager client is loaded and built on the first read or write of history, not at cold start.
+  return deferred<MacKeyProvider>(
+    async () => {
+      const { GetSecretValueCommand, SecretsManagerClient } = await import('./secrets-manager-client');
+      return createSecretsManagerMacKeyProvider({ client: new SecretsManagerClient({ region, maxAttempts: 3 }), secretId, command: (input) => new GetSecretValueCommand(input) });
+    },
+    { current: true, byId: true },
+  );
 };
 
 /** The parts of @iac-review/logger's Logger the integrity reporter uses. */
