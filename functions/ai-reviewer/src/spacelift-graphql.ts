@@ -25,10 +25,10 @@ export interface SpaceliftGraphqlOptions {
 
 /** A failed Spacelift API call. The message is safe to store with the review: no key, no token. */
 export class SpaceliftApiError extends Error {
+  override name = 'SpaceliftApiError';
   readonly retryable: boolean;
   constructor(message: string, opts: { retryable?: boolean; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = 'SpaceliftApiError';
     this.retryable = opts.retryable ?? false;
   }
 }

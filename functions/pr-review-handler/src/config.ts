@@ -6,9 +6,9 @@ import type { GitHubCredentials } from './github-client';
 export type EnvLike = Readonly<Record<string, string | undefined>>;
 
 export class PrReviewConfigError extends Error {
+  override name = 'PrReviewConfigError';
   constructor(message: string) {
     super(message);
-    this.name = 'PrReviewConfigError';
   }
 }
 

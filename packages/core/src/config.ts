@@ -11,9 +11,9 @@ export interface ServiceConfig {
 }
 
 export class ConfigError extends Error {
+  override name = 'ConfigError';
   constructor(message: string) {
     super(message);
-    this.name = 'ConfigError';
   }
 }
 

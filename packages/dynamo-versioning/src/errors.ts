@@ -4,13 +4,13 @@
  * as `cause` for logs only.
  */
 export class VersioningError extends Error {
+  override name = 'VersioningError';
   /** Stable machine-readable code, e.g. `version-conflict`. */
   readonly code: string;
   /** Whether retrying the same call later may succeed. */
   readonly retryable: boolean;
   constructor(code: string, message: string, opts: { cause?: unknown; retryable?: boolean } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = new.target.name;
     this.code = code;
     this.retryable = opts.retryable ?? false;
   }
@@ -18,6 +18,7 @@ export class VersioningError extends Error {
 
 /** An append expected version `expected` to be the latest, but the latest is `actual` (HTTP 409). */
 export class VersionConflictError extends VersioningError {
+  override name = 'VersionConflictError';
   readonly id: string;
   readonly expected: number;
   readonly actual: number;
@@ -31,6 +32,7 @@ export class VersionConflictError extends VersioningError {
 
 /** The item, or the asked-for version of it, does not exist (HTTP 404). */
 export class VersionNotFoundError extends VersioningError {
+  override name = 'VersionNotFoundError';
   readonly id: string;
   readonly version: number | undefined;
   constructor(id: string, version?: number) {
@@ -42,6 +44,7 @@ export class VersionNotFoundError extends VersioningError {
 
 /** The store is throttling or briefly unavailable; retry after `retryAfterSeconds` (HTTP 503). */
 export class ThrottledError extends VersioningError {
+  override name = 'ThrottledError';
   readonly retryAfterSeconds: number;
   constructor(retryAfterSeconds: number, message = 'The store is busy; retry shortly.', cause?: unknown) {
     super('throttled', message, { cause, retryable: true });
@@ -51,6 +54,7 @@ export class ThrottledError extends VersioningError {
 
 /** The input cannot be stored as given: bad id, bad cursor, non-JSON content… (HTTP 400). */
 export class ValidationError extends VersioningError {
+  override name = 'ValidationError';
   constructor(message: string, cause?: unknown) {
     super('validation', message, { cause });
   }
@@ -58,6 +62,7 @@ export class ValidationError extends VersioningError {
 
 /** Content too large to store inline and no blob store configured, or a blob over its limit (HTTP 413). */
 export class PayloadTooLargeError extends VersioningError {
+  override name = 'PayloadTooLargeError';
   readonly size: number;
   readonly limit: number;
   constructor(size: number, limit: number, message?: string) {
@@ -69,6 +74,7 @@ export class PayloadTooLargeError extends VersioningError {
 
 /** Stored history no longer matches its hash chain (reads refuse to return it silently; HTTP 500). */
 export class HistoryTamperedError extends VersioningError {
+  override name = 'HistoryTamperedError';
   readonly id: string;
   readonly brokenAt: number;
   readonly reason: string;
@@ -82,6 +88,7 @@ export class HistoryTamperedError extends VersioningError {
 
 /** A non-retryable fault of the store or its configuration (missing table, access denied…; HTTP 500). */
 export class StoreFailureError extends VersioningError {
+  override name = 'StoreFailureError';
   constructor(message = 'The store failed to answer.', cause?: unknown) {
     super('store-failure', message, { cause });
   }
@@ -89,6 +96,7 @@ export class StoreFailureError extends VersioningError {
 
 /** A blob the item points at is not in the blob store. */
 export class BlobNotFoundError extends VersioningError {
+  override name = 'BlobNotFoundError';
   readonly key: string;
   constructor(key: string, cause?: unknown) {
     super('blob-not-found', `Blob ${key} does not exist.`, { cause });

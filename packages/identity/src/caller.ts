@@ -38,6 +38,7 @@ export interface Authenticator {
 }
 
 export class BearerTokenError extends HttpProblemError {
+  override name = 'BearerTokenError';
   constructor(detail: string) {
     super(401, 'unauthorized', 'Authentication required', detail, { headers: { 'www-authenticate': 'Bearer error="invalid_token", ApiKey header="x-api-key"' } });
   }
@@ -109,6 +110,7 @@ export const isRestricted = (caller: Caller | undefined): boolean => caller?.kin
 
 /** A review of a repository the person may not see (answered 404: no existence oracle). */
 export class ReviewNotVisibleError extends NotFoundError {
+  override name = 'ReviewNotVisibleError';
   constructor(
     readonly reviewId: string,
     readonly repository: string | undefined,
@@ -120,6 +122,7 @@ export class ReviewNotVisibleError extends NotFoundError {
 
 /** A repository the person named but may not see (answered 403). */
 export class RepositoryForbiddenError extends ForbiddenError {
+  override name = 'RepositoryForbiddenError';
   constructor(
     readonly repository: string | undefined,
     readonly person: PersonCaller,

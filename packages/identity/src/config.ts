@@ -21,7 +21,9 @@ export interface OidcConfig {
   clockSkewSeconds: number;
 }
 
-export class IdentityConfigError extends Error {}
+export class IdentityConfigError extends Error {
+  override name = 'IdentityConfigError';
+}
 
 const parseJson = (name: string, raw: string): unknown => {
   try {

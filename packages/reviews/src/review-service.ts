@@ -60,6 +60,7 @@ export interface CompleteRequest {
 
 /** Thrown inside an updater to stop an append that is not needed (a re-delivered event). */
 class AlreadyDone extends Error {
+  override name = 'AlreadyDone';
   constructor(readonly version: Version<ReviewContent>) {
     super('already done');
   }

@@ -22,6 +22,7 @@ const SIGNATURE_ADVICE: Record<SignatureFailureReason, string> = {
 
 /** 401: the delivery is not authenticated. The detail says why, never what was expected. */
 export class InvalidSignatureError extends HttpProblemError {
+  override name = 'InvalidSignatureError';
   readonly reason: SignatureFailureReason;
   constructor(reason: SignatureFailureReason, headerName: string) {
     super(
