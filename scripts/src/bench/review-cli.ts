@@ -4,7 +4,9 @@
  * ways people start it (npm run, npx) for comparison, the start-up alone (`--help` against
  * `node -e 0`), and what the review itself costs in one process once the JIT has warmed up (the
  * floor under any start-up work).
- * Usage: npx tsx scripts/src/bench/review-cli.ts [--runs N] [--changes N] [--write]
+ * Usage: npx tsx scripts/src/bench/review-cli.ts [--runs N] [--changes N] [--against OTHER_BIN [--against-label TEXT]] [--write]
+ * `--against` adds another checkout's bin (e.g. an older commit's packages/risk-scoring/bin/iac-review.mjs)
+ * to the same interleaved runs, for a before/after in one run.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,8 @@ const num = (name: string, fallback: number) => (args.includes(name) ? Number(ar
 const runs = num('--runs', 9);
 const changes = num('--changes', 5000);
 const write = args.includes('--write');
+const against = args.includes('--against') ? args[args.indexOf('--against') + 1] : undefined;
+const againstLabel = args.includes('--against-label') ? args[args.indexOf('--against-label') + 1] : "another checkout's bin";
 const GOAL = 1.5;
 
 const pkg = join(repoRoot, 'packages', 'risk-scoring');
@@ -85,6 +89,7 @@ const main = () => {
       { name: '`iac-review review --format json FILE` (the bin: node_modules/.bin/iac-review)', run: () => time(process.execPath, [bin, 'review', '--format', 'json', file]), every: 1 },
       { name: '`npm run --silent review -- --format json FILE`', run: () => time('npm', ['run', '--silent', 'review', '--', '--format', 'json', file]), every: 3 },
       { name: '`npx iac-review review --format json FILE`', run: () => time('npx', ['iac-review', 'review', '--format', 'json', file]), every: 3 },
+      ...(against ? [{ name: `the same with ${againstLabel} (\`--against\`)`, run: () => time(process.execPath, [against, 'review', '--format', 'json', file]), every: 1 }] : []),
       { name: 'start-up alone: `node -e 0`', run: () => time(process.execPath, ['-e', '0']), every: 1 },
       { name: 'start-up alone: `iac-review review --help`', run: () => time(process.execPath, [bin, 'review', '--help']), every: 1 },
     ];
@@ -104,12 +109,13 @@ const main = () => {
     const med = (i: number) => median(samples.get(ways[i]?.name ?? '') ?? []);
     const base = med(0);
     const binMs = med(1);
-    const rows = ways.slice(0, 4).map((w) => {
+    const startAt = ways.findIndex((w) => w.name.startsWith('start-up alone'));
+    const rows = ways.slice(0, startAt).map((w) => {
       const m = median(samples.get(w.name) ?? []);
       return `| ${w.name} | ${samples.get(w.name)?.length} | ${fmtMs(m)} | ${(m / base).toFixed(2)}× |`;
     });
-    const nodeStart = med(4);
-    const binStart = med(5);
+    const nodeStart = med(startAt);
+    const binStart = med(startAt + 1);
     const ratio = binMs / base;
     const loaded = entryClosure(join(pkg, 'dist', 'review.mjs'));
     const loadedKb = loaded.reduce((n, f) => n + statSync(f).size, 0) / 1024;
@@ -118,7 +124,7 @@ const main = () => {
     const md = [
       '## review CLI: start-up and a 5000-change review',
       '',
-      `Command: \`npx tsx scripts/src/bench/review-cli.ts --runs ${runs}${write ? ' --write' : ''}\` — ${machineLine()}.`,
+      `Command: \`npx tsx scripts/src/bench/review-cli.ts --runs ${runs}${against ? ` --against <checkout>/packages/risk-scoring/bin/iac-review.mjs --against-label '${againstLabel}'` : ''}${write ? ' --write' : ''}\` — ${machineLine()}.`,
       `A generated plan of **${changes} resource changes** (${mb.toFixed(1)} MB; copies of the real fixture plans' changes), ${findings} findings.`,
       'Medians of fresh processes, interleaved in one run (npm and npx every third round: they are slow).',
       '',
@@ -137,6 +143,7 @@ const main = () => {
       `  ${GOAL}× leaves ${fmtMs(budget)} above the baseline for loading the CLI and doing the whole review; the warm review alone takes`,
       `  ${((inproc.warm.engine / budget) * 100).toFixed(0)} % of that, the first (cold) one ${((inproc.first.engine / budget) * 100).toFixed(0)} %. A fresh process always runs it cold: interpreter and baseline code`,
       '  while feedback is collected, plus the young-generation collections that move the parsed plan.',
+      `  Start-up plus the warm review alone: ${fmtMs(binStart - nodeStart + inproc.warm.engine)} = ${(((binStart - nodeStart + inproc.warm.engine) / budget) * 100).toFixed(0)} % of the ${fmtMs(budget)} the goal leaves.`,
       `- Load average (1 min) at start / end: ${loadAtStart.toFixed(1)} / ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs${Math.max(loadAtStart, loadavg()[0]!) > cpus().length ? ' (above the CPU count: other work competed; ratios are noisier)' : ''}.`,
       '',
       'The bin runs the pre-bundled CLI in its own process (no package manager, no second node process). `npm run` and `npx` add their',
