@@ -3,7 +3,6 @@ import type { IdempotencyStore } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
 import type { RunEventOutcome, SpaceliftReviews } from '@iac-review/reviews';
 import { createWebhookHandler, type PayloadValidator, type WebhookSecretProvider } from '@iac-review/webhook-ingress';
-import { validateSpaceliftPayload } from './generated/payload-validator';
 import { dedupeKey, toRunEvent as mapRunEvent, type SpaceliftPayload } from './payload';
 import type { SpaceliftRunEvent } from '@iac-review/reviews';
 
@@ -57,7 +56,8 @@ export const createHandler = (deps: Deps): ((event: HttpEvent) => Promise<HttpRe
     secrets: deps.secrets,
     logger: deps.logger,
     maxBodyBytes: deps.maxBodyBytes ?? MAX_BODY_BYTES,
-    validate: validateSpaceliftPayload as PayloadValidator,
+    // ~40 KB of compiled schema code, loaded on the first delivery whose signature verifies.
+    loadValidator: async () => (await import('./generated/payload-validator')).validateSpaceliftPayload as PayloadValidator,
     dedupe: {
       store: deps.idempotency,
       key: (payload) => dedupeKey(toRunEvent(payload)),

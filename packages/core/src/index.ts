@@ -21,7 +21,9 @@ export type { Router, RouteMatch } from './router';
 export { openApiDocument } from './openapi';
 export { CATEGORIES, SEVERITIES, RISK_LEVELS, severityRank } from './review-types';
 export type { Category, Severity, RiskLevel, Finding, Suppression } from './review-types';
-export { validateRequest, hasBodySchema, describeSchemaErrors, summariseFieldErrors } from './validation';
+export { describeSchemaErrors, summariseFieldErrors } from './validation';
+// validateRequest / hasBodySchema: '@iac-review/core/request-validation' (not re-exported here: its
+// import() of the compiled validators would put them in every bundle that imports this index).
 export type { SchemaError, DescribeSchemaErrorsOptions } from './validation';
 export type {
   ReviewSubmission,
@@ -43,3 +45,4 @@ export type { ServiceConfig } from './config';
 export { checkFreeText, checkIntegerParams, checkListFilters, checkQueryText } from './hardening';
 export { deferred } from './deferred';
 export type { AsyncMethodsOf } from './deferred';
+export { nodeCrypto } from './node-crypto';

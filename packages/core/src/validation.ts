@@ -1,6 +1,4 @@
-import type { ErrorObject } from 'ajv';
-import { RequestValidationError, type FieldError } from './errors';
-import { body as bodyValidators, params as paramValidators } from './generated/request-validators';
+import type { FieldError } from './errors';
 
 /** The parts of an ajv error object a description reads (ajv's ErrorObject satisfies it; no ajv needed at run time). */
 export interface SchemaError {
@@ -67,33 +65,3 @@ export const summariseFieldErrors = (errors: readonly FieldError[]): string => {
 };
 
 /** Drops the noise ajv adds around anyOf so the caller reads one clear reason. */
-const simplify = (errors: ErrorObject[], where: 'body' | 'params'): FieldError[] => {
-  const anyOf = errors.find((e) => e.keyword === 'anyOf' && e.instancePath === '');
-  if (anyOf && where === 'body') {
-    const alternatives = errors.filter((e) => e.keyword === 'required' && e.instancePath === '' && e.schemaPath.startsWith('#/anyOf')).map((e) => String(e.params.missingProperty));
-    const rest = errors.filter((e) => !e.schemaPath.startsWith('#/anyOf') && e !== anyOf);
-    return [{ field: 'body', reason: `must contain one of: ${alternatives.join(', ')}` }, ...describeSchemaErrors(rest)];
-  }
-  return describeSchemaErrors(errors, { where: where === 'body' ? 'body' : 'parameter' });
-};
-
-/**
- * Validates a request against the OpenAPI document's schemas (compiled ahead of time by ajv's
- * standalone mode). Parameters are coerced in place (limit "20" → 20, defaults applied).
- * Throws RequestValidationError (400) naming each failing field and why.
- */
-export const validateRequest = (operationId: string, parts: { body?: unknown; params?: Record<string, unknown> }): void => {
-  const paramValidator = paramValidators[`${operationId}Params`];
-  if (paramValidator && parts.params && !paramValidator(parts.params)) {
-    const errors = simplify(paramValidator.errors ?? [], 'params');
-    throw new RequestValidationError(`Invalid parameters: ${summariseFieldErrors(errors)}`, errors);
-  }
-  const bodyValidator = bodyValidators[`${operationId}Body`];
-  if (bodyValidator && !bodyValidator(parts.body)) {
-    const errors = simplify(bodyValidator.errors ?? [], 'body');
-    throw new RequestValidationError(`Invalid request body: ${summariseFieldErrors(errors)}`, errors);
-  }
-};
-
-/** Whether the document declares a JSON body for the operation. */
-export const hasBodySchema = (operationId: string): boolean => Boolean(bodyValidators[`${operationId}Body`]);

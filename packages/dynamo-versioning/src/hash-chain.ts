@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '@iac-review/core';
 import { canonicalJson } from './canonical-json';
 
 /** Identifies how `hash` was computed, stored on every version so the scheme can evolve. */
 export const HASH_SCHEME = 'sha256-canonical-v1';
 
-export const sha256Hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+export const sha256Hex = (data: string | Uint8Array): string => nodeCrypto().createHash('sha256').update(data).digest('hex');
 
 /** Everything a version's hash covers: its metadata, the digest of its content, and the previous hash. */
 export interface HashedFields {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '@iac-review/core';
 import { chmodSync, closeSync, existsSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { canonicalJson } from './canonical-json';
 import { StoreFailureError } from './errors';
@@ -39,7 +39,7 @@ export interface MacFields {
 }
 
 export const versionMac = (key: Uint8Array, f: MacFields): string =>
-  createHmac('sha256', key)
+  nodeCrypto().createHmac('sha256', key)
     .update(canonicalJson({ scheme: MAC_SCHEME, entity: f.entity, id: f.id, version: f.version, keyId: f.keyId, hash: f.hash }))
     .digest('hex');
 
@@ -47,7 +47,7 @@ export const versionMac = (key: Uint8Array, f: MacFields): string =>
 export const macMatches = (key: Uint8Array, f: MacFields, mac: string): boolean => {
   const want = Buffer.from(versionMac(key, f), 'hex');
   const got = /^[0-9a-f]{64}$/.test(mac) ? Buffer.from(mac, 'hex') : Buffer.alloc(0);
-  return got.length === want.length && timingSafeEqual(got, want);
+  return got.length === want.length && nodeCrypto().timingSafeEqual(got, want);
 };
 
 const checkKey = (key: Uint8Array, where: string): Uint8Array => {
@@ -61,13 +61,13 @@ const KEY_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 export const createInMemoryMacKeyProvider = (initial?: MacKey) => {
   const keys = new Map<string, Uint8Array>();
   let currentId = initial?.keyId ?? 'k1';
-  keys.set(currentId, checkKey(initial?.key ?? randomBytes(32), currentId));
+  keys.set(currentId, checkKey(initial?.key ?? nodeCrypto().randomBytes(32), currentId));
   let n = keys.size;
   return {
     current: async (): Promise<MacKey> => ({ keyId: currentId, key: keys.get(currentId) as Uint8Array }),
     byId: async (keyId: string) => keys.get(keyId),
     /** Makes a fresh key current; the old ones stay available for verification. */
-    rotate: (key: Uint8Array = randomBytes(32), keyId = `k${++n}`): MacKey => {
+    rotate: (key: Uint8Array = nodeCrypto().randomBytes(32), keyId = `k${++n}`): MacKey => {
       keys.set(keyId, checkKey(key, keyId));
       currentId = keyId;
       return { keyId, key };
@@ -121,7 +121,7 @@ export const createFileMacKeyProvider = (opts: { path: string }): MacKeyProvider
       try {
         const fd = openSync(opts.path, 'wx', 0o600);
         try {
-          writeSync(fd, `${JSON.stringify({ current: 'local-1', keys: { 'local-1': randomBytes(32).toString('base64') } }, null, 2)}\n`);
+          writeSync(fd, `${JSON.stringify({ current: 'local-1', keys: { 'local-1': nodeCrypto().randomBytes(32).toString('base64') } }, null, 2)}\n`);
         } finally {
           closeSync(fd);
         }
@@ -154,7 +154,7 @@ export const rotateMacKeyFile = (path: string, keyId?: string): string => {
   const f = readKeyFile(path);
   const id = keyId ?? `local-${Object.keys(f.keys).length + 1}`;
   if (!KEY_ID.test(id) || f.keys[id] !== undefined) throw new StoreFailureError(`Key id ${id} is not usable (taken or malformed).`);
-  f.keys[id] = randomBytes(32).toString('base64');
+  f.keys[id] = nodeCrypto().randomBytes(32).toString('base64');
   f.current = id;
   writeKeyFile(path, f);
   return id;

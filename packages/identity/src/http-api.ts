@@ -9,12 +9,12 @@ import {
   openApiDocument,
   preflightHeaders,
   problemResponse,
-  validateRequest,
   type CorsConfig,
   type HttpEvent,
   type HttpResult,
   type RouteMatch,
 } from '@iac-review/core';
+import { validateRequest } from '@iac-review/core/request-validation';
 import type { Logger } from '@iac-review/logger';
 import { objectDenialEvent, type Authenticator, type Caller } from './caller';
 
@@ -85,7 +85,7 @@ export const createHttpApi = (o: HttpApiOptions) => {
       const wantsBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
       if (wantsBody && !o.readBody) throw new Error(`operation ${route.operationId} takes a body but this function reads none`);
       const body = wantsBody ? o.readBody!(event) : undefined;
-      validateRequest(route.operationId, { params, ...(wantsBody ? { body } : {}) });
+      await validateRequest(route.operationId, { params, ...(wantsBody ? { body } : {}) });
       if (wantsBody) checkFreeText(route.operationId, body);
       const res = await operation({ event, route, caller, params, body });
       return { ...res, headers: { ...cors, ...res.headers } };

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { runWithInvocationContext, type InvocationContext } from './context';
 import type { Logger } from './logger';
 import { parseTraceHeader } from './trace';
@@ -52,7 +51,7 @@ export const withObservability = <E, R>(handler: LambdaHandler<E, R>, opts: Obse
     const isCold = coldStart;
     coldStart = false;
     const trace = parseTraceHeader(opts.traceHeader?.());
-    const awsRequestId = context.awsRequestId || randomUUID();
+    const awsRequestId = context.awsRequestId || globalThis.crypto.randomUUID();
     let correlationId: string | undefined;
     try {
       correlationId = opts.correlationId?.(event);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '@iac-review/core';
 import { VersionNotFoundError, type BlobStore, type Version, type VersionedStore } from '@iac-review/dynamo-versioning';
 import type { EventPublisher } from './events';
 import type { ReviewContent, ReviewInput, ReviewInputRef } from './model';
@@ -101,7 +101,7 @@ export const githubReviewId = (repository: string, pullRequest: number): string 
   if (!Number.isSafeInteger(pullRequest) || pullRequest < 1) throw new Error(`pull request number must be a positive integer, got ${pullRequest}`);
   const id = `github:${owner.toLowerCase()}:${repo.toLowerCase()}:${pullRequest}`;
   if (id.length <= MAX_ID) return id;
-  return `github:${createHash('sha256').update(`${owner.toLowerCase()}/${repo.toLowerCase()}#${pullRequest}`).digest('hex').slice(0, 40)}`;
+  return `github:${nodeCrypto().createHash('sha256').update(`${owner.toLowerCase()}/${repo.toLowerCase()}#${pullRequest}`).digest('hex').slice(0, 40)}`;
 };
 
 /** Keys of `external` that describe one submission or the PR's end, not the PR: not carried to the next push. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '@iac-review/core';
 import { VersionConflictError, VersionNotFoundError, type Version } from '@iac-review/dynamo-versioning';
 import { ReviewError } from './errors';
 import type { ReviewContent } from './model';
@@ -28,9 +28,9 @@ export const isValidIdempotencyKey = (key: string): boolean => KEY.test(key);
  * reviews), and not guessable from the key alone.
  */
 export const idempotentReviewId = (caller: string, key: string): string =>
-  `idem-${createHash('sha256').update(`${caller}\n${key}`).digest('base64url').slice(0, 40)}`;
+  `idem-${nodeCrypto().createHash('sha256').update(`${caller}\n${key}`).digest('base64url').slice(0, 40)}`;
 
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+const sha256 = (s: string) => nodeCrypto().createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** Whether a stored submission (version 1) is the one `req` asks for: same input and metadata. */
 const sameSubmission = (v1: ReviewContent, req: SubmitRequest): boolean =>

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '@iac-review/core';
 import type { RiskLevel } from '@iac-review/core';
 import type { BlobStore, Head, Page, Version, VersionedStore } from '@iac-review/dynamo-versioning';
 import { EventPublishError, FeedbackRejectedError } from './errors';
@@ -66,7 +66,7 @@ class AlreadyDone extends Error {
   }
 }
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const sha256 = (b: Uint8Array) => nodeCrypto().createHash('sha256').update(b).digest('hex');
 
 /** A refused ReviewRequested, by default: the review fails (so it is not left pending forever). */
 const RECORD_FAILURE: QueueFailure = { reason: 'could not be queued for review; submit it again', message: 'The review could not be queued; submit it again shortly.' };

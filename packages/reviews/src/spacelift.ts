@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '@iac-review/core';
 import { VersionNotFoundError, type BlobStore, type Version, type VersionedStore } from '@iac-review/dynamo-versioning';
 import type { EventPublisher } from './events';
 import type { ReviewContent, ReviewInputRef } from './model';
@@ -121,7 +121,7 @@ const RUN = /^[A-Za-z0-9_-]{1,64}$/;
 export const spaceliftReviewId = (account: string, runId: string): string => {
   const a = account.toLowerCase();
   if (ACCOUNT.test(a) && RUN.test(runId)) return `spacelift:${a}:${runId}`;
-  return `spacelift:${createHash('sha256').update(`${a}\n${runId}`).digest('hex').slice(0, 40)}`;
+  return `spacelift:${nodeCrypto().createHash('sha256').update(`${a}\n${runId}`).digest('hex').slice(0, 40)}`;
 };
 
 export interface SpaceliftReviewsDeps {

@@ -37,6 +37,11 @@ export interface WebhookRouteOptions<T> {
   /** Schema check of the parsed payload (ajv ValidateFunction); failures → 400 naming the fields. */
   validate?: PayloadValidator;
   /**
+   * The same check, loaded on the first delivery whose signature verifies (e.g. with import() of a
+   * large compiled validator): a cold start that refuses a signature never loads it.
+   */
+  loadValidator?: () => Promise<PayloadValidator>;
+  /**
    * Delivery dedupe: the key of a delivery (e.g. GitHub's `X-GitHub-Delivery`, or Spacelift's
    * account/run/state/stateVersion). Only the first delivery of a key reaches `handle`; if
    * `handle` throws, the key is forgotten so the sender's retry is processed.
@@ -103,7 +108,20 @@ export const createWebhookHandler = <T>(opts: WebhookRouteOptions<T>): ((event: 
     throw new InvalidSignatureError(check.reason, opts.signatureHeader);
   };
 
-  const parse = (event: HttpEvent, body: Buffer): T => {
+  let loadedValidator: Promise<PayloadValidator> | undefined;
+  const validator = async (): Promise<PayloadValidator | undefined> => {
+    if (opts.validate || !opts.loadValidator) return opts.validate;
+    if (!loadedValidator) {
+      const attempt = opts.loadValidator();
+      loadedValidator = attempt;
+      attempt.catch(() => {
+        if (loadedValidator === attempt) loadedValidator = undefined;
+      });
+    }
+    return loadedValidator;
+  };
+
+  const parse = async (event: HttpEvent, body: Buffer): Promise<T> => {
     const type = (header(event, 'content-type') ?? 'application/json').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json') throw new UnsupportedMediaTypeError(`Configure the webhook to send application/json (got ${type}).`);
     if (body.length === 0) throw new RequestValidationError('The body is empty; send the JSON payload.', [{ field: 'body', reason: 'is required' }]);
@@ -113,7 +131,8 @@ export const createWebhookHandler = <T>(opts: WebhookRouteOptions<T>): ((event: 
     } catch (err) {
       throw new RequestValidationError(`The body is not valid JSON: ${(err as Error).message}.`, [{ field: 'body', reason: 'is not valid JSON' }]);
     }
-    if (opts.validate && !opts.validate(payload)) throw payloadValidationError(describeSchemaErrors(opts.validate.errors ?? []), `${opts.source} webhook payload`);
+    const validate = await validator();
+    if (validate && !validate(payload)) throw payloadValidationError(describeSchemaErrors(validate.errors ?? []), `${opts.source} webhook payload`);
     return payload as T;
   };
 
@@ -123,7 +142,7 @@ export const createWebhookHandler = <T>(opts: WebhookRouteOptions<T>): ((event: 
     try {
       const body = readBody(event, maxBytes);
       const secretIndex = await authenticate(event, body);
-      const payload = parse(event, body);
+      const payload = await parse(event, body);
 
       let deliveryKey: string | undefined;
       if (opts.dedupe) {

@@ -120,6 +120,26 @@ describe('createWebhookHandler', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('should load a lazily supplied validator only for a delivery whose signature verifies, once, and still answer 400 from it', async () => {
+    const { logger } = captureLogger();
+    const loadValidator = jest.fn(async () => validate);
+    const handler = createWebhookHandler<Payload>({
+      source: 'test',
+      signatureHeader: HEADER,
+      secrets: staticSecretProvider([SECRET]),
+      logger,
+      loadValidator,
+      handle: async (req) => jsonResponse(202, { status: 'accepted', id: req.payload.id }),
+    });
+    expect((await handler(signed('{"id":"a","n":1}', 'wrong-secret'))).statusCode).toBe(401);
+    expect(loadValidator).not.toHaveBeenCalled();
+    expect((await handler(signed('{"id":"a","n":1}'))).statusCode).toBe(202);
+    const bad = await handler(signed('{"id":"a","n":"one"}'));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('n');
+    expect(loadValidator).toHaveBeenCalledTimes(1);
+  });
+
   it('should answer 415 for a signed body that is not JSON', async () => {
     const { handler } = setup();
     const res = await handler(signed('payload=%7B%7D', SECRET, { 'Content-Type': 'application/x-www-form-urlencoded' }));

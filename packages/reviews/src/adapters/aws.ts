@@ -1,7 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { deferred, type ServiceConfig } from '@iac-review/core';
+import { deferred, type ServiceConfig, nodeCrypto } from '@iac-review/core';
 import { createS3BlobStore, createVersionedStore, lazyDynamoDbTablePort, lazyS3Client, type IntegrityFailure, type MacKeyProvider, type StoreLogger } from '@iac-review/dynamo-versioning';
-import { randomUUID } from 'node:crypto';
 import { reviewHead, type ReviewContent } from '../model';
 import { createReviewService } from '../review-service';
 import { createEventBridgePublisher } from './eventbridge';
@@ -37,5 +36,5 @@ export const createAwsReviewService = (config: ServiceConfig, opts: AwsReviewSer
     ...(opts.onIntegrityFailure ? { onIntegrityFailure: opts.onIntegrityFailure } : {}),
   });
   const events = createEventBridgePublisher({ client: bus, busName: config.eventBusName });
-  return { service: createReviewService({ store, blobs, events, ids: randomUUID, clock: () => new Date() }), store, table, blobs, events };
+  return { service: createReviewService({ store, blobs, events, ids: () => nodeCrypto().randomUUID(), clock: () => new Date() }), store, table, blobs, events };
 };
