@@ -4,12 +4,13 @@
  * ways people start it (npm run, npx) for comparison, the start-up alone (`--help` against
  * `node -e 0`), and what the review itself costs in one process once the JIT has warmed up (the
  * floor under any start-up work).
- * Usage: npx tsx scripts/src/bench/review-cli.ts [--runs N] [--changes N] [--against OTHER_BIN [--against-label TEXT]] [--write]
+ * Usage: npx tsx scripts/src/bench/review-cli.ts [--runs N] [--changes N] [--against OTHER_BIN [--against-label TEXT]] [--profile N] [--write]
+ * `--profile N` runs the bin N more times under `node --cpu-prof` and reports where the time goes, by source file.
  * `--against` adds another checkout's bin (e.g. an older commit's packages/risk-scoring/bin/iac-review.mjs)
  * to the same interleaved runs, for a before/after in one run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmtMs, machineLine, median, writeBenchmarkSection } from '../lib/bench';
@@ -21,6 +22,7 @@ const num = (name: string, fallback: number) => (args.includes(name) ? Number(ar
 const runs = num('--runs', 9);
 const changes = num('--changes', 5000);
 const write = args.includes('--write');
+const profileRuns = num('--profile', 0);
 const against = args.includes('--against') ? args[args.indexOf('--against') + 1] : undefined;
 const againstLabel = args.includes('--against-label') ? args[args.indexOf('--against-label') + 1] : "another checkout's bin";
 const GOAL = 1.5;
@@ -58,6 +60,59 @@ const entryClosure = (entry: string): string[] => {
   };
   visit(entry);
   return [...seen];
+};
+
+type CpuProfile = { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] };
+
+/**
+ * Runs the bin under `node --cpu-prof` and adds up self time by where the code comes from: the
+ * bundle's source files (from esbuild's `// path` comments), Node.js itself, the garbage collector.
+ */
+const profile = (file: string, times: number): Array<{ where: string; ms: number; share: number }> => {
+  const dir = mkdtempSync(join(tmpdir(), 'review-cli-prof-'));
+  try {
+    for (let i = 0; i < times; i++) time(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '250', bin, 'review', '--format', 'json', file]);
+    const marks = new Map<string, Array<[number, string]>>();
+    const sourceOf = (url: string, line: number): string => {
+      if (!url) return '';
+      if (!url.startsWith('file://')) return 'Node.js (start-up, module loader, fs, streams)';
+      const path = url.slice('file://'.length);
+      if (!path.startsWith(join(pkg, 'dist'))) return path.endsWith('iac-review.mjs') ? 'bin/iac-review.mjs' : path;
+      let m = marks.get(path);
+      if (!m) {
+        m = [];
+        const lines = readFileSync(path, 'utf8').split('\n');
+        for (let l = 0; l < lines.length; l++) {
+          const c = /^\/\/ (\S+)$/.exec(lines[l]!);
+          if (c) m.push([l, c[1]!]);
+        }
+        marks.set(path, m);
+      }
+      let src = 'bundle runtime';
+      for (const [l, name] of m) if (l <= line) src = name;
+      return src;
+    };
+    const totals = new Map<string, number>();
+    let all = 0;
+    const profiles = readdirSync(dir);
+    for (const f of profiles) {
+      const p = JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile;
+      const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+      for (let i = 0; i < p.samples.length; i++) {
+        const n = nodes.get(p.samples[i]!)!;
+        const us = p.timeDeltas[i] ?? 0;
+        all += us;
+        const fn = n.callFrame.functionName;
+        let where = sourceOf(n.callFrame.url, n.callFrame.lineNumber);
+        if (!where) where = fn === '(garbage collector)' ? 'garbage collector' : fn.startsWith('RegExp:') ? 'regular expressions' : fn === '(program)' || fn === '(idle)' ? 'V8 / idle (compiling, waiting)' : `Node.js native (${fn})`;
+        if (where === 'src/cli/run-cli.ts') where = 'src/cli/run-cli.ts (JSON.parse of the plan)';
+        totals.set(where, (totals.get(where) ?? 0) + us);
+      }
+    }
+    return [...totals].map(([where, us]) => ({ where, ms: us / 1000 / profiles.length, share: us / all })).sort((a, b) => b.ms - a.ms);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 };
 
 /** One process, the same work as the CLI after reading the file: JSON.parse, normalise, review (with the CLI's empty policy), JSON.stringify. */
@@ -120,11 +175,12 @@ const main = () => {
     const loaded = entryClosure(join(pkg, 'dist', 'review.mjs'));
     const loadedKb = loaded.reduce((n, f) => n + statSync(f).size, 0) / 1024;
     const inproc = inProcess(file, 10);
+    const where = profileRuns > 0 ? profile(file, profileRuns) : [];
     const budget = (GOAL - 1) * base;
     const md = [
       '## review CLI: start-up and a 5000-change review',
       '',
-      `Command: \`npx tsx scripts/src/bench/review-cli.ts --runs ${runs}${against ? ` --against <checkout>/packages/risk-scoring/bin/iac-review.mjs --against-label '${againstLabel}'` : ''}${write ? ' --write' : ''}\` — ${machineLine()}.`,
+      `Command: \`npx tsx scripts/src/bench/review-cli.ts --runs ${runs}${against ? ` --against <checkout>/packages/risk-scoring/bin/iac-review.mjs --against-label '${againstLabel}'` : ''}${profileRuns > 0 ? ` --profile ${profileRuns}` : ''}${write ? ' --write' : ''}\` — ${machineLine()}.`,
       `A generated plan of **${changes} resource changes** (${mb.toFixed(1)} MB; copies of the real fixture plans' changes), ${findings} findings.`,
       'Medians of fresh processes, interleaved in one run (npm and npx every third round: they are slow).',
       '',
@@ -145,6 +201,22 @@ const main = () => {
       '  while feedback is collected, plus the young-generation collections that move the parsed plan.',
       `  Start-up plus the warm review alone: ${fmtMs(binStart - nodeStart + inproc.warm.engine)} = ${(((binStart - nodeStart + inproc.warm.engine) / budget) * 100).toFixed(0)} % of the ${fmtMs(budget)} the goal leaves.`,
       `- Load average (1 min) at start / end: ${loadAtStart.toFixed(1)} / ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs${Math.max(loadAtStart, loadavg()[0]!) > cpus().length ? ' (above the CPU count: other work competed; ratios are noisier)' : ''}.`,
+      ...(where.length > 0
+        ? [
+            '',
+            `Where the bin's time goes (\`--profile ${profileRuns}\`: \`node --cpu-prof\`, 250 µs samples, self time averaged over ${profileRuns} runs; the profiler itself adds some):`,
+            '',
+            '| where | self time | share |',
+            '|---|---:|---:|',
+            ...where.slice(0, 16).map((w) => `| ${w.where} | ${fmtMs(w.ms)} | ${(w.share * 100).toFixed(1)} % |`),
+            `| everything else (${where.length - 16 > 0 ? where.length - 16 : 0} more) | ${fmtMs(where.slice(16).reduce((n, w) => n + w.ms, 0))} | ${(where.slice(16).reduce((n, w) => n + w.share, 0) * 100).toFixed(1)} % |`,
+            '',
+            ((engine) =>
+              `The engine's own code (\`src/\` and \`../core/src/\` without the CLI): ${fmtMs(engine.reduce((n, w) => n + w.ms, 0))}, ${(engine.reduce((n, w) => n + w.share, 0) * 100).toFixed(0)} %, spread over ${engine.length} files; the largest is ${engine[0]?.where ?? '-'} with ${((engine[0]?.share ?? 0) * 100).toFixed(1)} %${(engine[0]?.share ?? 0) < 0.1 ? ': no single file holds a tenth of the time' : ''}.`)(
+              where.filter((w) => /^(src|\.\.\/core\/src)\//.test(w.where) && !w.where.startsWith('src/cli/')),
+            ),
+          ]
+        : []),
       '',
       'The bin runs the pre-bundled CLI in its own process (no package manager, no second node process). `npm run` and `npx` add their',
       'own start-up on top of the same work.',
