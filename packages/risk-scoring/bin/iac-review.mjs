@@ -5,6 +5,7 @@
 // the bundle is rebuilt first when a file it was built from changed (esbuild, a few hundred ms).
 import { readFileSync, statSync } from 'node:fs';
 import module from 'node:module';
+import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 
@@ -57,9 +58,9 @@ const stale = () => {
     return true;
   }
   if (typeof manifest.started !== 'number' || !Array.isArray(manifest.paths)) return true;
-  const pkg = new URL('../', import.meta.url);
+  const pkg = fileURLToPath(new URL('../', import.meta.url));
   for (const p of manifest.paths) {
-    const st = statSync(new URL(p, pkg), { throwIfNoEntry: false });
+    const st = typeof p === 'string' && statSync(join(pkg, p), { throwIfNoEntry: false });
     if (!st || st.mtimeMs > manifest.started) return true;
   }
   return false;

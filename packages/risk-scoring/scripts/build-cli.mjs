@@ -5,7 +5,7 @@
 // the entry only. Next to the bundle, dist/review.sources.json lists the files it was built from:
 // the bin compares their mtimes with the build (a few dozen stats) to tell whether to rebuild.
 // `--if-stale` rebuilds only when that check says so. Progress goes to stderr only.
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +32,7 @@ export function isStale() {
   }
   if (!existsSync(out) || typeof manifest.started !== 'number' || !Array.isArray(manifest.paths)) return true;
   for (const p of manifest.paths) {
-    const st = statSync(resolve(pkg, p), { throwIfNoEntry: false });
+    const st = typeof p === 'string' && statSync(join(pkg, p), { throwIfNoEntry: false });
     if (!st || st.mtimeMs > manifest.started) return true;
   }
   return false;
@@ -81,7 +81,10 @@ export async function build() {
   const chunks = join(dist, 'chunks');
   for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
     const f = join(chunks, name);
-    if (!written.has(f) && Date.now() - statSync(f).mtimeMs > KEEP_OLD_CHUNKS_MS) unlinkSync(f);
+    if (written.has(f)) continue;
+    // Another build may be renaming or pruning the same directory: a file that is gone is fine.
+    const st = statSync(f, { throwIfNoEntry: false });
+    if (st && Date.now() - st.mtimeMs > KEEP_OLD_CHUNKS_MS) rmSync(f, { force: true });
   }
   const files = Object.keys(result.metafile.inputs)
     .map((p) => resolve(pkg, p))
