@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,6 +51,44 @@ describe('bundler', () => {
       LOG_LEVEL: 'silent',
     });
     expect(res?.statusCode).toBe(200);
+  });
+});
+
+describe('bundled webhook handlers', () => {
+  it('should refuse a bad signature, then load the payload validator from its chunk for a signed delivery (Spacelift)', async () => {
+    const spec = loadManifest().find((s) => s.name === 'spacelift-webhook-handler');
+    if (!spec) throw new Error('spacelift-webhook-handler missing from the manifest');
+    const dir = mkdtempSync(join(tmpdir(), 'bundle-webhook-'));
+    try {
+      await bundleFunction(repoRoot, spec, dir);
+      const secret = 'bundle-test-secret-0123456789';
+      const body = JSON.stringify({ account: 'acme', state: 'FINISHED', run: { id: 42 } });
+      const event = (signature: string) => ({
+        httpMethod: 'POST',
+        path: '/webhook/spacelift',
+        resource: '/webhook/spacelift',
+        headers: { 'content-type': 'application/json', 'x-signature-256': signature },
+        body,
+        isBase64Encoded: false,
+        requestContext: { requestId: 'w', identity: { sourceIp: '127.0.0.1' } },
+      });
+      const good = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+      // No AWS endpoint is reachable: both answers must come before any store is touched.
+      const [refused, invalid] = await invokeBundle(join(dir, spec.name, ENTRY_FILE), [event(`sha256=${'0'.repeat(64)}`), event(good)], {
+        AWS_REGION: 'us-east-1',
+        TABLE_NAME: 't',
+        INPUTS_BUCKET: 'b',
+        EVENT_BUS_NAME: 'e',
+        HISTORY_MAC_KEY_FILE: join(dir, 'mac-key.json'),
+        SPACELIFT_WEBHOOK_SECRET: secret,
+        LOG_LEVEL: 'silent',
+      });
+      expect(refused?.statusCode).toBe(401);
+      expect(invalid?.statusCode).toBe(400);
+      expect(invalid?.body).toContain('run');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

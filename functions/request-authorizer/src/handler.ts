@@ -1,4 +1,4 @@
-import { TokenRejectedError, type TokenVerifier } from '@iac-review/identity';
+import { TokenRejectedError, type TokenVerifier } from '@iac-review/identity/oidc';
 import type { Logger } from '@iac-review/logger';
 
 /** The parts of API Gateway's REQUEST authorizer event this function reads. */

@@ -1,4 +1,4 @@
-import { createTokenVerifier, readOidcConfig } from '@iac-review/identity';
+import { createTokenVerifier, readOidcConfig } from '@iac-review/identity/oidc';
 import { createLogger } from '@iac-review/logger';
 import { createAuthorizer } from './handler';
 

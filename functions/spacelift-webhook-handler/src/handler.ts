@@ -57,7 +57,11 @@ export const createHandler = (deps: Deps): ((event: HttpEvent) => Promise<HttpRe
     logger: deps.logger,
     maxBodyBytes: deps.maxBodyBytes ?? MAX_BODY_BYTES,
     // ~40 KB of compiled schema code, loaded on the first delivery whose signature verifies.
-    loadValidator: async () => (await import('./generated/payload-validator')).validateSpaceliftPayload as PayloadValidator,
+    // The generated module is CommonJS: as an ES module (the bundle) its exports are `default`.
+    loadValidator: async () => {
+      const m: { validateSpaceliftPayload?: unknown; default?: { validateSpaceliftPayload: unknown } } = await import('./generated/payload-validator');
+      return (m.default?.validateSpaceliftPayload ?? m.validateSpaceliftPayload) as PayloadValidator;
+    },
     dedupe: {
       store: deps.idempotency,
       key: (payload) => dedupeKey(toRunEvent(payload)),

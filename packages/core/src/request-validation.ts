@@ -10,10 +10,12 @@ const withParams = new Set(validatorNames.params);
  * The compiled validators (~50 KB of code) are loaded on the first request that has something to
  * validate: a cold start answering GET /health or a refused request never loads them.
  */
-let validators: Promise<typeof import('./generated/request-validators')> | undefined;
+type Validators = typeof import('./generated/request-validators');
+let validators: Promise<Validators> | undefined;
 const loadValidators = () => {
   if (!validators) {
-    const attempt = import('./generated/request-validators');
+    // The generated module is CommonJS: as an ES module (the bundles) its exports are `default`.
+    const attempt = import('./generated/request-validators').then((m: Validators & { default?: Validators }) => m.default ?? m);
     validators = attempt;
     attempt.catch(() => {
       if (validators === attempt) validators = undefined;

@@ -61,6 +61,8 @@ export const esbuildOptions = (entry: string, outdir: string, absWorkingDir: str
       '@aws-sdk/credential-provider-node': join(__dirname, 'shims', 'credential-provider-node.ts'),
       'thread-stream': join(__dirname, 'shims', 'thread-stream.cjs'),
       bowser: join(__dirname, 'shims', 'bowser.mjs'),
+      '@smithy/core/event-streams': join(__dirname, 'shims', 'event-streams.mjs'),
+      'mnemonist/lru-cache': join(__dirname, 'shims', 'mnemonist-lru-cache.mjs'),
     },
     // The OpenAPI document without its descriptions, examples and schemas (see slim-openapi.ts);
     // the AWS SDK clients without the schemas of operations we never call (see aws-sdk-trim.ts).
