@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleFunction } from '../src/bundle/bundle';
+import { bundleFunction, ENTRY_FILE, esbuildOptions } from '../src/bundle/bundle';
 import { loadManifest, repoRoot } from '../src/lib/repo';
 
 /** What the bundles leave out (checked in esbuild's metafile: the inputs that made it into index.js). */
@@ -62,5 +64,57 @@ describe('bundle entry (what a cold start loads)', () => {
     // …and they are in the zip, in chunks loaded on demand.
     const lazy = Object.keys(outputs).filter((o) => !loaded.has(o) && o.endsWith('.mjs'));
     expect(lazy.flatMap((o) => Object.keys(outputs[o]!.inputs)).some((p) => p.includes('@aws-sdk/client-dynamodb'))).toBe(true);
+  });
+});
+
+/**
+ * The shims (event streams, endpoint cache, bowser) must leave every client constructible and its
+ * request pipeline intact: built like a Lambda zip, each client sends one request to a closed port
+ * and must fail on the network, not in a shim.
+ */
+describe('shimmed SDK clients in a bundle', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bundle-shims-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('should build Bedrock, S3, DynamoDB, EventBridge and Secrets Manager clients and reach the network', async () => {
+    const src = (p: string) => JSON.stringify(join(repoRoot, p));
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(
+      entry,
+      [
+        `import { createBedrockRuntimeClient, createBedrockRuntimeConversePort } from ${src('packages/bedrock-service/src/adapters/bedrock-runtime.ts')};`,
+        `import { lazyDynamoDbTablePort, lazyS3Client, createS3BlobStore } from ${src('packages/dynamo-versioning/src/index.ts')};`,
+        `import { createEventBridgePublisher } from ${src('packages/reviews/src/adapters/eventbridge.ts')};`,
+        `import { deferred } from ${src('packages/core/src/index.ts')};`,
+        "const endpoint = 'http://127.0.0.1:9';",
+        "const credentials = { accessKeyId: 'k', secretAccessKey: 's' };",
+        'const outcome = (p: Promise<unknown>) => p.then(() => "ok", (e: any) => String(e?.code ?? e?.name ?? e) + ": " + String(e?.message).slice(0, 120));',
+        'const run = async () => {',
+        "  const converse = createBedrockRuntimeConversePort(createBedrockRuntimeClient({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 }));",
+        "  const s3 = createS3BlobStore({ client: lazyS3Client({ region: 'us-east-1', endpoint, credentials, forcePathStyle: true, maxAttempts: 1 }), bucket: 'b' });",
+        "  const table = lazyDynamoDbTablePort({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });",
+        "  const bus = deferred<any>(async () => new (await import(" + src('packages/reviews/src/adapters/eventbridge-client.ts') + ")).EventBridgeClient({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 }), { send: true });",
+        "  const { GetSecretValueCommand, SecretsManagerClient } = await import(" + src('packages/reviews/src/adapters/secrets-manager-client.ts') + ");",
+        "  const secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });",
+        '  const results = [',
+        "    await outcome(converse.converse({ modelId: 'm', system: 's', messages: [{ role: 'user', text: 'hi' }], maxTokens: 10, temperature: 0 } as any, { signal: AbortSignal.timeout(20000) })),",
+        "    await outcome(s3.put('k', new Uint8Array([1]), 'application/json')),",
+        "    await outcome(table.get('t', { pk: 'a', sk: 'b' })),",
+        "    await outcome(createEventBridgePublisher({ client: bus, busName: 'b' }).publish([{ detailType: 'x', detail: {} } as any])),",
+        "    await outcome(secrets.send(new GetSecretValueCommand({ SecretId: 's' }))),",
+        '  ];',
+        '  process.stdout.write(JSON.stringify(results));',
+        '};',
+        'run();',
+      ].join('\n'),
+    );
+    const outdir = join(dir, 'out');
+    await build({ ...esbuildOptions(entry, outdir, repoRoot), sourcemap: false });
+    const results = JSON.parse(execFileSync(process.execPath, [join(outdir, ENTRY_FILE)], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })) as string[];
+    expect(results).toHaveLength(5);
+    for (const r of results) {
+      expect(r).not.toMatch(/not bundled|shim/i);
+      expect(r).toMatch(/ECONNREFUSED|connect|socket|network|TimeoutError|unavailable|could not|did not accept/i);
+    }
   });
 });

@@ -20,8 +20,15 @@ export class EventStreamSerde {
     unsupported();
   }
 }
+// Bedrock's client builds its event-stream payload handler (with a codec) in its constructor.
 export class EventStreamCodec {
-  constructor() {
+  encode() {
+    unsupported();
+  }
+  decode() {
+    unsupported();
+  }
+  formatHeaders() {
     unsupported();
   }
 }
