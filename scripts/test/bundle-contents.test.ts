@@ -32,6 +32,20 @@ describe('bundle contents (metafile)', () => {
   });
 });
 
+describe('reviewer bundle contents (metafile)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bundle-reviewer-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("should ship the team-policy validator compiled ahead of time (no ajv compiler) and no SSO/bearer token client", async () => {
+    const spec = loadManifest().find((s) => s.name === 'ai-reviewer');
+    if (!spec) throw new Error('ai-reviewer is not in the manifest');
+    const r = await bundleFunction(repoRoot, spec, dir);
+    const inputs = Object.values(r.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
+    expect(inputs.some((p) => p.endsWith('packages/risk-scoring/src/generated/policy-validator.js'))).toBe(true);
+    expect(inputs.filter((p) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(ajv\/dist\/(compile|core|ajv)|fast-uri|@aws-sdk\/token-providers|@aws-sdk\/nested-clients|mnemonist|bowser|@smithy\/core\/dist-es\/submodules\/event-streams)\//.test(p))).toEqual([]);
+  });
+});
+
 /**
  * What a cold start loads: the entry file and the chunks it imports statically. The AWS SDK and
  * jose sit in chunks loaded with import() on the first request that needs them.

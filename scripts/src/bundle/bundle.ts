@@ -63,6 +63,7 @@ export const esbuildOptions = (entry: string, outdir: string, absWorkingDir: str
       bowser: join(__dirname, 'shims', 'bowser.mjs'),
       '@smithy/core/event-streams': join(__dirname, 'shims', 'event-streams.mjs'),
       'mnemonist/lru-cache': join(__dirname, 'shims', 'mnemonist-lru-cache.mjs'),
+      '@aws-sdk/token-providers': join(__dirname, 'shims', 'token-providers.mjs'),
     },
     // The OpenAPI document without its descriptions, examples and schemas (see slim-openapi.ts);
     // the AWS SDK clients without the schemas of operations we never call (see aws-sdk-trim.ts).

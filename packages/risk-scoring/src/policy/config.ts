@@ -1,11 +1,11 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { Category, RiskLevel, Severity } from '@iac-review/core';
 import { InputError } from '../errors';
 import { parseCidr } from './cidr';
 import { rules as catalogue } from '../rules/catalogue';
 import { RISKY_PATTERN } from '../hcl/risky-pattern';
-import schema from '../../schema/iac-review-config.schema.json';
+import { validatePolicy } from '../generated/policy-validator';
 
 /** Largest policy file read (characters). */
 export const MAX_CONFIG_CHARS = 256 * 1024;
@@ -85,11 +85,8 @@ export class ConfigError extends InputError {
   }
 }
 
-let validator: ValidateFunction | undefined;
-const validate = (value: unknown): ErrorObject[] => {
-  validator ??= new Ajv({ allErrors: false, strict: false }).compile(schema);
-  return validator(value) ? [] : [...(validator.errors ?? [])];
-};
+/** The published schema (schema/iac-review-config.schema.json), compiled ahead of time by scripts/src/codegen/validators.ts. */
+const validate = (value: unknown): ErrorObject[] => (validatePolicy(value) ? [] : [...(validatePolicy.errors ?? [])]);
 
 /** `/customRules/0/condition` → `['customRules', 0, 'condition']`. */
 const pointerSegments = (pointer: string): (string | number)[] =>
