@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFunction, ENTRY_FILE } from '../src/bundle/bundle';
-import { invokeBundle } from '../src/bundle/invoke-bundle';
+import { invokeBundle, invokeBundleWithLogs } from '../src/bundle/invoke-bundle';
 import { loadManifest, repoRoot } from '../src/lib/repo';
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
@@ -74,18 +74,23 @@ describe('bundled webhook handlers', () => {
       });
       const good = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       // No AWS endpoint is reachable: both answers must come before any store is touched.
-      const [refused, invalid] = await invokeBundle(join(dir, spec.name, ENTRY_FILE), [event(`sha256=${'0'.repeat(64)}`), event(good)], {
+      const { responses, logs } = await invokeBundleWithLogs(join(dir, spec.name, ENTRY_FILE), [event(`sha256=${'0'.repeat(64)}`), event(good)], {
         AWS_REGION: 'us-east-1',
         TABLE_NAME: 't',
         INPUTS_BUCKET: 'b',
         EVENT_BUS_NAME: 'e',
         HISTORY_MAC_KEY_FILE: join(dir, 'mac-key.json'),
         SPACELIFT_WEBHOOK_SECRET: secret,
-        LOG_LEVEL: 'silent',
+        LOG_LEVEL: 'info',
       });
+      const [refused, invalid] = responses;
       expect(refused?.statusCode).toBe(401);
       expect(invalid?.statusCode).toBe(400);
       expect(invalid?.body).toContain('run');
+      // pino logs from the zip (its transports are not bundled; stdout is): JSON lines, no secret.
+      expect(logs.length).toBeGreaterThan(0);
+      expect(logs.some((l) => l.function === 'spacelift-webhook-handler' || l.service === 'iac-review')).toBe(true);
+      expect(JSON.stringify(logs)).not.toContain(secret);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
@@ -22,6 +22,17 @@ export interface BundleResult {
   budgetBytes: number;
   overBudget: boolean;
 }
+
+/** pino's lib/transport.js and lib/multistream.js, never used by the functions (see shims/pino-transport.cjs). */
+const pinoTransportsPlugin: Plugin = {
+  name: 'pino-transports',
+  setup(b) {
+    // pino.js requires './lib/transport' and './lib/multistream'; lib/tools.js requires './transport'.
+    b.onResolve({ filter: /^\.\/(lib\/)?(transport|multistream)$/ }, (args) =>
+      /[\\/]pino[\\/](pino\.js|lib[\\/]tools\.js)$/.test(args.importer) ? { path: join(__dirname, 'shims', 'pino-transport.cjs') } : undefined,
+    );
+  },
+};
 
 /** The entry file Lambda loads (`index.handler` finds index.mjs). */
 export const ENTRY_FILE = 'index.mjs';
@@ -59,7 +70,6 @@ export const esbuildOptions = (entry: string, outdir: string, absWorkingDir: str
     // Lambda gives credentials through the environment: no need for the whole default chain.
     alias: {
       '@aws-sdk/credential-provider-node': join(__dirname, 'shims', 'credential-provider-node.ts'),
-      'thread-stream': join(__dirname, 'shims', 'thread-stream.cjs'),
       bowser: join(__dirname, 'shims', 'bowser.mjs'),
       '@smithy/core/event-streams': join(__dirname, 'shims', 'event-streams.mjs'),
       'mnemonist/lru-cache': join(__dirname, 'shims', 'mnemonist-lru-cache.mjs'),
@@ -67,7 +77,7 @@ export const esbuildOptions = (entry: string, outdir: string, absWorkingDir: str
     },
     // The OpenAPI document without its descriptions, examples and schemas (see slim-openapi.ts);
     // the AWS SDK clients without the schemas of operations we never call (see aws-sdk-trim.ts).
-    plugins: [slimOpenApiPlugin, awsSdkTrimPlugin],
+    plugins: [slimOpenApiPlugin, awsSdkTrimPlugin, pinoTransportsPlugin],
     logLevel: 'warning',
     // Paths in the output and metafile are relative to the repo, so a clone elsewhere builds the same bytes.
     absWorkingDir,
