@@ -1,6 +1,6 @@
 import { readServiceConfig } from '@iac-review/core';
 import { createLogger, withObservability } from '@iac-review/logger';
-import { createAwsReviewService, createGithubReviews, createSpaceliftReviews, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
+import { awsReviewServiceFromEnv, createGithubReviews, createSpaceliftReviews } from '@iac-review/reviews';
 import { parseClientRegistry } from './auth';
 import { authenticatorFromEnv } from '@iac-review/identity';
 import { createHandler } from './handler';
@@ -14,7 +14,7 @@ const logger = createLogger({
   functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
   level: config.logLevel,
 });
-const { service: reviews, store, blobs, events } = createAwsReviewService(config, { logger, macKeys: historyKeyProviderFromEnv(env, config.region), onIntegrityFailure: reportIntegrityFailures(logger) });
+const { service: reviews, store, blobs, events } = awsReviewServiceFromEnv(config, env, logger);
 
 export const handler = withObservability(
   createHandler({

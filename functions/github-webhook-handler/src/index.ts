@@ -1,7 +1,7 @@
 import { readServiceConfig } from '@iac-review/core';
 import { createIdempotencyStore } from '@iac-review/dynamo-versioning';
 import { createLogger, withObservability } from '@iac-review/logger';
-import { createAwsReviewService, createGithubReviews, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
+import { awsReviewServiceFromEnv, createGithubReviews } from '@iac-review/reviews';
 import { webhookSecretsFromEnv } from '@iac-review/webhook-ingress';
 import { createHandler, DEFAULT_MAX_BODY_BYTES } from './handler';
 
@@ -14,7 +14,7 @@ const logger = createLogger({
   functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
   level: config.logLevel,
 });
-const { store, table, blobs, events } = createAwsReviewService(config, { logger, macKeys: historyKeyProviderFromEnv(env, config.region), onIntegrityFailure: reportIntegrityFailures(logger) });
+const { store, table, blobs, events } = awsReviewServiceFromEnv(config, env, logger);
 
 // In AWS the secret is a Secrets Manager JSON {"current","previous"} (cached per container with a TTL);
 // locally GITHUB_WEBHOOK_SECRET (current[,previous]).

@@ -1,7 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readServiceConfig } from '@iac-review/core';
 import { createLogger, withObservability, type LogLevel } from '@iac-review/logger';
-import { createAwsReviewService, createGithubReviews, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
+import { awsReviewServiceFromEnv, createGithubReviews } from '@iac-review/reviews';
 import { readPrReviewConfig } from './config';
 import { createCredentialsProvider } from './credentials';
 import { createClientSource } from './clients';
@@ -21,7 +21,7 @@ const logger = createLogger({
 const build = () => {
   const service = readServiceConfig(env);
   const config = readPrReviewConfig(env);
-  const { service: reviews, store, blobs, events } = createAwsReviewService(service, { logger, macKeys: historyKeyProviderFromEnv(env, service.region), onIntegrityFailure: reportIntegrityFailures(logger) });
+  const { service: reviews, store, blobs, events } = awsReviewServiceFromEnv(service, env, logger);
   const github = createGithubReviews({ store, blobs, events, clock: () => new Date() });
   const credentials = createCredentialsProvider({
     source: config.credentials,

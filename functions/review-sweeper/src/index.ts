@@ -1,7 +1,7 @@
 import { readServiceConfig } from '@iac-review/core';
 import { createIdempotencyStore } from '@iac-review/dynamo-versioning';
 import { createLogger, withObservability } from '@iac-review/logger';
-import { createAwsReviewService, createPendingSweep, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
+import { awsReviewServiceFromEnv, createPendingSweep } from '@iac-review/reviews';
 import { createHandler, type HandlerOutcome } from './handler';
 
 // Composition root: configuration, clients and the logger are built once per container.
@@ -13,7 +13,7 @@ const logger = createLogger({
   functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
   level: config.logLevel,
 });
-const { store, table, events } = createAwsReviewService(config, { logger, macKeys: historyKeyProviderFromEnv(env, config.region), onIntegrityFailure: reportIntegrityFailures(logger) });
+const { store, table, events } = awsReviewServiceFromEnv(config, env, logger);
 const minutes = (name: string, fallback: number): number => {
   const v = Number(env[name] ?? fallback);
   return Number.isFinite(v) && v > 0 ? v : fallback;

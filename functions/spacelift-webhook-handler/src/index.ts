@@ -1,7 +1,7 @@
 import { readServiceConfig } from '@iac-review/core';
 import { createIdempotencyStore } from '@iac-review/dynamo-versioning';
 import { createLogger, withObservability } from '@iac-review/logger';
-import { createAwsReviewService, createSpaceliftReviews, historyKeyProviderFromEnv, reportIntegrityFailures } from '@iac-review/reviews';
+import { awsReviewServiceFromEnv, createSpaceliftReviews } from '@iac-review/reviews';
 import { webhookSecretsFromEnv } from '@iac-review/webhook-ingress';
 import { createHandler } from './handler';
 
@@ -14,7 +14,7 @@ const logger = createLogger({
   functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
   level: config.logLevel,
 });
-const { store, table, blobs, events } = createAwsReviewService(config, { logger, macKeys: historyKeyProviderFromEnv(env, config.region), onIntegrityFailure: reportIntegrityFailures(logger) });
+const { store, table, blobs, events } = awsReviewServiceFromEnv(config, env, logger);
 
 // In AWS the secret is a Secrets Manager JSON {"current","previous"} (SPACELIFT_WEBHOOK_SECRET_ID, or
 // ${SECRETS_PREFIX}spacelift-webhook-secret as Terraform creates it); locally SPACELIFT_WEBHOOK_SECRET (current[,previous]).

@@ -8,7 +8,7 @@ export { ReviewError, EventPublishError, FeedbackRejectedError } from './errors'
 export { createEventBridgePublisher } from './adapters/eventbridge';
 export type { EventBridgePublisherOptions } from './adapters/eventbridge';
 export { createInMemoryEventPublisher } from './adapters/in-memory-events';
-export { createAwsReviewService } from './adapters/aws';
+export { awsReviewServiceFromEnv, createAwsReviewService } from './adapters/aws';
 export { createInMemoryReviewService } from './adapters/in-memory';
 export { createGithubReviews, githubReviewId, QUEUE_FAILED_REASON } from './github';
 export type { GithubReviews, GithubReviewsDeps, PullRequestInput, PushRequest, PlanForPushRequest, OutcomeRequest, FetchedInputRequest, SubmitOutcome, FetchedOutcome } from './github';

@@ -4,6 +4,7 @@ import { createS3BlobStore, createVersionedStore, lazyDynamoDbTablePort, lazyS3C
 import { reviewHead, type ReviewContent } from '../model';
 import { createReviewService } from '../review-service';
 import { createEventBridgePublisher } from './eventbridge';
+import { historyKeyProviderFromEnv, reportIntegrityFailures, type IntegrityLogger } from './history-key';
 
 /**
  * Wires the review service to DynamoDB, S3 and EventBridge. Call once per container (module
@@ -38,3 +39,11 @@ export const createAwsReviewService = (config: ServiceConfig, opts: AwsReviewSer
   const events = createEventBridgePublisher({ client: bus, busName: config.eventBusName });
   return { service: createReviewService({ store, blobs, events, ids: () => nodeCrypto().randomUUID(), clock: () => new Date() }), store, table, blobs, events };
 };
+
+/**
+ * What every function that writes reviews builds at start: the review service over AWS, its history
+ * sealed with the key named by the environment (historyKeyProviderFromEnv), and integrity failures
+ * reported as a security event and a metric (reportIntegrityFailures).
+ */
+export const awsReviewServiceFromEnv = (config: ServiceConfig, env: Record<string, string | undefined>, logger: StoreLogger & IntegrityLogger) =>
+  createAwsReviewService(config, { logger, macKeys: historyKeyProviderFromEnv(env, config.region), onIntegrityFailure: reportIntegrityFailures(logger) });
