@@ -1,3 +1,5 @@
+import { loadOnce } from './load-once';
+
 /** The names of T's methods that return a promise (the only kind a deferred port can forward). */
 export type AsyncMethodsOf<T> = { [K in keyof T]-?: T[K] extends (...args: never[]) => Promise<unknown> ? K : never }[keyof T];
 
@@ -12,19 +14,8 @@ export type AsyncMethodsOf<T> = { [K in keyof T]-?: T[K] extends (...args: never
  * deferred object has the same shape as the real one before anything is loaded.
  */
 export const deferred = <T extends object>(load: () => Promise<T>, methods: { readonly [K in AsyncMethodsOf<T>]: true }): T => {
-  let loading: Promise<T> | undefined;
-  const target = (): Promise<T> => {
-    if (!loading) {
-      const attempt = load();
-      loading = attempt;
-      // A failed load (a chunk that could not be read, a client that could not be configured) is
-      // not cached: the next call tries again.
-      attempt.catch(() => {
-        if (loading === attempt) loading = undefined;
-      });
-    }
-    return loading;
-  };
+  // A failed load is not kept: the next call tries again.
+  const target = loadOnce(load);
   const port: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
   for (const name of Object.keys(methods)) {
     port[name] = async (...args: unknown[]) => {

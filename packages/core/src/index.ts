@@ -44,5 +44,6 @@ export type { CorsConfig } from './cors';
 export type { ServiceConfig } from './config';
 export { checkFreeText, checkIntegerParams, checkListFilters, checkQueryText } from './hardening';
 export { deferred } from './deferred';
+export { loadOnce } from './load-once';
 export type { AsyncMethodsOf } from './deferred';
 export { nodeCrypto } from './node-crypto';

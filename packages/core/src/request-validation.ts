@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { RequestValidationError, type FieldError } from './errors';
 import validatorNames from './generated/request-validator-names.json';
+import { loadOnce } from './load-once';
 import { describeSchemaErrors, summariseFieldErrors } from './validation';
 
 const withBody = new Set(validatorNames.body);
@@ -11,18 +12,8 @@ const withParams = new Set(validatorNames.params);
  * validate: a cold start answering GET /health or a refused request never loads them.
  */
 type Validators = typeof import('./generated/request-validators');
-let validators: Promise<Validators> | undefined;
-const loadValidators = () => {
-  if (!validators) {
-    // The generated module is CommonJS: as an ES module (the bundles) its exports are `default`.
-    const attempt = import('./generated/request-validators').then((m: Validators & { default?: Validators }) => m.default ?? m);
-    validators = attempt;
-    attempt.catch(() => {
-      if (validators === attempt) validators = undefined;
-    });
-  }
-  return validators;
-};
+// The generated module is CommonJS: as an ES module (the bundles) its exports are `default`.
+const loadValidators = loadOnce(() => import('./generated/request-validators').then((m: Validators & { default?: Validators }) => m.default ?? m));
 
 const simplify = (errors: ErrorObject[], where: 'body' | 'params'): FieldError[] => {
   const anyOf = errors.find((e) => e.keyword === 'anyOf' && e.instancePath === '');

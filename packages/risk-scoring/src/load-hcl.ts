@@ -3,15 +3,9 @@
  * review's files), loaded on first use: a review of plan JSON never loads it. In a bundle it is a
  * separate chunk (ESM with splitting) or a module initialised on first call (CommonJS).
  */
+import { loadOnce } from '@iac-review/core';
+
 export type HclApi = typeof import('./hcl-api');
 
-let loading: Promise<HclApi> | undefined;
-
-/** Loads the HCL half once; every later call gets the same module. */
-export function loadHcl(): Promise<HclApi> {
-  loading ??= import('./hcl-api').catch((err: unknown) => {
-    loading = undefined; // a failed load (a missing chunk) is tried again next time
-    throw err;
-  });
-  return loading;
-}
+/** Loads the HCL half once; every later call gets the same module (a failed load is tried again). */
+export const loadHcl: () => Promise<HclApi> = loadOnce(() => import('./hcl-api'));

@@ -1,4 +1,4 @@
-import { header, jsonResponse, PayloadTooLargeError, problemResponse, rawBody, RequestValidationError, UnsupportedMediaTypeError, type HttpEvent, type HttpResult } from '@iac-review/core';
+import { header, jsonResponse, loadOnce, PayloadTooLargeError, problemResponse, rawBody, RequestValidationError, UnsupportedMediaTypeError, type HttpEvent, type HttpResult } from '@iac-review/core';
 import type { IdempotencyStore } from '@iac-review/dynamo-versioning';
 import type { Logger } from '@iac-review/logger';
 import { describeSchemaErrors, InvalidSignatureError, payloadValidationError, toWebhookProblem, type PayloadValidator } from './problems';
@@ -108,18 +108,8 @@ export const createWebhookHandler = <T>(opts: WebhookRouteOptions<T>): ((event: 
     throw new InvalidSignatureError(check.reason, opts.signatureHeader);
   };
 
-  let loadedValidator: Promise<PayloadValidator> | undefined;
-  const validator = async (): Promise<PayloadValidator | undefined> => {
-    if (opts.validate || !opts.loadValidator) return opts.validate;
-    if (!loadedValidator) {
-      const attempt = opts.loadValidator();
-      loadedValidator = attempt;
-      attempt.catch(() => {
-        if (loadedValidator === attempt) loadedValidator = undefined;
-      });
-    }
-    return loadedValidator;
-  };
+  const loadedValidator = opts.loadValidator ? loadOnce(opts.loadValidator) : undefined;
+  const validator = async (): Promise<PayloadValidator | undefined> => opts.validate ?? loadedValidator?.();
 
   const parse = async (event: HttpEvent, body: Buffer): Promise<T> => {
     const type = (header(event, 'content-type') ?? 'application/json').split(';')[0]?.trim().toLowerCase();

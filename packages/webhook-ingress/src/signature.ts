@@ -1,7 +1,9 @@
+import { loadOnce } from '@iac-review/core';
+
 // @octokit/webhooks-methods is ESM-only (no `require` export): loaded with import() on first use, so the
 // package also works where functions are loaded with require (the local stack under tsx); bundles inline it.
-let methods: Promise<typeof import('@octokit/webhooks-methods')> | undefined;
-const verify = async (secret: string, payload: string, signature: string): Promise<boolean> => (await (methods ??= import('@octokit/webhooks-methods'))).verify(secret, payload, signature);
+const methods = loadOnce(() => import('@octokit/webhooks-methods'));
+const verify = async (secret: string, payload: string, signature: string): Promise<boolean> => (await methods()).verify(secret, payload, signature);
 
 /**
  * Why a signature did not hold. Every reason means "not authenticated" (401); the reason is safe

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tableDefinition, type TableDefinition } from '@iac-review/core';
+import { loadOnce, tableDefinition, type TableDefinition } from '@iac-review/core';
 import { ValidationError, VersioningError } from '../errors';
 import type { ItemKey, PutIfAbsentOptions, QueryPage, QueryRequest, StoredItem, TablePort, UpdateIfNewerRequest } from '../ports';
 import { mapAwsError } from './aws-errors';
@@ -61,23 +61,15 @@ const isConditionFailure = (err: unknown): boolean => (err as { name?: unknown }
 export const createDynamoDbTablePort = (opts: DynamoDbTablePortOptions): TablePort => {
   // The document client and its commands are loaded on the first request, not when the port is
   // built: a function that answers without touching the table never loads them.
-  let loaded: Promise<{ doc: DynamoDBDocumentClient; commands: typeof import('./lib-dynamodb') }> | undefined;
-  const lib = () => {
-    if (!loaded) {
-      const attempt = import('./lib-dynamodb').then((commands) => ({
-        commands,
-        doc:
-          opts.client instanceof commands.DynamoDBDocumentClient
-            ? opts.client
-            : commands.DynamoDBDocumentClient.from(opts.client, { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } }),
-      }));
-      loaded = attempt;
-      attempt.catch(() => {
-        if (loaded === attempt) loaded = undefined;
-      });
-    }
-    return loaded;
-  };
+  const lib = loadOnce(() =>
+    import('./lib-dynamodb').then((commands) => ({
+      commands,
+      doc:
+        opts.client instanceof commands.DynamoDBDocumentClient
+          ? opts.client
+          : commands.DynamoDBDocumentClient.from(opts.client, { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } }),
+    })),
+  );
   const def = opts.definition ?? tableDefinition;
   const pkName = def.partitionKey.name;
   const capacity = opts.onRequest ? { ReturnConsumedCapacity: 'TOTAL' as const } : {};

@@ -1,4 +1,5 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { loadOnce } from '@iac-review/core';
 import { BlobNotFoundError, ValidationError } from '../errors';
 import { sha256Hex } from '../hash-chain';
 import type { BlobKey, BlobRef, BlobStore } from '../ports';
@@ -12,16 +13,7 @@ import { mapAwsError } from './aws-errors';
 const loadS3 = () => import('./s3-client');
 
 /** An S3 client built on first use (once per container), for createS3BlobStore's `client`. */
-export const lazyS3Client = (config: S3ClientConfig): (() => Promise<S3Client>) => {
-  let client: Promise<S3Client> | undefined;
-  return () => {
-    client ??= loadS3().then(({ S3Client: Client }) => new Client(config));
-    client.catch(() => {
-      client = undefined;
-    });
-    return client;
-  };
-};
+export const lazyS3Client = (config: S3ClientConfig): (() => Promise<S3Client>) => loadOnce(() => loadS3().then(({ S3Client: Client }) => new Client(config)));
 
 export interface S3BlobStoreOptions {
   /**
