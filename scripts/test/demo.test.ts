@@ -4,8 +4,7 @@
  */
 import { seedReviews, SAMPLE_SUBMISSIONS } from '../src/demo/seed';
 import { SPACELIFT_SAMPLES, spaceliftChanges } from '../src/demo/spacelift';
-import { GITHUB_SAMPLES, loopbackPort } from '../src/demo/github';
-import { createServer } from 'node:net';
+import { demoGithubPort, ephemeralPortRange, GITHUB_SAMPLES, loopbackPort } from '../src/demo/github';
 import { loadPlan } from '../src/demo/seed';
 import { startLocalStack, type LocalStack } from '../src/local/stack';
 
@@ -13,16 +12,6 @@ process.env.LOG_LEVEL = 'silent';
 const SECRET = 'demo-test-spacelift-secret';
 const GITHUB_SECRET = 'demo-test-github-secret';
 
-/** A loopback port free right now (the demo serves GitHub there; the stack is told before it starts). */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 process.env.SPACELIFT_WEBHOOK_SECRET = SECRET;
 
 interface Version {
@@ -36,7 +25,7 @@ describe('demo seeding (local stack)', () => {
   let stack: LocalStack;
   let githubApiUrl: string;
   beforeAll(async () => {
-    githubApiUrl = `http://127.0.0.1:${await freePort()}`;
+    githubApiUrl = `http://127.0.0.1:${await demoGithubPort()}`;
     stack = await startLocalStack({
       port: 0,
       env: { SPACELIFT_WEBHOOK_SECRET: SECRET, GITHUB_WEBHOOK_SECRET: GITHUB_SECRET, GITHUB_TOKEN: 'demo-token', GITHUB_API_URL: githubApiUrl, GITHUB_MIN_WRITE_INTERVAL_MS: '0' },
@@ -104,6 +93,20 @@ describe('demo seeding (local stack)', () => {
     expect(loopbackPort('http://10.0.0.1:3001')).toBeUndefined();
     expect(loopbackPort('http://127.0.0.1:3001/api/v3')).toBeUndefined();
     expect(loopbackPort(undefined)).toBeUndefined();
+  });
+
+  it('names a GitHub port below the kernel\'s ephemeral range, so no outgoing connection takes it before the demo serves there', async () => {
+    expect(ephemeralPortRange(() => '32768\t60999\n')).toEqual([32768, 60999]);
+    expect(ephemeralPortRange(() => 'garbage')).toEqual([49152, 65535]);
+    expect(ephemeralPortRange(() => {
+      throw new Error('ENOENT');
+    })).toEqual([49152, 65535]);
+    const [low] = ephemeralPortRange();
+    for (const r of [0, 0.5, 0.999]) {
+      const port = await demoGithubPort(() => r);
+      expect(port).toBeGreaterThanOrEqual(10_000);
+      expect(port).toBeLessThan(low);
+    }
   });
 
   it('maps plan actions to Spacelift change actions', () => {

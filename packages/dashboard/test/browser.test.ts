@@ -6,10 +6,10 @@
  */
 import { startLocalStack, type LocalStack } from '@iac-review/scripts/src/local/stack';
 import { seedReviews, type SeedResult } from '@iac-review/scripts/src/demo/seed';
+import { demoGithubPort } from '@iac-review/scripts/src/demo/github';
 import { loadManifest, repoRoot } from '@iac-review/scripts/src/lib/repo';
 import { lambdaContext } from '@iac-review/scripts/src/local/http-gateway';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -22,16 +22,6 @@ const SPACELIFT_SECRET = 'browser-test-spacelift-secret';
 process.env.SPACELIFT_WEBHOOK_SECRET = SPACELIFT_SECRET;
 const GITHUB_SECRET = 'browser-test-github-secret';
 
-/** A loopback port free right now: the demo's GitHub stub listens there, and the stack reads pull requests from it. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 
 const DIST = resolve(__dirname, '..', 'dist');
 const SHOTS = resolve(__dirname, '..', '.test-results', 'screenshots');
@@ -62,7 +52,7 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     const executablePath = ensureChromium();
     if (!existsSync(join(DIST, 'index.html'))) throw new Error(`${DIST}/index.html is missing: build the dashboard first (turbo runs its build before this test; by hand: npx vite build in packages/dashboard).`);
     mkdirSync(SHOTS, { recursive: true });
-    const githubApiUrl = `http://127.0.0.1:${await freePort()}`;
+    const githubApiUrl = `http://127.0.0.1:${await demoGithubPort()}`;
     stack = await startLocalStack({
       port: 0,
       env: { SPACELIFT_WEBHOOK_SECRET: SPACELIFT_SECRET, GITHUB_WEBHOOK_SECRET: GITHUB_SECRET, GITHUB_API_URL: githubApiUrl },

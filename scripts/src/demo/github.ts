@@ -8,6 +8,7 @@
 import examples from '@octokit/webhooks-examples';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startGitHubStub, type GitHubStub } from '../../../functions/pr-review-handler/test/support/github-stub';
 import { repoRoot } from '../lib/repo';
@@ -97,6 +98,40 @@ export const loopbackPort = (apiUrl: string | undefined): number | undefined => 
   } catch {
     return undefined;
   }
+};
+
+/** The kernel's range for ephemeral ports (Linux: /proc; elsewhere the IANA range). */
+export const ephemeralPortRange = (read: () => string = () => readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')): [number, number] => {
+  try {
+    const [low, high] = read().trim().split(/\s+/).map(Number);
+    if (low && high && low > 1024 && high >= low) return [low, high];
+  } catch {
+    // not Linux: fall through
+  }
+  return [49152, 65535];
+};
+
+const bindsNow = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+
+/**
+ * A loopback port to name in GITHUB_API_URL before the stack starts, for the demo to serve later.
+ * Not one the kernel hands out (port 0 or an outgoing connection's source port), which another
+ * process could take in the meantime: a free one below the ephemeral range, picked at random.
+ */
+export const demoGithubPort = async (random: () => number = Math.random): Promise<number> => {
+  const [low] = ephemeralPortRange();
+  const from = 10_000;
+  const to = Math.max(from + 1000, low - 1);
+  for (let i = 0; i < 200; i++) {
+    const port = from + Math.floor(random() * (to - from));
+    if (port < low && (await bindsNow(port))) return port;
+  }
+  throw new Error(`no free loopback port between ${from} and ${to - 1}`);
 };
 
 /** Serves the samples' pull requests (files and contents at their head commits) on `port`. */
