@@ -32,14 +32,52 @@ export const packageVersionOnly = (json: string): string => {
   return JSON.stringify({ name, version });
 };
 
+/**
+ * Errors whose registration stays: ConditionalCheckFailedException, because identity's rate limiter
+ * checks it with `instanceof`; ReplicatedWriteConflictException, the one error class among our
+ * clients that carries `$retryable` (the retry strategy reads it from the instance).
+ */
+export const KEPT_ERRORS: ReadonlySet<string> = new Set(['ConditionalCheckFailedException', 'ReplicatedWriteConflictException']);
+
+/**
+ * Each client registers a class for every error its service can return (`n0_registry.registerError(X$, X)`
+ * in the schema module: 35 classes for DynamoDB, 21 for S3, ~25 KB of minified code over our four
+ * clients), and a top-level call keeps every class in the bundle. An error the registry does not know
+ * is not lost: the protocol (`getErrorSchemaOrThrowBaseException` in @aws-sdk/core) throws the
+ * client's service exception (kept: its registration is `_s_registry`'s) with the same `name`,
+ * message, `$fault` and `$metadata`, and every field of the response body copied onto it. Our
+ * adapters tell errors apart by `name` and status (dynamo-versioning's aws-errors.ts, s3-blob-store.ts),
+ * so dropping the registrations of the others changes nothing they see; `instanceof` a dropped
+ * class would be false, which is why KEPT_ERRORS stay.
+ */
+export const dropErrorRegistrations = (source: string, keep: ReadonlySet<string> = KEPT_ERRORS): { code: string; dropped: string[] } => {
+  const dropped: string[] = [];
+  let code = source.replace(/^(\w+)_registry\.registerError\((\w+)\$, (\w+)\);\n/gm, (all, registry: string, schema: string, ctor: string) => {
+    if (registry === '_s' || schema !== ctor || keep.has(ctor)) return all;
+    dropped.push(ctor);
+    return '';
+  });
+  if (dropped.length > 0) {
+    const gone = new Set(dropped);
+    code = code.replace(/^import \{([^}]*)\} from "\.\.\/models\/errors";$/m, (_all, names: string) => {
+      const left = names.split(',').map((n) => n.trim()).filter((n) => n !== '' && !gone.has(n));
+      return left.length > 0 ? `import { ${left.join(', ')} } from "../models/errors";` : '';
+    });
+  }
+  return { code, dropped };
+};
+
 const SCHEMAS = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
 const CLIENT_PACKAGE_JSON = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
 
-/** esbuild plugin applying both to every `@aws-sdk/client-*` package. */
+/** esbuild plugin applying these to every `@aws-sdk/client-*` package. */
 export const awsSdkTrimPlugin: Plugin = {
   name: 'aws-sdk-trim',
   setup(build) {
-    build.onLoad({ filter: SCHEMAS }, (args) => ({ contents: literalSchemaKeys(readFileSync(args.path, 'utf8')).code, loader: 'js' }));
+    build.onLoad({ filter: SCHEMAS }, (args) => ({
+      contents: dropErrorRegistrations(literalSchemaKeys(readFileSync(args.path, 'utf8')).code).code,
+      loader: 'js',
+    }));
     build.onLoad({ filter: CLIENT_PACKAGE_JSON }, (args) => ({ contents: packageVersionOnly(readFileSync(args.path, 'utf8')), loader: 'json' }));
   },
 };
