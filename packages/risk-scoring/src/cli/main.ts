@@ -1,5 +1,9 @@
 import { writeSync } from 'node:fs';
 import { runCli } from './run-cli';
+import { applyCliTiering } from './v8-tiering';
+
+// Before any review code runs hot: no optimising compiler for this short-lived process (see v8-tiering.ts).
+applyCliTiering();
 
 let direct = true;
 /** Set once anything went through the `process.stdout` / `process.stderr` streams. */
