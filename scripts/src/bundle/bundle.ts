@@ -1,14 +1,19 @@
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import yazl from 'yazl';
+import { inflateRawSync } from 'node:zlib';
+import { deflateAsync } from '@gfx/zopfli';
+import { Zip, ZipPassThrough } from 'fflate';
 import type { FunctionSpec } from '../lib/repo';
 import { awsSdkTrimPlugin } from './aws-sdk-trim';
 import { slimOpenApiPlugin } from './slim-openapi';
 
-/** Every entry in every zip gets this timestamp, so identical code gives identical bytes. */
-const FIXED_MTIME = new Date('2020-01-01T00:00:00.000Z');
+/**
+ * Every entry in every zip gets this timestamp, so identical code gives identical bytes. Zip times
+ * are local times: midnight of the local 2020-01-01 is written as 2020-01-01 00:00 in any time zone.
+ */
+const FIXED_MTIME = new Date(2020, 0, 1, 0, 0, 0);
 
 export interface BundleResult {
   name: string;
@@ -83,20 +88,105 @@ export const esbuildOptions = (entry: string, outdir: string, absWorkingDir: str
     absWorkingDir,
   });
 
-const zipDeterministic = (files: Array<{ name: string; data: Buffer }>): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const zip = new yazl.ZipFile();
-    for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) {
-      zip.addBuffer(f.data, f.name, { mtime: FIXED_MTIME, mode: 0o100644, compress: true, forceZip64Format: false });
-    }
-    zip.end();
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
+/**
+ * Zopfli's iterations per file. Zopfli finds a smaller deflate stream than zlib's best level
+ * (about 3.5 % smaller zips here; zlib level 9 saves 0.1 %); more iterations buy little (15 give
+ * 0.1 % more than 1, at twice the time), so the bundle step stays quick on a 2-core CI machine.
+ */
+export const ZOPFLI_ITERATIONS = 1;
+
+/**
+ * A zip entry whose data is already deflated (fflate's documented way to plug in another
+ * compressor: a ZipPassThrough is fed the original bytes, for the CRC and size, and `process`
+ * hands the zip the compressed ones).
+ */
+class DeflatedEntry extends ZipPassThrough {
+  constructor(
+    name: string,
+    private readonly deflated: Uint8Array<ArrayBuffer>,
+  ) {
+    super(name);
+    this.compression = 8; // deflate: what Lambda, unzip and every zip reader read
+    this.mtime = FIXED_MTIME;
+    this.os = 3; // Unix, so the mode below is read
+    this.attrs = 0o100644 << 16; // a regular file, rw-r--r--
+  }
+
+  override process(_original: Uint8Array, final: boolean): void {
+    this.ondata?.(null, final ? this.deflated : new Uint8Array(0), final);
+  }
+}
+
+/**
+ * Zopfli takes ~0.5 s per 100 KB of code, and every function's shared SDK chunks are alike from one
+ * build to the next: deflated files are kept by the sha256 of their bytes, in memory and (when given)
+ * in a folder. A kept stream is used only if it inflates back to exactly those bytes, so a damaged or
+ * stale cache file costs a recompression, never a wrong zip.
+ */
+const deflatedByContent = new Map<string, Buffer>();
+
+export const deflateWithZopfli = async (data: Buffer, cacheDir?: string): Promise<Buffer> => {
+  const key = `${createHash('sha256').update(data).digest('hex')}-zopfli-i${ZOPFLI_ITERATIONS}`;
+  const file = cacheDir ? join(cacheDir, `${key}.deflate`) : undefined;
+  const kept = deflatedByContent.get(key) ?? readIfPresent(file);
+  if (kept && inflatesTo(kept, data)) {
+    deflatedByContent.set(key, kept);
+    return kept;
+  }
+  const fresh = Buffer.from(await deflateAsync(data, { numiterations: ZOPFLI_ITERATIONS }));
+  deflatedByContent.set(key, fresh);
+  if (cacheDir && file) {
+    // Written aside and renamed: parallel builds (jest workers) never read half a file.
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, fresh);
+    renameSync(tmp, file);
+  }
+  return fresh;
+};
+
+const readIfPresent = (file: string | undefined): Buffer | undefined => {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+};
+
+const inflatesTo = (deflated: Buffer, data: Buffer): boolean => {
+  try {
+    return inflateRawSync(deflated).equals(data);
+  } catch {
+    return false;
+  }
+};
+
+/** Entries sorted by name, fixed times and modes, zopfli-deflated: the same files give the same bytes. */
+export const zipDeterministic = async (files: Array<{ name: string; data: Buffer }>, cacheDir?: string): Promise<Buffer> => {
+  const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name));
+  const deflated = await Promise.all(sorted.map((f) => deflateWithZopfli(f.data, cacheDir)));
+  const parts: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((err, chunk) => {
+    if (err) failure = err;
+    else parts.push(chunk);
   });
+  sorted.forEach((f, i) => {
+    const entry = new DeflatedEntry(f.name, new Uint8Array(deflated[i]!));
+    zip.add(entry);
+    entry.push(f.data, true);
+  });
+  zip.end();
+  if (failure) throw failure;
+  return Buffer.concat(parts);
+};
+
+/** Where deflated files are kept between builds (see deflateWithZopfli). */
+export const deflateCacheDir = (root: string): string => join(root, 'node_modules', '.cache', 'iac-review-zopfli');
 
 /** Bundles one function into dist/functions/<name>.zip (+ source maps and metafile beside it). */
+
 export const bundleFunction = async (root: string, spec: FunctionSpec, outDir: string): Promise<BundleResult & { metafile: Metafile }> => {
   const workDir = join(outDir, spec.name);
   // Chunk names carry content hashes: start empty so no chunk of an earlier build ends up in the zip.
@@ -113,7 +203,7 @@ export const bundleFunction = async (root: string, spec: FunctionSpec, outDir: s
     });
   const entry = files.find((f) => f.name === ENTRY_FILE);
   if (!entry) throw new Error(`esbuild wrote no ${ENTRY_FILE} for ${spec.name} (outputs: ${files.map((f) => basename(f.name)).join(', ')})`);
-  const zipBytes = await zipDeterministic(files);
+  const zipBytes = await zipDeterministic(files, deflateCacheDir(root));
   const zipPath = join(outDir, `${spec.name}.zip`);
   writeFileSync(zipPath, zipBytes);
   const budgetBytes = spec.sizeBudgetKb * 1024;

@@ -6,8 +6,9 @@ import { bundleFunction, topInputs } from './bundle';
 const HELP = `Usage: npm run bundle [-- --only NAME[,NAME]] [--out DIR]
 
 Bundles every function in functions/manifest.json with esbuild into dist/functions/<name>.zip,
-prints a size table and fails (exit 1) when a zip exceeds its sizeBudgetKb. Zips are byte-for-byte
-reproducible: the same code gives the same sha256 (Terraform's source_code_hash).`;
+prints a size table and how long it took, and fails (exit 1) when a zip exceeds its sizeBudgetKb. Zips are byte-for-byte
+reproducible: the same code gives the same sha256 (Terraform's source_code_hash). Files are
+deflated with zopfli; deflated files are kept in node_modules/.cache/iac-review-zopfli.`;
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
@@ -28,6 +29,7 @@ const main = async () => {
     process.stderr.write(`no function matches --only ${[...(only ?? [])].join(',')}\n`);
     return 2;
   }
+  const started = Date.now();
   const rows = [];
   for (const spec of specs) {
     process.stderr.write(`bundling ${spec.name} (${spec.entry})…\n`);
@@ -46,7 +48,8 @@ const main = async () => {
   process.stdout.write(`${lines.join('\n')}\n`);
   // Kept with the zips (a turbo output), so `npm run bundle` and `npm test` show it even when turbo replays a cached bundle.
   writeFileSync(join(outDir, 'sizes.md'), `${lines.join('\n')}\n`);
-  process.stderr.write(`zips in ${relative(process.cwd(), outDir) || '.'}\n`);
+  // Zopfli makes the zips smaller and the step slower (deflated files are kept between builds).
+  process.stderr.write(`zips in ${relative(process.cwd(), outDir) || '.'} (${specs.length} functions in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   const over = rows.filter((r) => r.overBudget);
   if (over.length > 0) {
     process.stderr.write(`over budget: ${over.map((r) => `${r.name} ${kb(r.zipBytes)} > ${kb(r.budgetBytes)}`).join('; ')}\n`);
