@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleFunction, ENTRY_FILE, esbuildOptions } from '../src/bundle/bundle';
+import { bundleFunction, ENTRY_FILE, esbuildOptions, REQUIRE_BANNER } from '../src/bundle/bundle';
 import { loadManifest, repoRoot } from '../src/lib/repo';
 
 /** What the bundles leave out (checked in esbuild's metafile: the inputs that made it into index.js). */
@@ -11,7 +11,7 @@ describe('bundle contents (metafile)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bundle-contents-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('should leave out pino transports, SSO/token credential providers and the documentation of the OpenAPI document', async () => {
+  it('should leave out pino transports and redaction, SSO/token credential providers, JavaScript hash fallbacks and the documentation of the OpenAPI document', async () => {
     // Prepare
     const spec = loadManifest().find((s) => s.name === 'api-handler');
     if (!spec) throw new Error('api-handler is not in the manifest');
@@ -29,6 +29,18 @@ describe('bundle contents (metafile)', () => {
     expect(openapi).toBeLessThan(15_000);
     // The browser user-agent parser the SDK would load with import() is a stub, not bowser.
     expect(inputs.filter((p) => /node_modules\/bowser\//.test(p))).toEqual([]);
+    // pino's redact option (the logger redacts itself) and the SDK's JavaScript sha256/sha1/md5
+    // (node:crypto hashes) are shims; S3's md5/sha1 and SigV4's sha256 still come from node:crypto.
+    expect(inputs.filter((p) => /@pinojs\/redact|checksum\/sha256\/Sha256Js|sha1\/Sha1Js|md5\/Md5Js/.test(p))).toEqual([]);
+    expect(inputs.filter((p) => /shims\/(pino-redact\.cjs|js-hash-fallbacks\.mjs)$/.test(p))).toHaveLength(2);
+    expect(inputs.some((p) => p.endsWith('checksum/sha256/Sha256Node.js'))).toBe(true);
+    // Only the files that use `require` get one (the banner), each with its source map shifted a line.
+    const files = outputs.map(([p]) => ({ p, code: readFileSync(join(repoRoot, p), 'utf8') }));
+    const withBanner = files.filter((f) => f.code.startsWith(REQUIRE_BANNER));
+    expect(withBanner.length).toBeGreaterThan(0);
+    expect(withBanner.length).toBeLessThan(files.length / 2);
+    for (const f of files) expect(f.code.startsWith(REQUIRE_BANNER)).toBe(/\brequire\b/.test(f.code.slice(REQUIRE_BANNER.length)));
+    for (const f of withBanner) expect((JSON.parse(readFileSync(join(repoRoot, `${f.p}.map`), 'utf8')) as { mappings: string }).mappings.startsWith(';')).toBe(true);
   });
 });
 

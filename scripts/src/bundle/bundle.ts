@@ -1,6 +1,6 @@
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { deflateAsync } from '@gfx/zopfli';
@@ -39,6 +39,48 @@ const pinoTransportsPlugin: Plugin = {
   },
 };
 
+/**
+ * The JavaScript sha256/sha1/md5 that the SDK's Node hash classes fall back to when node:crypto
+ * lacks the algorithm (see shims/js-hash-fallbacks.mjs). Only those importers are redirected.
+ */
+export const jsHashFallbacksPlugin: Plugin = {
+  name: 'js-hash-fallbacks',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(Sha256Js|Sha1Js|Md5Js)$/ }, (args) =>
+      /[\\/](Sha256Node|Sha1Node|Md5Node)\.js$/.test(args.importer) ? { path: join(__dirname, 'shims', 'js-hash-fallbacks.mjs') } : undefined,
+    );
+  },
+};
+
+/** What gives an ES-module output file a `require` (CommonJS dependencies require Node built-ins). */
+export const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * The banner only in the output files that use `require` (esbuild's banner option puts it in every
+ * chunk: ~1 KB of every zip, and a createRequire per chunk loaded). A file that never says
+ * `require` cannot reference it. The banner is a line of its own, so the file's source map gets one
+ * empty line in front (`;` in its mappings) and still points at the right sources.
+ */
+export const requireWhereUsedPlugin: Plugin = {
+  name: 'require-where-used',
+  setup(b) {
+    b.onEnd((result) => {
+      for (const out of Object.keys(result.metafile?.outputs ?? {})) {
+        if (!out.endsWith('.mjs')) continue;
+        const file = join(b.initialOptions.absWorkingDir ?? process.cwd(), out);
+        const code = readFileSync(file, 'utf8');
+        if (!/\brequire\b/.test(code)) continue;
+        writeFileSync(file, `${REQUIRE_BANNER}\n${code}`);
+        const mapFile = `${file}.map`;
+        if (existsSync(mapFile)) {
+          const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { mappings: string };
+          writeFileSync(mapFile, JSON.stringify({ ...map, mappings: `;${map.mappings}` }));
+        }
+      }
+    });
+  },
+};
+
 /** The entry file Lambda loads (`index.handler` finds index.mjs). */
 export const ENTRY_FILE = 'index.mjs';
 
@@ -57,8 +99,8 @@ export const esbuildOptions = (entry: string, outdir: string, absWorkingDir: str
     format: 'esm',
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
-    // CommonJS dependencies (pino, ajv-formats…) call require() for Node built-ins: give the module one.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    // CommonJS dependencies (pino, ajv-formats…) call require() for Node built-ins: the files that
+    // use it get one (requireWhereUsedPlugin, not esbuild's banner, which would put it in every chunk).
     minify: true,
     // No keepNames (~9 KB of every zip, ~5 % of a cold start): every error class says its own name
     // (`override name = '…'`, checked by scripts/test/error-names.test.ts), so logs say
@@ -78,11 +120,12 @@ export const esbuildOptions = (entry: string, outdir: string, absWorkingDir: str
       bowser: join(__dirname, 'shims', 'bowser.mjs'),
       '@smithy/core/event-streams': join(__dirname, 'shims', 'event-streams.mjs'),
       'mnemonist/lru-cache': join(__dirname, 'shims', 'mnemonist-lru-cache.mjs'),
+      '@pinojs/redact': join(__dirname, 'shims', 'pino-redact.cjs'),
       '@aws-sdk/token-providers': join(__dirname, 'shims', 'token-providers.mjs'),
     },
     // The OpenAPI document without its descriptions, examples and schemas (see slim-openapi.ts);
     // the AWS SDK clients without the schemas of operations we never call (see aws-sdk-trim.ts).
-    plugins: [slimOpenApiPlugin, awsSdkTrimPlugin, pinoTransportsPlugin],
+    plugins: [slimOpenApiPlugin, awsSdkTrimPlugin, pinoTransportsPlugin, jsHashFallbacksPlugin, requireWhereUsedPlugin],
     logLevel: 'warning',
     // Paths in the output and metafile are relative to the repo, so a clone elsewhere builds the same bytes.
     absWorkingDir,
