@@ -2,7 +2,7 @@
  * npm run demo's seeding against the local stack: the offline plans become reviews, decisions
  * become versions, signed Spacelift runs become reviews with their outcomes.
  */
-import { seedReviews, SAMPLE_SUBMISSIONS } from '../src/demo/seed';
+import { seedReviews, seededDays, SAMPLE_SUBMISSIONS } from '../src/demo/seed';
 import { SPACELIFT_SAMPLES, spaceliftChanges } from '../src/demo/spacelift';
 import { demoGithubPort, ephemeralPortRange, GITHUB_SAMPLES, loopbackPort } from '../src/demo/github';
 import { loadPlan } from '../src/demo/seed';
@@ -107,6 +107,14 @@ describe('demo seeding (local stack)', () => {
       expect(port).toBeGreaterThanOrEqual(10_000);
       expect(port).toBeLessThan(low);
     }
+  });
+
+  it('rolls up yesterday too when the demo ran across midnight UTC (its Spacelift runs are backdated)', () => {
+    const at = (iso: string) => Date.parse(iso);
+    expect(seededDays(at('2026-11-29T12:00:00Z'), at('2026-11-29T12:01:00Z'))).toEqual(['2026-11-29']);
+    expect(seededDays(at('2026-11-30T00:01:00Z'), at('2026-11-30T00:02:00Z'))).toEqual(['2026-11-29', '2026-11-30']);
+    expect(seededDays(at('2026-11-29T23:59:00Z'), at('2026-11-30T00:00:30Z'))).toEqual(['2026-11-29', '2026-11-30']);
+    expect(seededDays(at('2026-12-31T23:59:30Z'), at('2027-01-01T00:00:00Z'))).toEqual(['2026-12-31', '2027-01-01']);
   });
 
   it('maps plan actions to Spacelift change actions', () => {

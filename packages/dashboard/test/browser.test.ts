@@ -5,7 +5,7 @@
  * to .test-results/screenshots/.
  */
 import { startLocalStack, type LocalStack } from '@iac-review/scripts/src/local/stack';
-import { seedReviews, type SeedResult } from '@iac-review/scripts/src/demo/seed';
+import { seedReviews, seededDays, type SeedResult } from '@iac-review/scripts/src/demo/seed';
 import { demoGithubPort } from '@iac-review/scripts/src/demo/github';
 import { loadManifest, repoRoot } from '@iac-review/scripts/src/lib/repo';
 import { lambdaContext } from '@iac-review/scripts/src/local/http-gateway';
@@ -43,6 +43,7 @@ const XSS_TITLE = '<img src=x onerror="window.__xss=1">Rename <b>bucket</b>';
 describe('dashboard in Chromium against a seeded local stack', () => {
   let stack: LocalStack;
   let seeded: SeedResult;
+  let seededAt: number;
   let context: BrowserContext;
   let page: Page;
   let userDataDir: string;
@@ -59,6 +60,7 @@ describe('dashboard in Chromium against a seeded local stack', () => {
       dashboardDir: DIST,
       onError: () => undefined,
     });
+    seededAt = Date.now();
     seeded = await seedReviews({ baseUrl: stack.url, apiKey: stack.apiKeys.admin, spaceliftSecret: SPACELIFT_SECRET, githubSecret: GITHUB_SECRET, githubApiUrl, timeoutMs: 30_000 });
     expect(seeded.webhooks).toEqual([expect.objectContaining({ source: 'spacelift', sent: 4 }), expect.objectContaining({ source: 'github', sent: 4 })]);
     // A title written by an attacker: must show as text, never as markup.
@@ -234,12 +236,13 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     // No rollup has run yet: the page computed the figures itself, and says so.
     expect(await page.locator('.basis').textContent()).toContain('Computed in this browser (the nightly rollups hold no reviews');
 
-    // Roll up today, as the nightly schedule (or npm run demo) does: the page then shows the rollups.
+    // Roll up the seeded days (today, and yesterday if seeding ran across midnight UTC), as the nightly
+    // schedule (or npm run demo) does: the page then shows the rollups.
     const spec = loadManifest().find((f) => f.name === 'trend-aggregation-handler');
     expect(spec).toBeDefined();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { handler } = require(join(repoRoot, spec?.entry ?? '')) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
-    await handler({ day: new Date().toISOString().slice(0, 10) }, lambdaContext({ name: 'trend-aggregation-handler', timeoutSeconds: 60, memoryMb: 512 }));
+    for (const day of seededDays(seededAt)) await handler({ day }, lambdaContext({ name: 'trend-aggregation-handler', timeoutSeconds: 60, memoryMb: 512 }));
     await page.reload();
     await page.locator('.basis').filter({ hasText: 'From the rollups (GET /analytics/trends' }).waitFor();
     await page.locator('.chart[data-chart="bars"] canvas').waitFor();

@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/repo';
 import { DEFAULT_STATE_FILE, readStateFile } from '../local/state-file';
-import { DemoError, seedReviews } from './seed';
+import { DemoError, seedReviews, seededDays } from './seed';
 
 const HELP = `Usage: npm run demo [-- --url URL] [--key KEY]
 
 Submits sample Terraform plans (made by the offline Terraform) to a running IaC Review API, records a
 few decisions on them, sends signed sample GitHub and Spacelift webhooks where the server has those
-routes, waits for the reviews to complete, rolls up today's trends (trend-aggregation-handler, when the
+routes, waits for the reviews to complete, rolls up the days it filled (today, and yesterday across midnight UTC; trend-aggregation-handler, when the
 stack is the one npm start recorded in .local-data/local-stack.json), then prints the dashboard's URL
 and the key to sign in with.
 
@@ -36,21 +36,24 @@ Everything, in two terminals:
   npm run demo     # second terminal (same variables)`;
 
 /**
- * Rolls up today (trend-aggregation-handler through `npm run invoke`, against the stack the state
- * file names) so the dashboard's trends come from GET /analytics/trends at once, not only after the
+ * Rolls up the days the demo's reviews fell on (today; also yesterday when the demo ran across
+ * midnight UTC) with trend-aggregation-handler through `npm run invoke`, against the stack the state
+ * file names, so the dashboard's trends come from GET /analytics/trends at once, not only after the
  * nightly run. A stack that is not the one the state file describes is left alone.
  */
-const rollUpToday = (url: string, stateFile = DEFAULT_STATE_FILE): string => {
+const rollUp = (url: string, days: readonly string[], stateFile = DEFAULT_STATE_FILE): string => {
   const state = readStateFile(stateFile);
   if (typeof state === 'string' || state.url.replace(/\/+$/, '') !== url) return 'trends: not rolled up (not the stack npm start recorded); the dashboard computes them until the nightly rollup';
-  const day = new Date().toISOString().slice(0, 10);
-  const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(repoRoot, 'scripts', 'src', 'invoke.ts'), 'trend-aggregation-handler', '--event', '-', '--state', stateFile], {
-    input: JSON.stringify({ day }),
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  });
-  return r.status === 0 ? `trends: rolled up ${day} (trend-aggregation-handler)` : `trends: rolling up ${day} failed (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}); the dashboard computes them until the nightly rollup`;
+  for (const day of days) {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(repoRoot, 'scripts', 'src', 'invoke.ts'), 'trend-aggregation-handler', '--event', '-', '--state', stateFile], {
+      input: JSON.stringify({ day }),
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
+    if (r.status !== 0) return `trends: rolling up ${day} failed (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}); the dashboard computes them until the nightly rollup`;
+  }
+  return `trends: rolled up ${days.join(' and ')} (trend-aggregation-handler)`;
 };
 
 const arg = (name: string): string | undefined => {
@@ -73,7 +76,7 @@ const main = async (): Promise<number> => {
     githubSecret: firstSecret(process.env.GITHUB_WEBHOOK_SECRET),
     githubApiUrl: process.env.GITHUB_API_URL,
     log: (l) => out(`  ${l}`) });
-  out(`  ${rollUpToday(url)}`);
+  out(`  ${rollUp(url, seededDays(started))}`);
   out('');
   out(`demo: ${result.reviews.length} reviews and ${result.decisions} decisions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const w of result.webhooks) out(`  ${w.source}: ${w.note}`);

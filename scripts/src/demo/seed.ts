@@ -186,6 +186,23 @@ export const seedReviews = async (opts: SeedOptions): Promise<SeedResult> => {
   };
 };
 
+/** Spacelift runs are sent as if they had started this long before the demo sent them. */
+export const SEED_BACKDATE_MS = 120_000;
+
+/**
+ * The UTC days (YYYY-MM-DD, oldest first) a demo that started at `startedMs` can have put reviews on:
+ * from its backdated runs to now. Two days when it ran across midnight: both need their rollup.
+ */
+export const seededDays = (startedMs: number, nowMs: number = Date.now()): string[] => {
+  const days: string[] = [];
+  for (let d = new Date(startedMs - SEED_BACKDATE_MS).toISOString().slice(0, 10); ; ) {
+    days.push(d);
+    const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    if (Date.parse(`${next}T00:00:00Z`) > nowMs) return days;
+    d = next;
+  }
+};
+
 /** The POST route exists on this server: a GET answers 405 (a GET, so no unsigned delivery is logged as a security event). */
 const hasRoute = async (api: ReturnType<typeof createApi>, path: string): Promise<boolean> => {
   const res = await api.call('GET', path);
@@ -210,7 +227,7 @@ const sendSpacelift = async (api: ReturnType<typeof createApi>, opts: SeedOption
   const base = opts.baseUrl.replace(/\/+$/, '');
   const runs: Array<{ id: string; runId: string; sample: (typeof SPACELIFT_SAMPLES)[number] }> = [];
   let sent = 0;
-  const t0 = Date.now() - 120_000;
+  const t0 = Date.now() - SEED_BACKDATE_MS;
   for (const sample of SPACELIFT_SAMPLES) {
     const run = newSpaceliftRunId();
     const res = await deliverSpacelift(base, secret, runUpdatedBody(sample, run, 'UNCONFIRMED', new Date(t0), true));
