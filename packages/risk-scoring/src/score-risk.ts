@@ -20,12 +20,20 @@ const CRITICAL_TYPES = new Set([...DATA_STORE_TYPES, ...KEY_TYPES, ...BUFFER_TYP
 
 type ActionKind = 'replace' | 'delete' | 'update' | 'create' | 'other';
 export function actionKind(change: Pick<ResourceChange, 'actions'>): ActionKind {
+  // One pass over the (one or two) actions: called for every change and finding of a review.
   const a = change.actions;
-  if (a.includes('delete') && a.includes('create')) return 'replace';
-  if (a.includes('delete')) return 'delete';
-  if (a.includes('update')) return 'update';
-  if (a.includes('create')) return 'create';
-  return 'other';
+  let del = false;
+  let create = false;
+  let update = false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (x === 'delete') del = true;
+    else if (x === 'create') create = true;
+    else if (x === 'update') update = true;
+  }
+  if (del) return create ? 'replace' : 'delete';
+  if (update) return 'update';
+  return create ? 'create' : 'other';
 }
 
 /** Multiplier on a finding by the action on its resource: delete/replace ≫ update ≫ create. */

@@ -64,8 +64,10 @@ export function runRules(changes: readonly ResourceChange[], list: readonly Rule
     const configuring = change.after !== null && (acts.includes('create') || acts.includes('update') || (change.mode === 'data' && change.source === 'hcl' && acts.includes('read')));
     if (!deleting && !configuring) continue;
     analysed++;
-    if (idx.byType.has(change.type)) covered++;
-    const applicable = idx.withAny.get(change.type) ?? idx.any;
+    // withAny has an entry for exactly the types some rule names (byType's keys).
+    const typed = idx.withAny.get(change.type);
+    if (typed) covered++;
+    const applicable = typed ?? idx.any;
     let view: ResourceView | undefined;
     for (let r = 0; r < applicable.length; r++) {
       const rule = applicable[r]!;
