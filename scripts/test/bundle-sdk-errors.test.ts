@@ -83,7 +83,7 @@ describe('AWS service errors from bundled clients', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('should give every error its name, message, status and fault, and keep ConditionalCheckFailedException a class', async () => {
+  it('should give every error its name, message, status and fault, keep ConditionalCheckFailedException a class, and still store and read a large input in S3', async () => {
     const src = (p: string) => JSON.stringify(join(repoRoot, p));
     const entry = join(dir, 'entry.ts');
     writeFileSync(
@@ -93,6 +93,7 @@ describe('AWS service errors from bundled clients', () => {
         `import { GetObjectCommand, S3Client } from ${src('packages/dynamo-versioning/src/adapters/s3-client.ts')};`,
         `import { GetSecretValueCommand, SecretsManagerClient } from ${src('packages/reviews/src/adapters/secrets-manager-client.ts')};`,
         `import { EventBridgeClient, PutEventsCommand } from ${src('packages/reviews/src/adapters/eventbridge-client.ts')};`,
+        `import { createS3BlobStore, lazyS3Client } from ${src('packages/dynamo-versioning/src/index.ts')};`,
         'const endpoint = process.argv[2];',
         "const base = { region: 'us-east-1', endpoint, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 };",
         'const seen = (p: Promise<unknown>) => p.then(() => ({ name: "no error" }), (e: any) => ({',
@@ -108,6 +109,12 @@ describe('AWS service errors from bundled clients', () => {
         "    secret: await seen(new SecretsManagerClient(base).send(new GetSecretValueCommand({ SecretId: 's' }))),",
         "    events: await seen(new EventBridgeClient(base).send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }))),",
         '  };',
+        '  // A large input through the blob store against s3rver: signed (sha256), checksummed (crc32), read back.',
+        "  const blobs = createS3BlobStore({ client: lazyS3Client({ ...base, endpoint: process.argv[3], credentials: { accessKeyId: 'sdk-errors', secretAccessKey: 'sdk-errors-secret' }, forcePathStyle: true }), bucket: 'sdk-errors' });",
+        "  const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);",
+        "  const ref = await blobs.put('inputs/large', bytes, 'application/octet-stream');",
+        '  const back = await blobs.get(ref.key);',
+        '  (out as any).roundTrip = Buffer.from(back).equals(Buffer.from(bytes));',
         '  process.stdout.write(JSON.stringify(out));',
         '};',
         'run();',
@@ -122,12 +129,20 @@ describe('AWS service errors from bundled clients', () => {
     expect(errorsModule.reduce((n, [, i]) => n + i.bytesInOutput, 0)).toBeLessThan(1500);
     expect(inputs.filter(([p]) => /client-(s3|secrets-manager|eventbridge)\/dist-es\/models\/errors\.js$/.test(p))).toEqual([]);
 
-    const { stdout } = await promisify(execFile)(process.execPath, [join(outdir, ENTRY_FILE), endpoint], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
-    const out = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
+    const { startS3 } = await import('../src/local/s3');
+    const s3 = await startS3({ bucket: 'sdk-errors', accessKeyId: 'sdk-errors', secretAccessKey: 'sdk-errors-secret' });
+    let stdout: string;
+    try {
+      ({ stdout } = await promisify(execFile)(process.execPath, [join(outdir, ENTRY_FILE), endpoint, s3.endpoint], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }));
+    } finally {
+      await s3.close();
+    }
+    const out = JSON.parse(stdout) as Record<string, Record<string, unknown> | boolean>;
     expect(out.get).toMatchObject({ name: 'ResourceNotFoundException', message: 'stub says ResourceNotFoundException', status: 400, requestId: 'req-1', fault: 'client', ccf: false });
     expect(out.update).toMatchObject({ name: 'ConditionalCheckFailedException', status: 400, fault: 'client', ccf: true });
     expect(out.s3).toMatchObject({ name: 'NoSuchKey', message: 'The specified key does not exist.', status: 404, fault: 'client' });
     expect(out.secret).toMatchObject({ name: 'ResourceNotFoundException', message: 'stub says ResourceNotFoundException', status: 400, fault: 'client' });
     expect(out.events).toMatchObject({ name: 'InternalException', status: 500, fault: 'server' });
+    expect(out.roundTrip).toBe(true);
   });
 });

@@ -153,7 +153,7 @@ const main = async () => {
     // What the deferral moves, not removes: api-handler answering, then loading every chunk of its zip
     // (each SDK client, jose), as its first requests that touch AWS will.
     const dir = join(repoRoot, 'dist', 'functions', 'api-handler');
-    const chunks = readdirSync(join(dir, 'chunks')).filter((f) => f.endsWith('.mjs')).map((f) => join(dir, 'chunks', f));
+    const chunks = readdirSync(dir).filter((f) => f.endsWith('.mjs') && f !== ENTRY_FILE).map((f) => join(dir, f));
     const all = `${load(join(dir, ENTRY_FILE))}.then((m)=>m.handler(${JSON.stringify(HTTP['api-handler']!.event)},{awsRequestId:'bench'})).then((r)=>Promise.all(${JSON.stringify(chunks.map((c) => pathToFileURL(c).href))}.map((c)=>import(c))).then(()=>{process.stdout.write(String(r.statusCode));process.exit(0)}))`;
     const everything = time(['-e', all]);
     if (everything.out !== '200') throw new Error(`api-handler with every chunk answered ${everything.out}`);
