@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -102,6 +102,37 @@ describe('iac-review (the package bin)', () => {
       expect(JSON.parse(r.stdout)).toMatchObject({ riskLevel: 'high' });
     } finally {
       utimesSync(file, before.atime, before.mtime);
+    }
+  });
+
+  it('should review without compiling the engine with TurboFan, unless node was started with --turbofan', async () => {
+    // Prepare: a 600-change plan from a committed fixture (unique addresses), reviewed with a tiny
+    // interrupt budget so that any function run a few times is a candidate for TurboFan
+    const dir = mkdtempSync(join(tmpdir(), 'iac-review-tiering-'));
+    const big = join(dir, 'plan.json');
+    const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'plans', 'iam-network.json'), 'utf8')) as { resource_changes: { address: string }[] };
+    const changes: unknown[] = [];
+    for (let i = 0; changes.length < 600; i++) for (const rc of fixture.resource_changes) changes.push({ ...rc, address: `${rc.address}_${i}` });
+    writeFileSync(big, JSON.stringify({ ...fixture, resource_changes: changes }));
+    /** Names of the functions TurboFan compiled (node --trace-opt prints them on stdout). */
+    const optimised = (nodeFlags: string[]) =>
+      new Promise<Set<string>>((resolve, reject) => {
+        const argv = [...nodeFlags, '--trace-opt', '--interrupt-budget=1000', bin, 'review', '--format', 'text', big];
+        execFile(process.execPath, argv, { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+          if (err && (err as { code?: unknown }).code !== 1) return reject(new Error(`${err.message}\n${stderr}`));
+          if (!/Risk (low|medium|high|critical)/.test(stdout)) return reject(new Error(`no review in the output: ${stdout.slice(0, 300)}`));
+          resolve(new Set([...stdout.matchAll(/completed compiling 0x[0-9a-f]+ <JSFunction ([^ >]+)[^\n]*target TURBOFAN/g)].map((m) => m[1]!)));
+        });
+      });
+    const engine = ['normalisePlan', 'runRules', 'derive', 'parsePolicy', 'actionKind'];
+    try {
+      // Act + Assert. Control: with the user's --turbofan the same run optimises engine functions, so the check below can fail.
+      const withTurbofan = await optimised(['--turbofan']);
+      expect(engine.filter((f) => withTurbofan.has(f)).length).toBeGreaterThan(0);
+      const byDefault = await optimised([]);
+      expect(engine.filter((f) => byDefault.has(f))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
