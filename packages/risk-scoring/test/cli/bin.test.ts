@@ -118,7 +118,7 @@ describe('iac-review (the package bin)', () => {
     const optimised = (nodeFlags: string[]) =>
       new Promise<Set<string>>((resolve, reject) => {
         const argv = [...nodeFlags, '--trace-opt', '--interrupt-budget=1000', bin, 'review', '--format', 'text', big];
-        execFile(process.execPath, argv, { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        execFile(process.execPath, argv, { encoding: 'utf8', timeout: 12_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
           if (err && (err as { code?: unknown }).code !== 1) return reject(new Error(`${err.message}\n${stderr}`));
           if (!/Risk (low|medium|high|critical)/.test(stdout)) return reject(new Error(`no review in the output: ${stdout.slice(0, 300)}`));
           resolve(new Set([...stdout.matchAll(/completed compiling 0x[0-9a-f]+ <JSFunction ([^ >]+)[^\n]*target TURBOFAN/g)].map((m) => m[1]!)));
