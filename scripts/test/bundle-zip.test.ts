@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
-import { deflateWithZopfli, zipDeterministic } from '../src/bundle/bundle';
+import { deflateWithZopfli, pruneDeflateCache, zipDeterministic } from '../src/bundle/bundle';
 
 const CENTRAL_RECORD = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
 
@@ -66,5 +66,20 @@ describe('zip writer (zopfli deflate)', () => {
       deflateWithZopfli(Buffer.from(process.argv[1], 'base64'), process.argv[2]).then((b) => process.stdout.write(b.toString('base64')));`;
     const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script, data.toString('base64'), cache], { encoding: 'utf8', cwd: join(__dirname, '..') });
     expect(Buffer.from(out, 'base64').equals(first)).toBe(true);
+  });
+
+  it('should keep only the most recently used deflated files', () => {
+    const cache = join(dir, 'prune');
+    mkdirSync(cache, { recursive: true });
+    for (let i = 0; i < 5; i++) {
+      const f = join(cache, `${String(i).repeat(64)}-zopfli-i15.deflate`);
+      writeFileSync(f, 'x');
+      utimesSync(f, new Date(2026, 0, 1 + i), new Date(2026, 0, 1 + i));
+    }
+    writeFileSync(join(cache, 'not-ours.txt'), 'x');
+    expect(pruneDeflateCache(cache, 2)).toBe(3);
+    expect(readdirSync(cache).sort()).toEqual([`${'3'.repeat(64)}-zopfli-i15.deflate`, `${'4'.repeat(64)}-zopfli-i15.deflate`, 'not-ours.txt']);
+    expect(pruneDeflateCache(cache, 2)).toBe(0);
+    expect(pruneDeflateCache(join(dir, 'missing'), 2)).toBe(0);
   });
 });

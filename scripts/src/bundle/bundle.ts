@@ -1,6 +1,6 @@
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { deflateAsync } from '@gfx/zopfli';
@@ -186,6 +186,7 @@ export const deflateWithZopfli = async (data: Buffer, cacheDir?: string): Promis
   const kept = deflatedByContent.get(key) ?? readIfPresent(file);
   if (kept && inflatesTo(kept, data)) {
     deflatedByContent.set(key, kept);
+    if (file) touch(file); // recently used: pruneDeflateCache keeps it
     return kept;
   }
   const fresh = Buffer.from(await deflateAsync(data, { numiterations: ZOPFLI_ITERATIONS }));
@@ -198,6 +199,41 @@ export const deflateWithZopfli = async (data: Buffer, cacheDir?: string): Promis
     renameSync(tmp, file);
   }
   return fresh;
+};
+
+const touch = (file: string): void => {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // kept in memory only (the file went away meanwhile): nothing to mark
+  }
+};
+
+/**
+ * Keeps the newest `keep` deflated files (a full build of every function writes ~170; files are
+ * marked when used), so the folder does not grow with every change. Returns how many it removed.
+ */
+export const pruneDeflateCache = (cacheDir: string, keep = 1000): number => {
+  let names: string[];
+  try {
+    names = readdirSync(cacheDir).filter((n) => n.endsWith('.deflate'));
+  } catch {
+    return 0;
+  }
+  if (names.length <= keep) return 0;
+  const byAge = names
+    .map((n) => {
+      try {
+        return { n, t: statSync(join(cacheDir, n)).mtimeMs };
+      } catch {
+        return { n, t: 0 };
+      }
+    })
+    .sort((a, b) => b.t - a.t || a.n.localeCompare(b.n));
+  const old = byAge.slice(keep);
+  for (const { n } of old) rmSync(join(cacheDir, n), { force: true });
+  return old.length;
 };
 
 const readIfPresent = (file: string | undefined): Buffer | undefined => {

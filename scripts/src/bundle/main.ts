@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadManifest, repoRoot } from '../lib/repo';
-import { bundleFunction, topInputs } from './bundle';
+import { bundleFunction, deflateCacheDir, pruneDeflateCache, topInputs } from './bundle';
 
 const HELP = `Usage: npm run bundle [-- --only NAME[,NAME]] [--out DIR]
 
@@ -35,6 +35,7 @@ const main = async () => {
     process.stderr.write(`bundling ${spec.name} (${spec.entry})…\n`);
     rows.push(await bundleFunction(repoRoot, spec, outDir));
   }
+  pruneDeflateCache(deflateCacheDir(repoRoot));
   const lines = [
     '| function | zip | budget | JavaScript | index.mjs (loaded at cold start) | largest inputs | sha256 |',
     '|---|---:|---:|---:|---:|---|---|',
