@@ -1,9 +1,11 @@
 import { openApiDocument, type ClientRegistry, type HttpEvent } from '@iac-review/core';
-import { createAuthenticator, createDynamoRateLimiter, createTokenVerifier, readOidcConfig, type Authenticator, type OidcConfig, type RateLimiter } from '@iac-review/identity';
+import { createAuthenticator, createDynamoRateLimiter, readOidcConfig, type Authenticator, type OidcConfig, type RateLimiter } from '@iac-review/identity';
+import { createTokenVerifier } from '@iac-review/identity/oidc';
 import { startLocalIssuer, type LocalIssuer } from '@iac-review/identity/testing';
 import { captureLogger } from '@iac-review/logger/testing';
 import { createInMemoryReviewService } from '@iac-review/reviews';
 import { base64url } from 'jose';
+import { createAuthorizer } from '../../request-authorizer/src/handler';
 import { createHandler } from '../src/handler';
 import { startTable, type LocalTable } from './support/dynalite';
 
@@ -40,7 +42,8 @@ const setup = (opts: { oidc?: OidcConfig; limiter?: RateLimiter } = {}) => {
   let n = 0;
   const { service: reviews, store } = createInMemoryReviewService({ ids: () => `rev-${String(++n).padStart(8, '0')}`, clock: () => now });
   const oidc = opts.oidc ?? oidcConfig();
-  const auth: Authenticator = createAuthenticator({ clients, oidc, verifier: createTokenVerifier(oidc), logger: captured.logger, ...(opts.limiter ? { limiter: opts.limiter } : {}) });
+  // No token verifier here: people's tokens are verified by the request authorizer (see person()).
+  const auth: Authenticator = createAuthenticator({ clients, oidc, logger: captured.logger, ...(opts.limiter ? { limiter: opts.limiter } : {}) });
   const handler = createHandler({
     config: { service: 'iac-review', version: '1', cors: { allowedOrigins: [] }, limits: { maxBytes: 1024 * 1024, maxDecodedBytes: 1024 * 1024 }, clients },
     logger: captured.logger,
@@ -51,7 +54,19 @@ const setup = (opts: { oidc?: OidcConfig; limiter?: RateLimiter } = {}) => {
   return { handler, store, reviews, captured };
 };
 
-type Cred = { key?: string; token?: string };
+/** A bearer token, and what API Gateway passes on when the request authorizer accepted it (its context + principalId). */
+type Cred = { key?: string; token?: string; authorizer?: Record<string, unknown> };
+
+/** The real request authorizer of AWS (functions/request-authorizer), verifying against the local issuer. */
+const authorizerLog = captureLogger();
+let authorize: ReturnType<typeof createAuthorizer> | undefined;
+const viaAuthorizer = async (token: string): Promise<Cred> => {
+  authorize ??= createAuthorizer({ logger: authorizerLog.logger, verifier: createTokenVerifier(oidcConfig()), peopleApiKey: 'people-plan-key' });
+  const r = await authorize({ type: 'REQUEST', methodArn: 'arn:aws:execute-api:eu-west-1:123456789012:api/prod/GET/reviews', headers: { Authorization: `Bearer ${token}` } });
+  return { token, authorizer: { ...r.context, principalId: r.principalId, integrationLatency: 5 } };
+};
+/** A signed-in person's request as it reaches the function in AWS: token verified by the authorizer, person in the context. */
+const person = async (username: string): Promise<Cred> => viaAuthorizer(await issuer.tokenFor(username));
 const event = (method: string, path: string, cred: Cred, opts: { body?: unknown; query?: Record<string, string> } = {}): HttpEvent =>
   ({
     httpMethod: method,
@@ -65,7 +80,12 @@ const event = (method: string, path: string, cred: Cred, opts: { body?: unknown;
     stageVariables: null,
     body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
     isBase64Encoded: false,
-    requestContext: { requestId: 'req', identity: { sourceIp: '198.51.100.7', ...(cred.key ? { apiKeyId: cred.key } : {}) } },
+    // A person arrives with the people usage plan's key id (the authorizer's usageIdentifierKey), which no client holds.
+    requestContext: {
+      requestId: 'req',
+      identity: { sourceIp: '198.51.100.7', ...(cred.key ? { apiKeyId: cred.key } : cred.authorizer ? { apiKeyId: 'people-plan-key-id' } : {}) },
+      ...(cred.authorizer ? { authorizer: cred.authorizer } : {}),
+    },
   }) as unknown as HttpEvent;
 
 const call = async (h: ReturnType<typeof setup>['handler'], e: HttpEvent) => {
@@ -84,12 +104,12 @@ describe('api-handler: people and API keys through one authorization check', () 
     const { handler } = setup();
     const callers: Array<{ name: string; cred: () => Promise<Cred>; scopes: string[] | null }> = [
       { name: 'key with every scope', cred: async () => ({ key: 'key-all' }), scopes: ['reviews:read', 'reviews:write', 'analytics:read'] },
-      { name: 'person in iac-writers', cred: async () => ({ token: await issuer.tokenFor('walt') }), scopes: ['reviews:read', 'reviews:write', 'analytics:read'] },
-      { name: 'person in iac-admins', cred: async () => ({ token: await issuer.tokenFor('ada') }), scopes: ['reviews:read', 'reviews:write', 'analytics:read'] },
+      { name: 'person in iac-writers', cred: async () => person('walt'), scopes: ['reviews:read', 'reviews:write', 'analytics:read'] },
+      { name: 'person in iac-admins', cred: async () => person('ada'), scopes: ['reviews:read', 'reviews:write', 'analytics:read'] },
       { name: 'read-only key', cred: async () => ({ key: 'key-ro' }), scopes: ['reviews:read'] },
-      { name: 'person in reviews-only', cred: async () => ({ token: await issuer.tokenFor('remy') }), scopes: ['reviews:read'] },
-      { name: 'person in iac-readers', cred: async () => ({ token: await issuer.tokenFor('rita') }), scopes: ['reviews:read', 'analytics:read'] },
-      { name: 'person without groups', cred: async () => ({ token: await issuer.tokenFor('nora') }), scopes: [] },
+      { name: 'person in reviews-only', cred: async () => person('remy'), scopes: ['reviews:read'] },
+      { name: 'person in iac-readers', cred: async () => person('rita'), scopes: ['reviews:read', 'analytics:read'] },
+      { name: 'person without groups', cred: async () => person('nora'), scopes: [] },
       { name: 'no credentials', cred: async () => ({}), scopes: null },
     ];
     expect(operations.length).toBeGreaterThanOrEqual(8);
@@ -117,7 +137,7 @@ describe('api-handler: people and API keys through one authorization check', () 
 
   it("stores the signed-in person as the actor of the version and of the audit line, and a reader's token gets 403 on writes", async () => {
     const { handler, captured, reviews } = setup();
-    const created = await call(handler, event('POST', '/reviews', { token: await issuer.tokenFor('walt') }, { body: { repository: 'acme/infra', plan } }));
+    const created = await call(handler, event('POST', '/reviews', await person('walt'), { body: { repository: 'acme/infra', plan } }));
     expect(created.statusCode).toBe(202);
     const id = created.json!.id as string;
     const v1 = await reviews.getVersion(id, 1);
@@ -126,16 +146,16 @@ describe('api-handler: people and API keys through one authorization check', () 
     const audit = captured.lines().find((l) => l.type === 'audit' && l.action === 'review.create');
     expect(audit).toMatchObject({ actor: v1.actor, actorKind: 'person', sub: 'sub-walt', email: 'walt@example.com', groups: ['iac-writers'] });
 
-    const fb = await call(handler, event('POST', `/reviews/${id}/feedback`, { token: await issuer.tokenFor('walt') }, { body: { action: 'acknowledge', comment: 'seen' } }));
+    const fb = await call(handler, event('POST', `/reviews/${id}/feedback`, await person('walt'), { body: { action: 'acknowledge', comment: 'seen' } }));
     expect(fb.statusCode).toBe(201);
     expect(fb.json!.actor).toBe('user:walt sub=sub-walt email=walt@example.com groups=iac-writers');
 
-    const readerToken = await issuer.tokenFor('rita');
-    const denied = await call(handler, event('POST', `/reviews/${id}/feedback`, { token: readerToken }, { body: { action: 'acknowledge', comment: 'me too' } }));
+    const reader = await person('rita');
+    const denied = await call(handler, event('POST', `/reviews/${id}/feedback`, reader, { body: { action: 'acknowledge', comment: 'me too' } }));
     expect(denied.statusCode).toBe(403);
     expect(denied.json!.detail).toMatch(/iac-readers.*reviews:write/);
-    expect((await call(handler, event('POST', '/reviews', { token: readerToken }, { body: { plan } }))).statusCode).toBe(403);
-    expect((await call(handler, event('GET', `/reviews/${id}`, { token: readerToken }))).statusCode).toBe(200);
+    expect((await call(handler, event('POST', '/reviews', reader, { body: { plan } }))).statusCode).toBe(403);
+    expect((await call(handler, event('GET', `/reviews/${id}`, reader))).statusCode).toBe(200);
     expect(captured.lines().filter((l) => l.type === 'security' && l.event === 'auth.denied' && l.sub === 'sub-rita' && l.status === 403)).toHaveLength(2);
     // The key path still names the client.
     const byKey = await call(handler, event('POST', '/reviews', { key: 'key-all' }, { body: { plan } }));
@@ -144,21 +164,21 @@ describe('api-handler: people and API keys through one authorization check', () 
 
   it("scopes Idempotency-Key per person: a retry replays the person's review, another person's same key makes their own", async () => {
     const { handler } = setup();
-    const send = async (token: string) => {
-      const e = event('POST', '/reviews', { token }, { body: { plan } });
+    const send = async (cred: Cred) => {
+      const e = event('POST', '/reviews', cred, { body: { plan } });
       (e.headers as Record<string, string>)['Idempotency-Key'] = 'retry-0001';
       return call(handler, e);
     };
-    const walt = await issuer.tokenFor('walt');
+    const walt = await person('walt');
     const first = await send(walt);
     const retry = await send(walt);
-    const other = await send(await issuer.tokenFor('ada'));
+    const other = await send(await person('ada'));
     expect([first.statusCode, retry.statusCode, other.statusCode]).toEqual([202, 202, 202]);
     expect(retry.json!.id).toBe(first.json!.id);
     expect(other.json!.id).not.toBe(first.json!.id);
   });
 
-  it('answers 401 problem+json and logs a security event for expired, wrong-audience, wrong-issuer, unsigned and tampered tokens', async () => {
+  it("refuses expired, wrong-audience, wrong-issuer, unsigned and tampered tokens at the authorizer; such a token reaching the function without the authorizer's context gets 401 problem+json, never access", async () => {
     const { handler, captured } = setup();
     const good = await issuer.tokenFor('walt');
     const [h, p, sig] = good.split('.');
@@ -169,20 +189,53 @@ describe('api-handler: people and API keys through one authorization check', () 
       'wrong issuer': await issuer.sign({ sub: 'sub-walt', aud: issuer.clientId, iss: 'https://idp.example.com', groups: ['iac-writers'] }),
       'alg none': `${base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${p}.`,
       tampered: `${h}.${base64url.encode(JSON.stringify({ ...claims, groups: ['iac-admins'] }))}.${sig}`,
-      'not a bearer token': 'x y',
     };
     for (const [name, token] of Object.entries(bad)) {
-      const before = captured.lines().filter((l) => l.type === 'security' && l.event === 'auth.signin-failed').length;
-      const res = await call(handler, event('GET', '/reviews', { token }));
-      expect({ name, status: res.statusCode, type: res.headers?.['content-type'] }).toEqual({ name, status: 401, type: 'application/problem+json' });
-      expect(res.json!.detail).toMatch(/Bearer|not accepted/);
-      expect(res.headers?.['www-authenticate']).toMatch(/^Bearer/);
-      const after = captured.lines().filter((l) => l.type === 'security' && l.event === 'auth.signin-failed');
-      expect(after.length).toBe(before + 1);
+      // In AWS the authorizer refuses it (API Gateway answers its UNAUTHORIZED problem+json) ...
+      const before = authorizerLog.lines().filter((l) => l.type === 'security' && l.event === 'auth.signin-failed').length;
+      await expect(viaAuthorizer(token)).rejects.toThrow(/^Unauthorized$/);
+      expect({ name, logged: authorizerLog.lines().filter((l) => l.type === 'security' && l.event === 'auth.signin-failed').length }).toEqual({ name, logged: before + 1 });
+      // ... and a route wired without the authorizer would not let it through either.
+      for (const [method, path] of [['GET', '/reviews'], ['POST', '/reviews']] as const) {
+        const res = await call(handler, event(method, path, { token }, method === 'POST' ? { body: { plan } } : {}));
+        expect({ name, status: res.statusCode, type: res.headers?.['content-type'] }).toEqual({ name, status: 401, type: 'application/problem+json' });
+        expect(res.json!.detail).toMatch(/verified by the API's request authorizer.*API key/);
+        expect(res.headers?.['www-authenticate']).toMatch(/^Bearer/);
+      }
     }
+    // A perfectly good token without the authorizer's context is refused the same way: the function verifies no token.
+    expect((await call(handler, event('GET', '/reviews', { token: good }))).statusCode).toBe(401);
+    expect(captured.lines().filter((l) => l.type === 'security' && l.event === 'auth.signin-failed')).toHaveLength(Object.keys(bad).length * 2 + 1);
+    const notBearer = await call(handler, event('GET', '/reviews', { token: 'x y' }));
+    expect([notBearer.statusCode, notBearer.json!.detail]).toEqual([401, expect.stringMatching(/Bearer/)]);
+    expect((await call(handler, event('GET', '/reviews', { key: 'key-ro' }))).json!.items).toEqual([]);
     // Tokens never reach the log, even the refused ones.
-    expect(captured.raw()).not.toContain(sig);
-    expect(captured.raw()).not.toContain(bad.expired!.split('.')[2]);
+    for (const raw of [captured.raw(), authorizerLog.raw()]) {
+      expect(raw).not.toContain(sig);
+      expect(raw).not.toContain(bad.expired!.split('.')[2]);
+    }
+  });
+
+  it("answers 500 problem+json to a malformed authorizer context (a deployment fault), stores nothing and logs the reason", async () => {
+    const { handler, captured } = setup();
+    const contexts: Record<string, Record<string, unknown>> = {
+      'empty sub': { callerKind: 'person', sub: '', groups: '["iac-admins"]', principalId: 'x' },
+      'groups not JSON': { callerKind: 'person', sub: 'sub-walt', groups: 'iac-admins', principalId: 'sub-walt' },
+      'groups not strings': { callerKind: 'person', sub: 'sub-walt', groups: '[["iac-admins"]]', principalId: 'sub-walt' },
+      'unknown caller kind': { callerKind: 'root', principalId: 'x' },
+    };
+    for (const [name, authorizer] of Object.entries(contexts)) {
+      const res = await call(handler, event('POST', '/reviews', { key: 'key-all', authorizer }, { body: { repository: 'acme/infra', plan } }));
+      expect({ name, status: res.statusCode, type: res.headers?.['content-type'] }).toEqual({ name, status: 500, type: 'application/problem+json' });
+      expect(res.json!.detail).toMatch(/authorizer passed a caller this function cannot read/);
+    }
+    expect(captured.lines().filter((l) => l.message === 'authorizer context rejected').map((l) => l.reason)).toEqual([
+      expect.stringMatching(/sub/),
+      expect.stringMatching(/groups is not valid JSON/),
+      expect.stringMatching(/array of strings/),
+      expect.stringMatching(/callerKind/),
+    ]);
+    expect((await call(handler, event('GET', '/reviews', { key: 'key-ro' }))).json!.items).toEqual([]);
   });
 
   it('shows a person only the repositories their groups allow (OWASP API1): 404 by id, 403 for a named repository', async () => {
@@ -192,7 +245,7 @@ describe('api-handler: people and API keys through one authorization check', () 
     const platform = (await call(handler, event('POST', '/reviews', { key: 'key-all' }, { body: { repository: 'platform/network', plan } }))).json!.id as string;
     const theirs = (await call(handler, event('POST', '/reviews', { key: 'key-all' }, { body: { repository: 'acme/secrets', plan } }))).json!.id as string;
     const norepo = (await call(handler, event('POST', '/reviews', { key: 'key-all' }, { body: { plan } }))).json!.id as string;
-    const tess = { token: await issuer.tokenFor('tess') };
+    const tess = await person('tess');
 
     const list = await call(handler, event('GET', '/reviews', tess));
     expect(list.statusCode).toBe(200);
@@ -217,15 +270,15 @@ describe('api-handler: people and API keys through one authorization check', () 
     expect(denied.filter((l) => l.status === 403)).toHaveLength(3);
     // Keys and admins are not limited to repositories.
     expect(((await call(handler, event('GET', '/reviews', { key: 'key-ro' }))).json!.items as unknown[]).length).toBe(5);
-    expect((await call(handler, event('GET', `/reviews/${theirs}`, { token: await issuer.tokenFor('ada') }))).statusCode).toBe(200);
+    expect((await call(handler, event('GET', `/reviews/${theirs}`, await person('ada')))).statusCode).toBe(200);
   });
 
   it("limits each person by their own token bucket in DynamoDB: one person's 429s leave another's requests alone", async () => {
     let t = 1_900_000_000_000;
     const limiter = createDynamoRateLimiter({ client: table.client, tableName: table.tableName, config: { capacity: 3, refillPerSecond: 0.5 }, clock: () => t });
     const { handler, captured } = setup({ limiter });
-    const walt = { token: await issuer.tokenFor('walt') };
-    const rita = { token: await issuer.tokenFor('rita') };
+    const walt = await person('walt');
+    const rita = await person('rita');
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await call(handler, event('GET', '/reviews', walt))).statusCode);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);

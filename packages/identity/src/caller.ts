@@ -2,7 +2,7 @@ import { ForbiddenError, header, SCOPES, HttpProblemError, NotFoundError, RateLi
 import type { Logger } from '@iac-review/logger';
 import type { Grant, OidcConfig } from './config';
 import type { RateLimiter } from './rate-limit';
-import { TokenRejectedError, type TokenVerifier } from './verifier';
+import { AuthorizerContextError, readAuthorizerContext } from './authorizer-context';
 
 /** A machine holding an API key (API Gateway validated the key; we map its id to a client). */
 export interface KeyCaller {
@@ -29,8 +29,8 @@ export type Caller = KeyCaller | PersonCaller;
 /** The one "who is calling and may they do this" check every HTTP function uses. */
 export interface Authenticator {
   /**
-   * Identifies the caller (API key id from API Gateway, or `Authorization: Bearer <OIDC token>`),
-   * checks it holds every scope the operation requires (x-iac-review-scopes), then takes one token
+   * Identifies the caller (API key id from API Gateway, or the person the request authorizer verified
+   * from `Authorization: Bearer <OIDC token>`, read from its context), checks it holds every scope the operation requires (x-iac-review-scopes), then takes one token
    * from its rate-limit bucket. Operations without scopes are public: undefined, no check.
    * Failures are 401/403/429 problems, each logged as a security event.
    */
@@ -156,8 +156,8 @@ export const assertCanUseRepository = (caller: Caller | undefined, repository: s
 
 export interface AuthenticatorDeps {
   clients: ClientRegistry;
+  /** Sign-in settings: the group → scope/repository mapping applied to the authorizer's person. */
   oidc?: OidcConfig;
-  verifier?: TokenVerifier;
   limiter?: RateLimiter;
   logger: Logger;
 }
@@ -167,26 +167,40 @@ export const createAuthenticator = (deps: AuthenticatorDeps): Authenticator => {
   const security = (event: HttpEvent, operationId: string, name: string, reason: string, status: number, extra: Record<string, unknown> = {}) =>
     logger.security({ event: name, reason, sourceIp: event.requestContext?.identity?.sourceIp ?? undefined, operation: operationId, status, ...extra });
 
-  const identify = async (event: HttpEvent, operationId: string): Promise<Caller> => {
+  /**
+   * People's bearer tokens are verified once, by the request authorizer in front of every
+   * non-webhook route (functions/request-authorizer; the local gateway runs the same code). Its
+   * context (event.requestContext.authorizer, set by API Gateway, never by the client) names the
+   * caller kind, and for a person the subject and groups; scopes come from this function's mapping.
+   */
+  const identify = (event: HttpEvent, operationId: string): Caller => {
+    let context: ReturnType<typeof readAuthorizerContext>;
+    try {
+      context = readAuthorizerContext((event.requestContext as { authorizer?: unknown } | undefined)?.authorizer);
+    } catch (err) {
+      if (err instanceof AuthorizerContextError) logger.error('authorizer context rejected', { reason: err.reason, operation: operationId });
+      throw err;
+    }
+    if (context.kind === 'person') {
+      if (!deps.oidc) {
+        const err = new AuthorizerContextError('the authorizer verified a person but this function has no sign-in settings (OIDC_ISSUER, OIDC_GROUP_SCOPES)');
+        logger.error('authorizer context rejected', { reason: err.reason, operation: operationId });
+        throw err;
+      }
+      return personFromToken(deps.oidc, context);
+    }
     const authorization = header(event, 'authorization');
-    if (authorization !== undefined) {
-      const m = /^Bearer\s+([A-Za-z0-9_.~+/=-]+)\s*$/i.exec(authorization);
-      if (!m) {
+    if (context.kind === 'none' && authorization !== undefined) {
+      if (!/^Bearer\s+([A-Za-z0-9_.~+/=-]+)\s*$/i.test(authorization)) {
         security(event, operationId, 'auth.signin-failed', 'Authorization is not a Bearer token', 401);
         throw new BearerTokenError('Send Authorization: Bearer <token> with an access or ID token from the sign-in issuer, or an API key in x-api-key.');
       }
-      if (!deps.oidc || !deps.verifier) {
+      if (!deps.oidc) {
         security(event, operationId, 'auth.signin-failed', 'bearer token sent but sign-in is not configured', 401);
         throw new BearerTokenError('Sign-in with bearer tokens is not configured on this deployment; use an API key in x-api-key.');
       }
-      try {
-        const t = await deps.verifier.verify(m[1]!);
-        return personFromToken(deps.oidc, t);
-      } catch (err) {
-        const reason = err instanceof TokenRejectedError ? err.reason : 'the token could not be verified';
-        security(event, operationId, 'auth.signin-failed', reason, 401);
-        throw new BearerTokenError(`The bearer token is not accepted: ${reason}.`);
-      }
+      security(event, operationId, 'auth.signin-failed', "bearer token without the request authorizer's verification", 401);
+      throw new BearerTokenError("Bearer tokens are verified by the API's request authorizer, which did not run for this request; use an API key in x-api-key instead.");
     }
     const keyId = event.requestContext?.identity?.apiKeyId ?? undefined;
     const client = keyId ? deps.clients[keyId] : undefined;
@@ -200,7 +214,7 @@ export const createAuthenticator = (deps: AuthenticatorDeps): Authenticator => {
   return {
     authorize: async (event, operationId, required) => {
       if (required.length === 0) return undefined;
-      const caller = await identify(event, operationId);
+      const caller = identify(event, operationId);
       const missing = required.filter((s) => !caller.scopes.includes(s));
       if (missing.length > 0) {
         const who = caller.kind === 'key' ? `The API key of ${caller.name}` : `Your groups (${caller.groups.join(', ') || 'none'})`;

@@ -4,7 +4,6 @@ import type { Logger } from '@iac-review/logger';
 import { createAuthenticator, type Authenticator } from './caller';
 import { readOidcConfig } from './config';
 import { createDynamoRateLimiter, readRateLimitConfig } from './rate-limit';
-import { createTokenVerifier } from './verifier';
 
 /** A DynamoDB client built on its first request (the SDK is not loaded at cold start). */
 const lazyDynamoDbClient = (region: string) =>
@@ -12,7 +11,8 @@ const lazyDynamoDbClient = (region: string) =>
 
 /**
  * The composition root's authenticator: API_CLIENTS (API key id → client), OIDC_* (sign-in; off when
- * OIDC_ISSUER is unset), RATE_LIMIT_BURST / RATE_LIMIT_PER_SECOND (per-identity token buckets in the
+ * OIDC_ISSUER is unset; the group → scope/repository mapping for the people the request authorizer
+ * verified — this function verifies no token itself), RATE_LIMIT_BURST / RATE_LIMIT_PER_SECOND (per-identity token buckets in the
  * table TABLE_NAME; off when both are unset). Bad values fail the cold start, naming the variable.
  */
 export const authenticatorFromEnv = (env: Record<string, string | undefined>, deps: { logger: Logger; region: string; tableName: string }): Authenticator => {
@@ -21,7 +21,7 @@ export const authenticatorFromEnv = (env: Record<string, string | undefined>, de
   return createAuthenticator({
     clients: parseClientRegistry(env.API_CLIENTS),
     logger: deps.logger,
-    ...(oidc ? { oidc, verifier: createTokenVerifier(oidc) } : {}),
+    ...(oidc ? { oidc } : {}),
     ...(rate ? { limiter: createDynamoRateLimiter({ client: lazyDynamoDbClient(deps.region), tableName: deps.tableName, config: rate }) } : {}),
   });
 };

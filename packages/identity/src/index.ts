@@ -1,7 +1,9 @@
 export { GRANTABLE, readOidcConfig, IdentityConfigError } from './config';
 export type { Grant, OidcConfig } from './config';
-export { createTokenVerifier, TokenRejectedError } from './verifier';
-export type { TokenVerifier, VerifiedToken, VerifierOptions } from './verifier';
+// The token verifier (and jose) is only in '@iac-review/identity/oidc', for the request authorizer
+// and the local gateway: nothing the HTTP functions import may reach it (esbuild would ship jose's chunk).
+export { readAuthorizerContext, personContext, AuthorizerContextError } from './authorizer-context';
+export type { AuthorizerContext, ContextPerson } from './authorizer-context';
 export {
   createAuthenticator,
   personFromToken,

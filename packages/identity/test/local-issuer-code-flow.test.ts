@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createTokenVerifier, readOidcConfig } from '../src';
+import { createTokenVerifier, readOidcConfig } from '../src/oidc';
 import { startLocalIssuer, type LocalIssuer } from '../src/testing';
 
 /** The local issuer's Authorization Code + PKCE flow, as the dashboard drives it (form post, 302, code exchange). */

@@ -1,5 +1,5 @@
 import { generateKeyPair, SignJWT, exportJWK, base64url } from 'jose';
-import { createTokenVerifier, readOidcConfig, TokenRejectedError, IdentityConfigError, type OidcConfig } from '../src';
+import { createTokenVerifier, readOidcConfig, TokenRejectedError, IdentityConfigError, type OidcConfig } from '../src/oidc';
 import { startLocalIssuer, type LocalIssuer } from '../src/testing';
 
 let issuer: LocalIssuer;

@@ -3,6 +3,7 @@ import { compileRoutes, problemResponse, NotFoundError, PayloadTooLargeError, Ht
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TextDecoder } from 'node:util';
+import type { AuthorizerEvent, AuthorizerResult } from '../../../functions/request-authorizer/src/handler';
 
 export type LambdaLikeHandler = (event: unknown, context: LocalLambdaContext) => Promise<unknown>;
 
@@ -167,6 +168,9 @@ const sendResult = (res: ServerResponse, result: APIGatewayProxyResult) => {
   res.end(body);
 };
 
+/** What API Gateway puts in requestContext.identity.apiKeyId for a signed-in person: the people plan's key. */
+export const PEOPLE_PLAN_KEY_ID = 'local-people-plan';
+
 export interface LocalApiKey {
   /** What API Gateway would put in requestContext.identity.apiKeyId. */
   id: string;
@@ -186,10 +190,12 @@ export interface GatewayOptions {
   /** Per-key token bucket, like a usage plan's throttle. */
   rateLimit?: RateLimit;
   /**
-   * Verifies `Authorization: Bearer` tokens of people when no x-api-key is sent, as the Lambda
-   * authorizer does in AWS (terraform/identity.tf); the function checks the token again for its scopes.
+   * The request authorizer of every route that needs credentials, as in AWS (terraform/identity.tf):
+   * the stack passes functions/request-authorizer's own createAuthorizer. A person's bearer token is
+   * verified there, once; its context reaches the function as requestContext.authorizer, exactly as
+   * API Gateway passes it. Without it the routes take API keys only (identity_provider = "none").
    */
-  bearer?: { verify(token: string): Promise<unknown> };
+  authorizer?: (event: AuthorizerEvent) => Promise<AuthorizerResult>;
   onError?: (err: unknown) => void;
   /**
    * Receives one event per 401, 403 and 429 answer, whoever gave it (the gateway or the function):
@@ -267,21 +273,32 @@ export const createGateway = (opts: GatewayOptions) => {
         route = router.match(method, url.pathname);
       }
       let apiKey: LocalApiKey | undefined;
-      const authorization = req.headers.authorization;
-      const bearer = opts.bearer && req.headers['x-api-key'] === undefined && typeof authorization === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
-      if (method !== 'OPTIONS' && needsKey(route.resource, route.method) && bearer !== undefined) {
-        await opts.bearer!.verify(bearer).catch(() => {
-          throw new UnauthorizedError('The bearer token is not accepted; sign in again (npm run token -- reader) or send an API key in x-api-key.');
-        });
-      } else if (method !== 'OPTIONS' && needsKey(route.resource, route.method)) {
-        const value = req.headers['x-api-key'];
-        apiKey = typeof value === 'string' ? opts.apiKeys?.get(value) : undefined;
-        if (!apiKey) {
-          throw new UnauthorizedError(value ? 'The API key is not valid.' : 'Send an API key in the x-api-key header.');
+      let authorizer: Record<string, unknown> | undefined;
+      let person = false;
+      if (method !== 'OPTIONS' && needsKey(route.resource, route.method)) {
+        let keyValue = req.headers['x-api-key'];
+        if (opts.authorizer) {
+          // API Gateway runs the authorizer first; its usageIdentifierKey is the key it then validates.
+          const headers: Record<string, string> = {};
+          for (let i = 0; i < req.rawHeaders.length; i += 2) headers[req.rawHeaders[i] ?? ''] = req.rawHeaders[i + 1] ?? '';
+          const decision = await opts
+            .authorizer({ type: 'REQUEST', methodArn: `arn:aws:execute-api:local:000000000000:local/local/${route.method}${route.resource}`, headers, requestContext: { identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' } } })
+            .catch(() => {
+              throw new UnauthorizedError('Send an API key in x-api-key, or sign in and send Authorization: Bearer <token> (npm run token -- reader); a bearer token that is expired, forged or from another issuer is refused.');
+            });
+          authorizer = { ...decision.context, principalId: decision.principalId };
+          person = decision.context.callerKind === 'person';
+          keyValue = decision.usageIdentifierKey;
         }
-        const verdict = limiter?.(apiKey.id);
-        if (verdict && !verdict.ok) {
-          throw new RateLimitedError(verdict.retryAfterSeconds);
+        if (!person) {
+          apiKey = typeof keyValue === 'string' ? opts.apiKeys?.get(keyValue) : undefined;
+          if (!apiKey) {
+            throw new UnauthorizedError(keyValue ? 'The API key is not valid.' : 'Send an API key in the x-api-key header.');
+          }
+          const verdict = limiter?.(apiKey.id);
+          if (verdict && !verdict.ok) {
+            throw new RateLimitedError(verdict.retryAfterSeconds);
+          }
         }
       }
       const fn = opts.functions.get(route.functionName);
@@ -289,6 +306,9 @@ export const createGateway = (opts: GatewayOptions) => {
       const body = await readBody(req);
       const event = toApiGatewayEvent(req, body, route, url);
       if (apiKey) event.requestContext.identity = { ...event.requestContext.identity, apiKey: '[local]', apiKeyId: apiKey.id };
+      // A person rides the people usage plan's key, which no client holds (terraform/identity.tf).
+      if (person) event.requestContext.identity = { ...event.requestContext.identity, apiKey: '[local]', apiKeyId: PEOPLE_PLAN_KEY_ID };
+      if (authorizer) event.requestContext.authorizer = authorizer;
       const result = (await invokeWithTimeout(fn, event)) as APIGatewayProxyResult;
       send(result);
     } catch (err) {

@@ -1,4 +1,4 @@
-import { createTokenVerifier, readOidcConfig, type TokenVerifier } from '@iac-review/identity';
+import { createTokenVerifier, readOidcConfig, type TokenVerifier } from '@iac-review/identity/oidc';
 import { startLocalIssuer, type LocalIssuer } from '@iac-review/identity/testing';
 
 /** Settings the local stack passes through to the functions for sign-in and per-identity limits. */
@@ -30,7 +30,7 @@ export interface LocalIdentity {
   summary: string;
   issuer: string;
   clientId: string;
-  /** Verifies tokens at the gateway, as the Lambda authorizer does in AWS. */
+  /** Verifies tokens in the gateway's request authorizer (functions/request-authorizer), as in AWS; the functions verify none. */
   verifier: TokenVerifier;
   /** Seeded users (local issuer only): name → groups; passwords from LOCAL_READER_PASSWORD / LOCAL_WRITER_PASSWORD. */
   users: Array<{ username: string; groups: string[] }>;

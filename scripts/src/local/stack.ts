@@ -16,6 +16,7 @@ import { applyGithubEnv, type GithubMode } from './github';
 import { applySpaceliftEnv, type SpaceliftMode } from './spacelift';
 import { createGateway, type GatewaySecurityEvent, type LambdaLikeHandler, type LocalApiKey, type LocalFunction, type RateLimit } from './http-gateway';
 import { startLocalIdentity, type LocalIdentity } from './identity';
+import { createAuthorizer } from '../../../functions/request-authorizer/src/handler';
 import { startS3, type LocalS3 } from './s3';
 import { startScheduler, type LocalScheduler, type ScheduleRule } from './scheduler';
 
@@ -204,7 +205,8 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       openApi: openApiDocument,
       functions,
       apiKeys,
-      bearer: identity.verifier,
+      // The real request authorizer of AWS, so the context the functions read cannot drift from it.
+      authorizer: createAuthorizer({ logger: log, verifier: identity.verifier, peopleApiKey: 'local-people-plan-key' }),
       rateLimit: opts.rateLimit ?? { ratePerSecond: 50, burst: 100 },
       onError: opts.onError ?? ((err) => process.stderr.write(`gateway error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)),
       onSecurityEvent: (e) => {
