@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFunction, ENTRY_FILE, esbuildOptions, REQUIRE_BANNER } from '../src/bundle/bundle';
@@ -61,8 +62,8 @@ describe('reviewer bundle contents (metafile)', () => {
 });
 
 /**
- * What a cold start loads: the entry file and the chunks it imports statically. The AWS SDK and
- * jose sit in chunks loaded with import() on the first request that needs them.
+ * What a cold start loads: the entry file and the chunks it imports statically. The AWS SDK (and,
+ * in the request authorizer, jose) sit in chunks loaded with import() on the first request that needs them.
  */
 describe('bundle entry (what a cold start loads)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bundle-entry-'));
@@ -92,6 +93,42 @@ describe('bundle entry (what a cold start loads)', () => {
     // …and they are in the zip, in chunks loaded on demand.
     const lazy = Object.keys(outputs).filter((o) => !loaded.has(o) && o.endsWith('.mjs'));
     expect(lazy.flatMap((o) => Object.keys(outputs[o]!.inputs)).some((p) => p.includes('@aws-sdk/client-dynamodb'))).toBe(true);
+  });
+});
+
+/**
+ * People's bearer tokens are verified by the request authorizer alone; the HTTP functions read its
+ * context. So no jose code may be in their zips at all (not only unreachable at start): esbuild makes
+ * a chunk of every import() it scans, so one import of the verifier would ship jose's chunk again.
+ */
+describe('jose only where tokens are verified', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bundle-jose-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** Strings jose's code carries through minification (its error codes and the JWKS factory's name). */
+  const JOSE_MARKS = /ERR_JWS_SIGNATURE_VERIFICATION_FAILED|ERR_JWKS_NO_MATCHING_KEY|ERR_JWT_EXPIRED|createRemoteJWKSet/;
+
+  const bundled = async (name: string) => {
+    const spec = loadManifest().find((s) => s.name === name);
+    if (!spec) throw new Error(`${name} is not in the manifest`);
+    const r = await bundleFunction(repoRoot, spec, dir);
+    const inputs = Object.values(r.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
+    const entries = unzipSync(readFileSync(r.zipPath));
+    const marked = Object.entries(entries).filter(([, data]) => JOSE_MARKS.test(Buffer.from(data).toString('utf8'))).map(([file]) => file);
+    return { inputs, entries: Object.keys(entries), marked };
+  };
+
+  it.each(['api-handler', 'historical-analysis-handler'])('should ship no jose code in the %s zip, in no chunk', async (name) => {
+    const { inputs, entries, marked } = await bundled(name);
+    expect(entries).toContain('index.mjs');
+    expect(inputs.filter((p) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?jose\/|packages\/identity\/src\/(verifier|jose-parts)\.ts$/.test(p))).toEqual([]);
+    expect(inputs).toContain('packages/identity/src/authorizer-context.ts');
+    expect(marked).toEqual([]);
+  });
+
+  it('should still ship jose in the request authorizer, which verifies the tokens (the check above can see jose)', async () => {
+    const { inputs, marked } = await bundled('request-authorizer');
+    expect(inputs.some((p) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?jose\//.test(p))).toBe(true);
+    expect(marked.length).toBeGreaterThan(0);
   });
 });
 
