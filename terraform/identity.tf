@@ -2,8 +2,9 @@
 # an app client for the dashboard and one group per entry of identity_group_scopes) or from any OIDC
 # provider (identity_provider = "oidc" + oidc_issuer / oidc_audience / oidc_jwks_url). API keys stay
 # for machines. Every non-webhook route gets the request-authorizer Lambda (an API key, or a valid
-# bearer token, else 401); the functions then check scopes the same way for both kinds of caller
-# (@iac-review/identity) and keep a token bucket per person and per key in the table.
+# bearer token, else 401), which alone verifies people's tokens and passes the person on in its context;
+# the functions then check scopes the same way for both kinds of caller (@iac-review/identity) and keep
+# a token bucket per person and per key in the table.
 
 variable "identity_provider" {
   description = "Who signs people in: \"cognito\" (a user pool made here), \"oidc\" (any OpenID Connect provider: set oidc_issuer and oidc_audience), or \"none\" (API keys only)."
@@ -106,7 +107,10 @@ locals {
     }, var.oidc_jwks_url != "" && !local.identity_cognito ? { OIDC_JWKS_URL = var.oidc_jwks_url } : {},
     length(var.identity_group_repositories) > 0 ? { OIDC_GROUP_REPOSITORIES = jsonencode(var.identity_group_repositories) } : {}
   ) : k => v if local.identity_enabled }
-  identity_route_environment = merge(local.identity_oidc_environment, {
+  # The functions behind the authorizer verify no token: the authorizer's context carries the person
+  # (sub, username, email, groups). They keep what their settings parse (issuer and audience: sign-in
+  # is on) and the group -> scope/repository mappings; the JWKS URL and groups claim are the authorizer's.
+  identity_route_environment = merge({ for k, v in local.identity_oidc_environment : k => v if !contains(["OIDC_JWKS_URL", "OIDC_GROUPS_CLAIM"], k) }, {
     RATE_LIMIT_BURST      = tostring(var.identity_rate_limit.burst)
     RATE_LIMIT_PER_SECOND = tostring(var.identity_rate_limit.per_second)
   })
@@ -283,6 +287,11 @@ output "identity" {
 output "identity_environment" {
   description = "The sign-in and rate-limit settings given to the functions that check callers (no secrets)."
   value       = local.identity_route_environment
+}
+
+output "identity_authorizer_environment" {
+  description = "The token-verification settings given to the request authorizer (no secrets; its PEOPLE_API_KEY is left out)."
+  value       = local.identity_oidc_environment
 }
 
 output "api_operation_security" {

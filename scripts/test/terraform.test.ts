@@ -472,7 +472,11 @@ describe(`terraform (offline fmt, validate, plan; provider from ${describeSource
     expect(cspOf(oidc)).toBe(DASHBOARD_SECURITY_HEADERS['content-security-policy']!.replace("connect-src 'self'", "connect-src 'self' https://idp.example.com"));
     // Function environments are unknown at plan time (API key ids); the settings they are given are an output.
     const envOfOidc = oidc.outputs.identity_environment?.value as Record<string, string>;
-    expect(envOfOidc).toMatchObject({ OIDC_ISSUER: 'https://idp.example.com/realms/eng', OIDC_AUDIENCE: 'iac-review', OIDC_JWKS_URL: 'https://idp.example.com/realms/eng/certs', OIDC_GROUPS_CLAIM: 'groups', OIDC_GROUP_REPOSITORIES: '{"team-a":["acme/*"]}', RATE_LIMIT_BURST: '40', RATE_LIMIT_PER_SECOND: '10' });
+    expect(envOfOidc).toMatchObject({ OIDC_ISSUER: 'https://idp.example.com/realms/eng', OIDC_AUDIENCE: 'iac-review', OIDC_GROUP_REPOSITORIES: '{"team-a":["acme/*"]}', RATE_LIMIT_BURST: '40', RATE_LIMIT_PER_SECOND: '10' });
+    // Only the request authorizer verifies tokens: the JWKS URL and groups claim are its settings, not the functions'.
+    expect(Object.keys(envOfOidc).filter((k) => k === 'OIDC_JWKS_URL' || k === 'OIDC_GROUPS_CLAIM')).toEqual([]);
+    expect(oidc.outputs.identity_authorizer_environment?.value).toMatchObject({ OIDC_ISSUER: 'https://idp.example.com/realms/eng', OIDC_AUDIENCE: 'iac-review', OIDC_JWKS_URL: 'https://idp.example.com/realms/eng/certs', OIDC_GROUPS_CLAIM: 'groups' });
+    expect(JSON.stringify(oidc.outputs.identity_authorizer_environment?.value)).not.toContain('PEOPLE_API_KEY');
     expect(JSON.parse(envOfOidc.OIDC_GROUP_SCOPES ?? '{}')).toEqual({ 'iac-admins': ['admin'], 'iac-readers': ['reviews:read', 'analytics:read'], 'iac-writers': ['reviews:read', 'reviews:write', 'analytics:read'] });
     expect(JSON.stringify(planJson?.configuration.root_module.module_calls?.lambda?.expressions?.environment ?? {})).toContain('local.identity_function_environment');
     const none = planWith('plan-no-identity', ['identity_provider=none']);
