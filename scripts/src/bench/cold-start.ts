@@ -151,7 +151,7 @@ const main = async () => {
       perFn.set(spec.name, list);
     }
     // What the deferral moves, not removes: api-handler answering, then loading every chunk of its zip
-    // (each SDK client, jose), as its first requests that touch AWS will.
+    // (each SDK client), as its first requests that touch AWS will.
     const dir = join(repoRoot, 'dist', 'functions', 'api-handler');
     const chunks = readdirSync(dir).filter((f) => f.endsWith('.mjs') && f !== ENTRY_FILE).map((f) => join(dir, f));
     const all = `${load(join(dir, ENTRY_FILE))}.then((m)=>m.handler(${JSON.stringify(HTTP['api-handler']!.event)},{awsRequestId:'bench'})).then((r)=>Promise.all(${JSON.stringify(chunks.map((c) => pathToFileURL(c).href))}.map((c)=>import(c))).then(()=>{process.stdout.write(String(r.statusCode));process.exit(0)}))`;
@@ -185,20 +185,26 @@ const main = async () => {
     for (const f of readdirSync(apiDir).filter((x) => name.test(x))) n += (await deflateWithZopfli(readFileSync(join(apiDir, f)), deflateCacheDir(repoRoot))).length;
     return n;
   };
-  const apiJose = await deflatedChunks(/^jose-parts-.*\.mjs$/);
   const apiValidators = await deflatedChunks(/^request-validators-.*\.mjs$/);
+  // jose now ships only in request-authorizer, which alone verifies people's bearer tokens.
+  const authorizerDir = join(repoRoot, 'dist', 'functions', 'request-authorizer');
+  let authorizerJose = 0;
+  for (const f of existsSync(authorizerDir) ? readdirSync(authorizerDir).filter((x) => /^jose-parts-.*\.mjs$/.test(x)) : []) authorizerJose += (await deflateWithZopfli(readFileSync(join(authorizerDir, f)), deflateCacheDir(repoRoot))).length;
   const apiGap =
     apiOver > 0
       ? [
-          `api-handler is ${kb1(apiOver)} over the goal. Of its zip, jose is ${kb1(apiJose)} (people's bearer tokens, which request-authorizer`,
-          `has already verified in AWS) and the request validators with ajv-formats ${kb1(apiValidators)}; the rest is the four SDK clients,`,
-          'pino and our own code. Cuts measured and not made, together about 2 KB: the formats of ajv-formats other than date',
-          'and date-time (~1.4 KB; one CommonJS object esbuild cannot split) and the SDK\'s shared config file reader (~0.8 KB;',
-          'Lambda has no such files, but a stand-in would change what the clients read rather than refuse). Meeting the goal',
-          'needs a design decision (for example the function trusting the claims the authorizer verified instead of verifying',
-          'the token again), not more trimming.',
+          `api-handler is ${kb1(apiOver)} over the goal. Of its zip, the request validators with ajv-formats are ${kb1(apiValidators)}; the rest is`,
+          'the four SDK clients, pino and our own code. Cuts measured and not made, together about 2 KB: the formats of',
+          'ajv-formats other than date and date-time (~1.4 KB; one CommonJS object esbuild cannot split) and the SDK\'s shared',
+          'config file reader (~0.8 KB; Lambda has no such files, but a stand-in would change what the clients read rather',
+          'than refuse).',
         ]
-      : [`api-handler meets the zip goal with ${kb1(-apiOver)} to spare.`];
+      : [
+          `api-handler meets the zip goal with ${kb1(-apiOver)} to spare: people's bearer tokens are verified once, by request-authorizer,`,
+          `whose context carries the person to the function, so the API functions no longer ship jose (${kb1(authorizerJose)} zipped; only`,
+          `request-authorizer's zip has it). Of api-handler's zip, the request validators with ajv-formats are ${kb1(apiValidators)}; the rest`,
+          'is the four SDK clients, pino and our own code.',
+        ];
   const md = [
     '## Bundle sizes and cold start',
     '',
@@ -211,10 +217,10 @@ const main = async () => {
     '|---|---|---:|---:|---:|---:|---:|---|',
     ...rows,
     `| (floor) one DynamoDB client, nothing else | load + answer 200 | — | — | ${fmtMs(floorMs)} | ${fmtMs(floorMs - base)} | ${(floorMs / base).toFixed(2)}× | — |`,
-    `| api-handler, then every chunk of its zip | GET /health + import() of each SDK/jose chunk | — | — | ${fmtMs(median(allChunks))} | ${fmtMs(median(allChunks) - base)} | ${(median(allChunks) / base).toFixed(2)}× | — |`,
+    `| api-handler, then every chunk of its zip | GET /health + import() of each SDK chunk | — | — | ${fmtMs(median(allChunks))} | ${fmtMs(median(allChunks) - base)} | ${(median(allChunks) / base).toFixed(2)}× | — |`,
     '',
     'How: each zip is an ES module split into chunks (see docs/ARCHITECTURE.md, Bundles and cold start). The entry',
-    'holds the handler, router, logger (pino) and store logic; every AWS SDK client, jose, the request and payload',
+    'holds the handler, router, logger (pino) and store logic; every AWS SDK client, the request and payload',
     'validators and `node:crypto` are chunks loaded on the first request that needs them, so these first responses',
     'load none of them. The row "then every chunk" shows what that moves to the first request touching AWS rather',
     'than removes. The floor row bundles one DynamoDB client and nothing else.',
@@ -228,7 +234,7 @@ const main = async () => {
     'zlib\'s default, which zlib\'s best level beats by 0.1 %). What remains is mostly the AWS SDK. In api-handler\'s',
     `${kb(share.total)} of minified JavaScript, four clients (DynamoDB, S3, EventBridge, Secrets Manager) and their shared smithy core`,
     `are ${kb(share.sdk)}, pino ${kb(share.pino)}, our own packages ${kb(share.own)} (${kb(share.validators)} of it compiled request validators),`,
-    `the rest ${kb(share.total - share.sdk - share.pino - share.own)} (jose, ajv-formats). Already left out: the SDK's SSO/ini/process/web-identity credential`,
+    `the rest ${kb(share.total - share.sdk - share.pino - share.own)} (mostly ajv-formats). Already left out: the SDK's SSO/ini/process/web-identity credential`,
     'chain (Lambda gives credentials in the environment), pino\'s worker-thread transports, the OpenAPI document\'s',
     'descriptions and schemas, the schemas of every SDK operation we never call and the classes of the service',
     'errors our adapters tell apart by name (aws-sdk-trim.ts; they arrive as the client\'s service exception with the',
@@ -237,7 +243,8 @@ const main = async () => {
     'pino\'s transport, multistream and redact modules (each a shim under scripts/src/bundle/shims that fails loudly',
     'if ever called), esbuild\'s keepNames (error classes name themselves) and the createRequire banner in chunks',
     'that never require, and S3 Express One Zone\'s session provider (directory buckets). api-handler and',
-    'historical-analysis-handler also carry jose (~24 KB, people\'s tokens) and the compiled request validators.',
+    'historical-analysis-handler also carry the compiled request validators, and no jose: they read the person the',
+    'request authorizer verified from its context (scripts/test/bundle-contents.test.ts checks their zips hold no jose code).',
     '',
     ...apiGap,
   ].join('\n');
