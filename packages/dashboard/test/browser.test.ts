@@ -259,7 +259,7 @@ describe('dashboard in Chromium against a seeded local stack', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await shot('phone-list');
     await page.locator('.review-row a').first().click();
-    await page.getByRole('heading', { name: /Findings/ }).waitFor();
+    await page.getByRole('heading', { name: /^Findings \(\d+\)$/ }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('input, select, textarea')]
