@@ -114,7 +114,7 @@ export const createHandler = (deps: Deps) => {
     if (baseSha && gathered.files.length > 0) {
       const policy = await fetchPolicyFile(gh, { owner, repo, pullRequest: number }, baseSha);
       const loaded = policy ? loadPolicy(policy) : undefined;
-      if (typeof loaded === 'string') notes.push(`The base branch's policy file is invalid and was not applied: ${loaded}`);
+      if (typeof loaded === 'string') notes.push(policy?.ambiguous ? `The base branch's policy was not applied: ${loaded}.` : `The base branch's policy file is invalid and was not applied: ${loaded}`);
       else if (policy) files.push(policy);
     }
     const out = await deps.github.attachFetchedInput(reviewId, { requestedVersion, headSha, input: { kind: 'hcl', files }, notes, actor, terraformFiles: gathered.terraformChanged });

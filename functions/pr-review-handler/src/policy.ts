@@ -1,5 +1,5 @@
 import type { Finding, RiskLevel } from '@iac-review/core';
-import { CONFIG_FILES, ConfigError, parsePolicyConfig, policyDiff, type LoadedConfig } from '@iac-review/risk-scoring';
+import { ambiguousPolicyFiles, CONFIG_FILES, ConfigError, parsePolicyConfig, policyDiff, type LoadedConfig } from '@iac-review/risk-scoring';
 import { fetchFile, type PullRequestCoordinates } from './gather';
 import type { GitHubClient } from './github-client';
 
@@ -7,22 +7,27 @@ import type { GitHubClient } from './github-client';
 export interface PolicyFile {
   path: string;
   content: string;
+  /** Set when the commit has more than one policy file: why none of them applies. */
+  ambiguous?: string;
 }
 
 /**
  * The team policy file (`.iac-review.yml`, `.yaml` or `.json` at the repository root) at a commit,
- * through the contents API (`ref` = that SHA); undefined when the repository has none there.
+ * through the contents API (`ref` = that SHA); undefined when the repository has none there. All
+ * three names are asked for: with two or more present, the first is returned marked `ambiguous`.
  */
 export const fetchPolicyFile = async (gh: GitHubClient, pr: Pick<PullRequestCoordinates, 'owner' | 'repo' | 'pullRequest'>, ref: string): Promise<PolicyFile | undefined> => {
-  for (const path of CONFIG_FILES) {
-    const content = await fetchFile(gh, { ...pr, headSha: ref }, path);
-    if (content !== undefined) return { path, content };
-  }
-  return undefined;
+  const contents = await Promise.all(CONFIG_FILES.map((path) => fetchFile(gh, { ...pr, headSha: ref }, path)));
+  const found = CONFIG_FILES.flatMap((path, i) => (contents[i] === undefined ? [] : [{ path, content: contents[i] }]));
+  const first = found[0];
+  if (!first) return undefined;
+  const ambiguous = ambiguousPolicyFiles(found.map((f) => f.path), `commit ${ref.slice(0, 7)}`);
+  return ambiguous ? { ...first, ambiguous } : first;
 };
 
-/** Parses a policy file: the config, or the one-line reason it is invalid. */
+/** Parses a policy file: the config, or the one-line reason it is invalid (or why none applies). */
 export const loadPolicy = (file: PolicyFile): LoadedConfig | string => {
+  if (file.ambiguous) return file.ambiguous;
   try {
     return parsePolicyConfig(file.content, file.path);
   } catch (err) {
@@ -48,7 +53,7 @@ export const describePolicy = async (gh: GitHubClient, pr: PullRequestCoordinate
   const [baseFile, headFile] = await Promise.all([fetchPolicyFile(gh, pr, baseSha), fetchPolicyFile(gh, pr, pr.headSha)]);
   const lines: string[] = [];
   const base = baseFile ? loadPolicy(baseFile) : undefined;
-  if (typeof base === 'string') lines.push(`The base branch's policy file is invalid and was not applied: ${base}`);
+  if (typeof base === 'string') lines.push(baseFile?.ambiguous ? `The base branch's policy was not applied: ${base}.` : `The base branch's policy file is invalid and was not applied: ${base}`);
   else if (base) lines.push(`Policy: \`${base.file}\` from the base branch (\`${baseSha.slice(0, 7)}\`).`);
   const changed = (baseFile?.path ?? '') !== (headFile?.path ?? '') || (baseFile?.content ?? '') !== (headFile?.content ?? '');
   if (changed) {

@@ -100,6 +100,25 @@ describe('pr-review-handler: the team policy comes from the base branch', () => 
     expect(comment).toContain("The base branch's policy file is invalid and was not applied: .iac-review.yml:2: suppressions[0].resource: is required");
   });
 
+  it('should apply no base policy, and say why, when the base branch has two policy files', async () => {
+    stub.setPullRequestFiles(REPO, 7, [{ filename: 'net/sg.tf', status: 'added', patch: `@@ -0,0 +1,9 @@\n${SG.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}` }]);
+    stub.setContents(REPO, BASE, { '.iac-review.yml': HEAD_POLICY, '.iac-review.json': '{"failOn": "high"}' });
+    stub.setContents(REPO, HEAD, { 'net/sg.tf': SG, '.iac-review.yml': HEAD_POLICY, '.iac-review.json': '{"failOn": "high"}' });
+    const h = harness(stub, { failOn: 'never' });
+    const pushed = await h.github.submitPush({ repository: REPO, pullRequest: 7, headSha: HEAD, baseSha: BASE, deliveryId: 'd-two', action: 'opened', actor: 'github:octocat' });
+    await h.handler(busEvent('ReviewRequested', { reviewId: pushed.version.id, version: pushed.version.version, source: 'github', inputKind: 'pull-request' }));
+    const latest = await h.service.get(pushed.version.id);
+    const input = (await h.service.loadInput(latest.content)) as { kind: 'hcl'; files: Array<{ path: string }> };
+    // Neither file is guessed at: the suppression in the .yml does not reach the review.
+    expect(input.files.map((f) => f.path)).toEqual(['net/sg.tf']);
+    expect((latest.content as { inputNotes?: string[] }).inputNotes ?? []).toContain("The base branch's policy was not applied: commit bbbbbbb has 2 policy files (.iac-review.yml, .iac-review.json); keep exactly one.");
+    const { logger } = captureLogger({ functionName: 'pr-review-handler' });
+    const gh = createGitHubClient({ baseUrl: stub.url, credentials: { kind: 'token', token: 'ghs_test_token' }, logger, maxRetries: 0, maxRateLimitWaitSeconds: 1, waitUnitMs: 5, minWriteIntervalMs: 0 });
+    const view = await describePolicy(gh, { owner: 'acme', repo: 'infra', pullRequest: 7, headSha: HEAD }, BASE, []);
+    expect(view.base).toBeUndefined();
+    expect(view.lines[0]).toBe("The base branch's policy was not applied: commit bbbbbbb has 2 policy files (.iac-review.yml, .iac-review.json); keep exactly one.");
+  });
+
   it('should describe a policy the pull request adds', async () => {
     stub.setContents(REPO, BASE, { 'main.tf': '' });
     stub.setContents(REPO, HEAD, { '.iac-review.json': '{"failOn": "critical"}' });

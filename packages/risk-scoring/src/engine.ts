@@ -28,7 +28,7 @@ export type { MarkdownOptions } from './render/render-markdown';
 export { renderSarif } from './render/render-sarif';
 export type { SarifOptions } from './render/render-sarif';
 export type { PolicyConfig, LoadedConfig, CustomRuleConfig, SuppressionConfig, RuleOverride, Condition } from './policy/config';
-export { CONFIG_FILES } from './policy/files';
+export { CONFIG_FILES, ambiguousPolicyFiles } from './policy/files';
 export { parseCidr } from './policy/cidr';
 export { applyPolicy, policyRules, SUPPRESSION_WITHOUT_REASON, SUPPRESSION_EXPIRED } from './policy/apply';
 export type { PolicyOptions, PolicyStats } from './policy/apply';

@@ -13,7 +13,7 @@ import { renderMarkdown } from '../render/render-markdown';
 import { renderSarif } from '../render/render-sarif';
 import type { PolicyOptions } from '../policy/apply';
 // policy/config (YAML and JSON Schema libraries) is imported only when there is a policy file: start-up time.
-import { CONFIG_FILES } from '../policy/files';
+import { ambiguousPolicyFiles, CONFIG_FILES } from '../policy/files';
 import type { ResourceChange, InputKind } from '../types';
 
 export interface CliIo {
@@ -25,13 +25,19 @@ export interface CliIo {
 }
 
 /**
- * The team policy: `--config FILE`, else the first of CONFIG_FILES in the working directory. Paths
+ * The team policy: `--config FILE`, else the one of CONFIG_FILES in the working directory (two or
+ * more of them: an input error, not a guess). Paths
  * in it are relative to its directory; the reviewed files' names are made relative to it too.
  */
 async function loadPolicy(args: Args, cwd: string): Promise<PolicyOptions> {
   let file: string | undefined;
   if (args.config !== undefined) file = resolve(cwd, args.config);
-  else if (!args.noConfig) file = CONFIG_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
+  else if (!args.noConfig) {
+    const present = CONFIG_FILES.filter((f) => existsSync(join(cwd, f)));
+    const ambiguous = ambiguousPolicyFiles(present, 'the working directory');
+    if (ambiguous) throw new InputError(`${ambiguous}, or choose one with --config FILE (or --no-config)`);
+    file = present[0] === undefined ? undefined : join(cwd, present[0]);
+  }
   if (!file) return {};
   let text: string;
   try {

@@ -13,6 +13,7 @@ import {
   parseDirective,
   parsePolicyConfig,
   policyDiff,
+  policyFromFiles,
   renderMarkdown,
   renderSarif,
   renderText,
@@ -291,6 +292,17 @@ ${sg('legacy_a')}${sg('legacy_b')}`;
   });
 });
 
+describe('policy file among a review\'s files', () => {
+  it('should read the one policy file at the root, and none (with the reason) when there are two', () => {
+    const tf = { path: 'main.tf', content: sg('a') };
+    expect(policyFromFiles([tf, { path: '.iac-review.json', content: '{"failOn": "high"}' }]).policy.config?.config).toEqual({ failOn: 'high' });
+    expect(policyFromFiles([tf, { path: 'modules/.iac-review.yml', content: 'failOn: high\n' }]).policy.config).toBeUndefined();
+    const two = policyFromFiles([tf, { path: './.iac-review.yaml', content: 'failOn: low\n' }, { path: '.iac-review.json', content: '{"failOn": "high"}' }]);
+    expect(two.policy.config).toBeUndefined();
+    expect(two.error).toBe('the repository root has 2 policy files (.iac-review.yaml, .iac-review.json); keep exactly one');
+  });
+});
+
 describe('custom rules', () => {
   const custom = (yaml: string) => config(yaml);
   const bucketRule = `customRules:
@@ -433,6 +445,15 @@ describe('review CLI with a policy', () => {
     const r = await cli([join(dir, 'main.tf')], dir);
     expect(r).toEqual({ code: 2, out: '', err: 'review: .iac-review.yml:2: suppressions[0].reason: is required\n' });
     expect((await cli(['--config', 'missing.yml', join(dir, 'main.tf')], dir)).err).toBe('review: cannot read --config missing.yml: no such file\n');
+  });
+
+  it('should refuse to guess between two policy files (exit 2, both named) unless --config or --no-config says which', async () => {
+    const dir = repo({ 'main.tf': sg('a'), '.iac-review.yml': 'failOn: critical\n', '.iac-review.json': '{"failOn": "high"}' });
+    const r = await cli([join(dir, 'main.tf')], dir);
+    expect(r).toEqual({ code: 2, out: '', err: 'review: the working directory has 2 policy files (.iac-review.yml, .iac-review.json); keep exactly one, or choose one with --config FILE (or --no-config)\n' });
+    expect((await cli(['--config', '.iac-review.json', join(dir, 'main.tf')], dir)).code).toBe(1);
+    expect((await cli(['--config', '.iac-review.yml', join(dir, 'main.tf')], dir)).code).toBe(0);
+    expect((await cli(['--no-config', '--fail-on', 'critical', join(dir, 'main.tf')], dir)).code).toBe(0);
   });
 
   it('should show suppressions in SARIF from the CLI', async () => {
