@@ -158,4 +158,42 @@ describe('GitHub pull requests end to end (local stack + GitHub stub)', () => {
     expect(comments[0]?.body).toContain('**reviewed from plan**');
     expect(stack.bus.deadLetters).toEqual([]);
   });
+
+  it("should review a plan posted before any webhook under the base branch's policy (learned from GitHub), never the head's", async () => {
+    const BASE = 'ba5eba5eba5eba5eba5eba5eba5eba5eba5eba5e';
+    const HEAD = 'feedfacefeedfacefeedfacefeedfacefeedface';
+    const id = 'github:codertocat:hello-world:9';
+    const accept = (reason: string) => `suppressions:\n  - rule: NET-002\n    resource: aws_security_group.ssh\n    reason: ${reason}\n    expires: 2999-01-01\n`;
+    gh.setPullRequest(REPO, 9, { baseSha: BASE, headSha: HEAD });
+    gh.setPullRequestFiles(REPO, 9, [{ filename: '.iac-review.yml', status: 'modified', patch: '@@ -1 +1 @@\n-a\n+b' }]);
+    gh.setContents(REPO, BASE, { '.iac-review.yml': accept('bastion host, accepted by security') });
+    gh.setContents(REPO, HEAD, { '.iac-review.yml': `failOn: critical\n${accept('bastion host, accepted by security')}` });
+    const plan = {
+      format_version: '1.2',
+      resource_changes: [
+        {
+          address: 'aws_security_group.ssh',
+          mode: 'managed',
+          type: 'aws_security_group',
+          name: 'ssh',
+          provider_name: 'registry.terraform.io/hashicorp/aws',
+          change: { actions: ['create'], before: null, after: { name: 'ssh', ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'], ipv6_cidr_blocks: [], description: '' }] }, after_unknown: {} },
+        },
+      ],
+    };
+    const res = await fetch(`${stack.url}/reviews`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKeys.admin }, body: JSON.stringify({ repository: REPO, pullRequest: 9, headSha: HEAD, plan }) });
+    expect(res.status).toBe(202);
+    await stack.bus.idle();
+    const r = (await (await fetch(`${stack.url}/reviews/${id}`, { headers: { 'x-api-key': stack.apiKeys.readonly } })).json()) as {
+      review: { status: string; input: { kind: string }; external?: Record<string, string>; result?: { findings: Array<{ ruleId: string; resourceAddress: string; suppressed?: { reason: string } }> } };
+    };
+    expect(r.review).toMatchObject({ status: 'completed', input: { kind: 'plan' }, external: { headSha: HEAD, baseSha: BASE, reviewInput: 'plan' } });
+    expect(r.review.result?.findings.filter((f) => f.ruleId === 'NET-002').map((f) => [f.resourceAddress, f.suppressed?.reason])).toEqual([['aws_security_group.ssh', 'bastion host, accepted by security']]);
+    const body = gh.comments(REPO, 9)[0]?.body ?? '';
+    expect(body).toContain('**reviewed from plan**');
+    expect(body).toContain('Policy: `.iac-review.yml` from the base branch (`ba5eba5`).');
+    expect(body).toContain('failOn would change from the default to critical.');
+    expect(gh.requests.some((q) => q.path === `/repos/${REPO}/pulls/9`)).toBe(true);
+    expect(stack.bus.deadLetters).toEqual([]);
+  });
 });

@@ -68,7 +68,17 @@ export const createHandler = (deps: Deps) => {
     const input = await reviews.loadInput(content);
     // The raw input goes along as `source`: provider blocks and variable defaults are checked for literal
     // secrets from it (they are not resource changes).
-    if (input.kind === 'plan') return { inputKind: 'plan', changes: normalisePlan(input.plan), source: input };
+    if (input.kind === 'plan') {
+      const changes = normalisePlan(input.plan);
+      const source: SourceInput = { kind: 'plan', plan: input.plan };
+      if (!input.policyFiles?.length) return { inputKind: 'plan', changes, source };
+      // A pull request's plan carries the base branch's policy file (pr-review-handler put it there,
+      // never the head's): applied as for source. The policy reader loads only for such plans.
+      const { policyFromFiles } = await loadHcl();
+      const { policy, error } = policyFromFiles(input.policyFiles);
+      if (error) log.warn('policy file is invalid; reviewed without it', { error });
+      return { inputKind: 'plan', changes, policy, source };
+    }
     if (input.kind === 'spacelift-changes' || input.kind === 'spacelift-run') return normaliseSpaceliftInput(input, deps.spacelift);
     // The HCL parser/evaluator and the policy file reader are loaded on the first review of Terraform
     // source (loadHcl): a cold start that reviews a plan never initialises them.

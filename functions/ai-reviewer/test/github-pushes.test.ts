@@ -28,6 +28,48 @@ describe('ai-reviewer and pull-request pushes', () => {
     expect(latest.content.result?.findings).toEqual(expect.arrayContaining([expect.objectContaining({ resourceAddress: 'aws_security_group.ssh' })]));
   });
 
+  /** A plan with an SSH security group open to the world (NET-002 on aws_security_group.ssh). */
+  const PLAN = {
+    format_version: '1.2',
+    resource_changes: [
+      {
+        address: 'aws_security_group.ssh',
+        mode: 'managed',
+        type: 'aws_security_group',
+        name: 'ssh',
+        provider_name: 'registry.terraform.io/hashicorp/aws',
+        change: { actions: ['create'], before: null, after: { name: 'ssh', ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'], ipv6_cidr_blocks: [], description: '' }] }, after_unknown: {} },
+      },
+    ],
+  };
+  const SUPPRESS = 'suppressions:\n  - rule: NET-002\n    resource: aws_security_group.ssh\n    reason: bastion, reviewed by security\n    expires: 2999-01-01\n';
+
+  const reviewPlan = async (policyFile?: { path: string; content: string }) => {
+    const h = setup();
+    const posted = await h.github.submitPlan({ repository: 'acme/infra', pullRequest: 3, headSha: SHA1, plan: PLAN, actor: 'ci' });
+    const attached = await h.github.attachPlanPolicy(posted.version.id, posted.version.content.input, { requestedVersion: 1, headSha: SHA1, baseSha: SHA2, ...(policyFile ? { policyFile } : {}), notes: [], actor: 'pr-review-handler' });
+    const out = await h.handler(reviewRequested({ reviewId: posted.version.id, version: attached.version.version, source: 'github', inputKind: 'plan' }), lambdaContext());
+    expect(out).toMatchObject({ outcome: 'completed' });
+    return { h, latest: await h.service.get(posted.version.id) };
+  };
+
+  it("should apply the base branch's policy a pull request's plan carries, as for source", async () => {
+    const without = (await reviewPlan()).latest.content.result!;
+    const net = (r: typeof without) => r.findings.filter((f) => f.ruleId === 'NET-002').map((f) => [f.resourceAddress, f.suppressed?.kind ?? null, f.suppressed?.reason ?? null]);
+    expect(net(without)).toEqual([['aws_security_group.ssh', null, null]]);
+    const { latest } = await reviewPlan({ path: '.iac-review.yml', content: SUPPRESS });
+    const r = latest.content.result!;
+    expect(net(r)).toEqual([['aws_security_group.ssh', 'config', 'bastion, reviewed by security']]);
+    expect(r.riskScore).toBeLessThan(without.riskScore);
+    expect(latest.content).toMatchObject({ input: { kind: 'plan' }, external: { reviewInput: 'plan', baseSha: SHA2, headSha: SHA1 } });
+  });
+
+  it('should review a plan without a policy file it cannot parse, and log why', async () => {
+    const { h, latest } = await reviewPlan({ path: '.iac-review.yml', content: 'suppressions:\n  - rule: NET-002\n' });
+    expect(latest.content.result?.findings.find((f) => f.ruleId === 'NET-002')?.suppressed).toBeUndefined();
+    expect(h.log.lines().some((l) => String(l.message).includes('policy file is invalid') && String(l.error).includes('suppressions[0]'))).toBe(true);
+  });
+
   it('should not review (nor fail) a request overtaken by a newer push whose files are not fetched yet', async () => {
     const h = setup();
     const v1 = await h.github.submitPush(push(SHA1));

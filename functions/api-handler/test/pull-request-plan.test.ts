@@ -27,8 +27,10 @@ describe('POST /reviews for a GitHub pull request (the submit step of a workflow
     expect(res.statusCode).toBe(202);
     expect(JSON.parse(res.body)).toMatchObject({ id: 'github:codertocat:hello-world:2', version: 1, status: 'pending' });
     const v = await service.get('github:codertocat:hello-world:2');
-    expect(v.content).toMatchObject({ source: 'github', input: { kind: 'plan' }, external: { headSha: SHA, pullRequest: '2', reviewInput: 'plan' } });
-    expect(events.published).toEqual([{ detailType: 'ReviewRequested', detail: { reviewId: 'github:codertocat:hello-world:2', version: 1, source: 'github', inputKind: 'plan' } }]);
+    // A pull-request submission pointing at the stored plan: pr-review-handler adds the base branch's policy, then asks for the review.
+    expect(v.content).toMatchObject({ source: 'github', input: { kind: 'pull-request' }, external: { headSha: SHA, pullRequest: '2', reviewInput: 'plan' } });
+    expect(await service.loadInput(v.content)).toMatchObject({ kind: 'pull-request', repository: 'Codertocat/Hello-World', pullRequest: 2, headSha: SHA, plan: { kind: 'plan' } });
+    expect(events.published).toEqual([{ detailType: 'ReviewRequested', detail: { reviewId: 'github:codertocat:hello-world:2', version: 1, source: 'github', inputKind: 'pull-request' } }]);
   });
 
   it('should refuse a pull request submission without repository, headSha or plan, naming what is missing', async () => {

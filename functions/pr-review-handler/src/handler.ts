@@ -7,10 +7,10 @@ import type { FailOn } from './comment';
 import { gatherTerraform, type GatherLimits } from './gather';
 import type { GitHubClient } from './github-client';
 import { publishReview, type PublishResult } from './publish';
-import { describePolicy, fetchPolicyFile, loadPolicy } from './policy';
+import { basePolicyFor, describePolicy, fetchPolicyFile, loadPolicy } from './policy';
 
 export type ReviewsPort = Pick<ReviewService, 'get' | 'getVersion' | 'listVersions' | 'fail'>;
-export type GithubPort = Pick<GithubReviews, 'attachFetchedInput'>;
+export type GithubPort = Pick<GithubReviews, 'attachFetchedInput' | 'attachPlanPolicy'>;
 
 export interface Deps {
   reviews: ReviewsPort;
@@ -53,7 +53,8 @@ const targetOf = (c: ReviewContent & { repository: string }): ClientTarget => {
 
 /**
  * ReviewRequested (source github, inputKind pull-request): fetch the push's Terraform files at the
- * head SHA and request the review of them (ai-reviewer does the reviewing, as for every other input).
+ * head SHA and request the review of them (ai-reviewer does the reviewing, as for every other input);
+ * for a plan posted for the pull request, read the base branch's team policy and attach it instead.
  * ReviewCompleted (source github): publish the result to the pull request.
  * Transient failures (GitHub, DynamoDB, S3, the bus) throw, so the event is redelivered and finally
  * dead-lettered; the review itself is stored before publishing and is never lost.
@@ -62,6 +63,12 @@ const targetOf = (c: ReviewContent & { repository: string }): ClientTarget => {
 const isRateLimited = (err: unknown): boolean => {
   const e = err as { response?: { headers?: Record<string, string | undefined> }; message?: string };
   return e.response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message ?? '');
+};
+
+/** GitHub answered that something cannot be read (gone, no access, not listable): no retry will change that. */
+const permanentReadError = (err: unknown): boolean => {
+  const status = (err as { status?: number }).status;
+  return status === 404 || status === 410 || status === 422 || status === 401 || (status === 403 && !isRateLimited(err));
 };
 
 export const createHandler = (deps: Deps) => {
@@ -92,6 +99,7 @@ export const createHandler = (deps: Deps) => {
     const { owner, repo } = splitRepository(c.repository);
     const changedFiles = c.external?.changedFiles ? Number(c.external.changedFiles) : undefined;
     const gh = await deps.readerFor(targetOf({ ...c, repository: c.repository }));
+    if (c.external?.reviewInput === 'plan') return attachPlanPolicy(gh, reviewId, requested, { owner, repo, pullRequest: number, headSha });
     const started = Date.now();
     let gathered: Awaited<ReturnType<typeof gatherTerraform>>;
     try {
@@ -101,7 +109,7 @@ export const createHandler = (deps: Deps) => {
       // will change that, so the review fails now with the reason instead of waiting in the
       // dead-letter queue and staying pending. Rate limits and 5xx are thrown and retried.
       const status = (err as { status?: number }).status;
-      if (status !== 404 && status !== 410 && status !== 422 && !(status === 403 && !isRateLimited(err)) && status !== 401) throw err;
+      if (!permanentReadError(err)) throw err;
       const reason = `GitHub answered ${status} when the pull request's files were read (${status === 404 || status === 410 ? 'the pull request, repository or commit is gone or not visible to this app' : status === 422 ? 'GitHub cannot list these files' : 'the app has no access to this repository'}); nothing was reviewed.`;
       log.warn('pull request files cannot be read; review failed', { reviewId, requestedVersion, status, repository: c.repository, pullRequest: number, headSha });
       const failed = await deps.reviews.fail(reviewId, { requestedVersion, reason, actor, latest });
@@ -138,6 +146,44 @@ export const createHandler = (deps: Deps) => {
     });
     if (gathered.capped) log.warn('pull request has more files than GitHub lists; review covers the first 3000', { reviewId, repository: c.repository, pullRequest: number });
     return { outcome: 'fetched', reviewId, version: out.version.version, files: gathered.files.length, notes: notes.length };
+  };
+
+  /**
+   * A plan posted for the pull request (POST /reviews): the base branch's policy is read (the base
+   * commit a webhook recorded, else GitHub's current one for the PR) and attached to the plan, so the
+   * plan is reviewed under the same policy as the PR's source. An invalid, ambiguous or unreadable
+   * policy is named in the notes and the plan is reviewed without it; rate limits and 5xx throw (retried).
+   */
+  const attachPlanPolicy = async (gh: GitHubClient, reviewId: string, requested: Version<ReviewContent>, pr: { owner: string; repo: string; pullRequest: number; headSha: string }): Promise<HandlerOutcome> => {
+    const started = Date.now();
+    const base = await basePolicyFor(gh, pr, requested.content.external?.baseSha, permanentReadError);
+    const out = await deps.github.attachPlanPolicy(reviewId, requested.content.input, {
+      requestedVersion: requested.version,
+      headSha: pr.headSha,
+      ...(base.baseSha ? { baseSha: base.baseSha } : {}),
+      ...(base.file ? { policyFile: { path: base.file.path, content: base.file.content } } : {}),
+      notes: base.notes,
+      actor,
+    });
+    if (out.outcome === 'superseded') {
+      log.info('plan superseded while the base policy was read', { reviewId, requestedVersion: requested.version, latestVersion: out.version.version });
+      return { outcome: 'superseded', reviewId, version: out.version.version };
+    }
+    log.info("plan for a pull request: base branch's policy read; review requested", {
+      reviewId,
+      requestedVersion: requested.version,
+      version: out.version.version,
+      outcome: out.outcome,
+      repository: requested.content.repository,
+      pullRequest: pr.pullRequest,
+      headSha: pr.headSha,
+      baseSha: base.baseSha,
+      baseShaFrom: base.baseShaFrom,
+      policy: base.file?.path ?? null,
+      notes: base.notes,
+      durationMs: Date.now() - started,
+    });
+    return { outcome: 'fetched', reviewId, version: out.version.version, files: base.file ? 1 : 0, notes: base.notes.length };
   };
 
   /** The newest completed result of an earlier push (for "since the previous push"). */

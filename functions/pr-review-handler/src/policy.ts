@@ -71,3 +71,53 @@ export const describePolicy = async (gh: GitHubClient, pr: PullRequestCoordinate
   }
   return view;
 };
+
+export interface BasePolicy {
+  /** The base commit the policy was read at (undefined when it could not be learned). */
+  baseSha?: string;
+  /** Where baseSha came from: recorded by the webhook, or GitHub's pull request now. */
+  baseShaFrom?: 'webhook' | 'github';
+  /** The base branch's valid policy file (never the head's). */
+  file?: PolicyFile;
+  /** Why no policy applies (invalid, ambiguous, unreadable): shown with the review. */
+  notes: string[];
+}
+
+/**
+ * The base branch's policy for a review of a pull request: read at `knownBaseSha` (what the webhook
+ * recorded), or at the base SHA GitHub reports for the pull request now when no webhook came first.
+ * `permanent` says which GitHub answers no retry will change: those become a note and the review
+ * runs without a policy; every other error is thrown (the event is retried).
+ */
+export const basePolicyFor = async (
+  gh: GitHubClient,
+  pr: Pick<PullRequestCoordinates, 'owner' | 'repo' | 'pullRequest'>,
+  knownBaseSha: string | undefined,
+  permanent: (err: unknown) => boolean,
+): Promise<BasePolicy> => {
+  const unreadable = (err: unknown, what: string): string => {
+    if (!permanent(err)) throw err;
+    const status = (err as { status?: number }).status;
+    return `No team policy was applied: GitHub answered ${status} when ${what} was read.`;
+  };
+  let baseSha = knownBaseSha;
+  let baseShaFrom: BasePolicy['baseShaFrom'] = knownBaseSha ? 'webhook' : undefined;
+  if (!baseSha) {
+    try {
+      const res = await gh.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: pr.owner, repo: pr.repo, pull_number: pr.pullRequest });
+      baseSha = res.data.base.sha;
+      baseShaFrom = 'github';
+    } catch (err) {
+      return { notes: [unreadable(err, `pull request #${pr.pullRequest} (to learn its base branch)`)] };
+    }
+  }
+  let file: PolicyFile | undefined;
+  try {
+    file = await fetchPolicyFile(gh, pr, baseSha);
+  } catch (err) {
+    return { baseSha, baseShaFrom, notes: [unreadable(err, `the base branch's policy file (${baseSha.slice(0, 7)})`)] };
+  }
+  const loaded = file ? loadPolicy(file) : undefined;
+  if (typeof loaded === 'string') return { baseSha, baseShaFrom, notes: [file?.ambiguous ? `The base branch's policy was not applied: ${loaded}.` : `The base branch's policy file is invalid and was not applied: ${loaded}`] };
+  return { baseSha, baseShaFrom, ...(file ? { file } : {}), notes: [] };
+};

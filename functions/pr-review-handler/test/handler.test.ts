@@ -188,7 +188,9 @@ describe('pr-review-handler', () => {
   it('should say "reviewed from plan" when a plan for the head SHA was the reviewed input', async () => {
     const h = harness(stub);
     const plan = await h.github.submitPlan({ repository: REPO, pullRequest: 5, headSha: SHA1, plan: { format_version: '1.2', resource_changes: [] }, actor: 'ci' });
-    const done = await h.service.complete(plan.version.id, { requestedVersion: 1, result: result('low', 3, []), status: 'completed', actor: 'ai-reviewer' });
+    // The plan waits for the base branch's policy (this PR is unknown to the stub: reviewed without one).
+    expect(await h.handler(busEvent('ReviewRequested', { reviewId: plan.version.id, version: 1, source: 'github', inputKind: 'pull-request' }))).toMatchObject({ outcome: 'fetched', version: 2 });
+    const done = await h.service.complete(plan.version.id, { requestedVersion: 2, result: result('low', 3, []), status: 'completed', actor: 'ai-reviewer' });
     const out = await h.handler(busEvent('ReviewCompleted', { reviewId: plan.version.id, version: done.version.version, source: 'github' }));
     expect(out).toMatchObject({ outcome: 'published' });
     expect(stub.comments(REPO, 5)[0]?.body).toContain('**reviewed from plan**');

@@ -10,7 +10,8 @@ import { requestReview, Stop, storeInput, submitStable, type QueueFailure } from
  *
  * A push first becomes a `pull-request` submission: the webhook path must not call GitHub, so the
  * files are fetched afterwards (pr-review-handler), stored as an `hcl` input and requested again;
- * a plan posted for the same PR and head SHA (POST /reviews) replaces that input ("reviewed from plan").
+ * a plan posted for the same PR and head SHA (POST /reviews) replaces that input ("reviewed from plan"):
+ * it too is a `pull-request` submission first, so pr-review-handler can add the base branch's policy.
  */
 
 export interface GithubReviewsDeps {
@@ -27,6 +28,8 @@ export interface PullRequestInput {
   pullRequest: number;
   headSha: string;
   baseSha?: string;
+  /** A plan posted for this head SHA (POST /reviews): pr-review-handler adds the base branch's policy to it. */
+  plan?: ReviewInputRef;
 }
 
 export interface PushRequest {
@@ -79,6 +82,19 @@ export interface FetchedInputRequest {
   actor: string;
 }
 
+export interface PlanPolicyRequest {
+  /** The `pull-request` submission version that carries the plan (from ReviewRequested). */
+  requestedVersion: number;
+  headSha: string;
+  /** The base commit the policy was read at (recorded, so the comment can describe the policy). */
+  baseSha?: string;
+  /** The base branch's policy file, when it has a valid one (never the head's). */
+  policyFile?: { path: string; content: string };
+  /** Why no policy applies (invalid, ambiguous, unreadable), shown with the review. */
+  notes: string[];
+  actor: string;
+}
+
 export type SubmitOutcome = { outcome: 'submitted'; version: Version<ReviewContent> } | { outcome: 'duplicate'; version: Version<ReviewContent> };
 export type FetchedOutcome =
   | { outcome: 'requested'; version: Version<ReviewContent> }
@@ -105,7 +121,7 @@ export const githubReviewId = (repository: string, pullRequest: number): string 
 };
 
 /** Keys of `external` that describe one submission or the PR's end, not the PR: not carried to the next push. */
-const PER_SUBMISSION = new Set(['fetchedFor', 'reviewInput', 'outcome', 'closedAt', 'mergeCommitSha', 'deliveryId', 'action', 'baseSha', 'pushedAt', 'changedFiles', 'terraformFiles']);
+const PER_SUBMISSION = new Set(['fetchedFor', 'reviewInput', 'outcome', 'closedAt', 'mergeCommitSha', 'deliveryId', 'action', 'baseSha', 'pushedAt', 'changedFiles', 'terraformFiles', 'planSha256']);
 const carried = (external: Record<string, string> | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(external ?? {}).filter(([k]) => !PER_SUBMISSION.has(k)));
 
@@ -181,22 +197,31 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
 
   /**
    * A plan (terraform show -json) for a PR's head SHA: it becomes the reviewed input of that push. The
-   * same plan for the same SHA again is a duplicate.
+   * same plan for the same SHA again is a duplicate. It is stored, then requested as a `pull-request`
+   * submission that points at it: pr-review-handler reads the base branch's policy from GitHub (this
+   * path, like the webhook's, calls no GitHub API) and attaches it (attachPlanPolicy) before the
+   * review, so a plan is reviewed under the same team policy as the PR's source would be.
    */
   const submitPlan = async (req: PlanForPushRequest): Promise<SubmitOutcome> => {
     const id = githubReviewId(req.repository, req.pullRequest);
     // The key carries the plan's digest: two plans for one SHA cannot overwrite each other's input.
-    const input = await storeInput(blobs, (digest) => `inputs/${encodeURIComponent(id)}/${req.headSha}.plan.${digest.slice(0, 16)}.json`, { kind: 'plan' as const, plan: req.plan });
+    const plan = await storeInput(blobs, (digest) => `inputs/${encodeURIComponent(id)}/${req.headSha}.plan.${digest.slice(0, 16)}.json`, { kind: 'plan' as const, plan: req.plan });
+    const pointer: PullRequestInput = { kind: 'pull-request', repository: req.repository, pullRequest: req.pullRequest, headSha: req.headSha, plan };
+    const input = await storeInput(blobs, (digest) => `inputs/${encodeURIComponent(id)}/${req.headSha}.pull-request.plan.${digest.slice(0, 16)}.json`, pointer);
     const out = await submitStable(
       deps,
       id,
       (latest) => {
         const c = latest?.content;
-        if (latest && c && c.external?.headSha === req.headSha && c.input.kind === 'plan' && c.input.sha256 === input.sha256 && !queueFailed(c)) throw new Stop(latest, 'duplicate');
+        // (A plan stored before plans carried the base policy is its own input: same digest, same plan.)
+        const samePlan = c?.external?.planSha256 === plan.sha256 || (c?.input.kind === 'plan' && c.input.sha256 === plan.sha256);
+        if (latest && c && c.external?.headSha === req.headSha && samePlan && !queueFailed(c)) throw new Stop(latest, 'duplicate');
+        // The base commit a webhook recorded for this head SHA is kept (else pr-review-handler asks GitHub).
+        const base = c?.external?.headSha === req.headSha ? c.external.baseSha : undefined;
         return nextSubmission(latest, {
           repository: req.repository,
           ...(req.title ? { title: req.title } : {}),
-          external: { pullRequest: String(req.pullRequest), headSha: req.headSha, reviewInput: 'plan', pushedAt: clock().toISOString() },
+          external: { pullRequest: String(req.pullRequest), headSha: req.headSha, reviewInput: 'plan', planSha256: plan.sha256, ...(base ? { baseSha: base } : {}), pushedAt: clock().toISOString() },
           input,
           actor: req.actor,
         });
@@ -208,12 +233,17 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
   };
 
   /**
-   * The files of a `pull-request` submission, fetched from GitHub: stored as an `hcl` input in the
-   * next version and requested for review. A newer push or a plan for the same SHA supersedes it; a
-   * re-delivered request re-announces the version it wrote before.
+   * Appends what was fetched for a `pull-request` submission as the reviewed input of the next
+   * version and requests its review. A newer push or plan supersedes it; a re-delivered request
+   * re-announces the version it wrote before.
    */
-  const attachFetchedInput = async (id: string, req: FetchedInputRequest): Promise<FetchedOutcome> => {
-    const input = await storeInput(blobs, `inputs/${encodeURIComponent(id)}/${req.headSha}.hcl.json`, req.input);
+  const attach = async (
+    id: string,
+    req: { requestedVersion: number; headSha: string; notes: string[]; actor: string },
+    input: ReviewInputRef,
+    external: Record<string, string>,
+    reason: string,
+  ): Promise<FetchedOutcome> => {
     let version: Version<ReviewContent>;
     try {
       version = await store.append(
@@ -228,16 +258,11 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
           return {
             ...c,
             input,
-            external: {
-              ...(c.external ?? {}),
-              fetchedFor: String(req.requestedVersion),
-              reviewInput: 'hcl',
-              ...(req.terraformFiles !== undefined ? { terraformFiles: String(req.terraformFiles) } : {}),
-            },
+            external: { ...(c.external ?? {}), fetchedFor: String(req.requestedVersion), ...external },
             ...(req.notes.length > 0 ? { inputNotes: req.notes } : {}),
           };
         },
-        { actor: req.actor, reason: `fetched ${req.input.files.length} Terraform file(s) at ${req.headSha.slice(0, 12)}` },
+        { actor: req.actor, reason },
       );
     } catch (err) {
       if (!(err instanceof Stop)) throw err;
@@ -247,6 +272,41 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
     }
     await requestReview(deps, version, FETCHED_QUEUE_FAILURE);
     return { outcome: 'requested', version };
+  };
+
+  /**
+   * The files of a `pull-request` submission, fetched from GitHub: stored as an `hcl` input in the
+   * next version and requested for review (see attach).
+   */
+  const attachFetchedInput = async (id: string, req: FetchedInputRequest): Promise<FetchedOutcome> => {
+    const input = await storeInput(blobs, `inputs/${encodeURIComponent(id)}/${req.headSha}.hcl.json`, req.input);
+    return attach(id, req, input, { reviewInput: 'hcl', ...(req.terraformFiles !== undefined ? { terraformFiles: String(req.terraformFiles) } : {}) }, `fetched ${req.input.files.length} Terraform file(s) at ${req.headSha.slice(0, 12)}`);
+  };
+
+  const readJson = async (ref: ReviewInputRef): Promise<unknown> => {
+    const bytes = await blobs.get(ref.key);
+    if (nodeCrypto().createHash('sha256').update(bytes).digest('hex') !== ref.sha256) throw new Error(`stored input ${ref.key} does not match its recorded sha256`);
+    return JSON.parse(bytes.toString('utf8')) as unknown;
+  };
+
+  /**
+   * The base branch's policy for a plan posted for a pull request (submitPlan): the plan stored with
+   * the policy file as a new `plan` input (inputs are never rewritten; without a policy file the plan's
+   * own input is used as it is), the base commit and the notes recorded, and the review requested.
+   * A failure before the version is written leaves the review as it was (an unreferenced input at most).
+   */
+  const attachPlanPolicy = async (id: string, pointerRef: ReviewInputRef, req: PlanPolicyRequest): Promise<FetchedOutcome> => {
+    const pointer = (await readJson(pointerRef)) as Partial<PullRequestInput>;
+    if (pointer.kind !== 'pull-request' || !pointer.plan || pointer.headSha !== req.headSha) throw new Error(`input ${pointerRef.key} is not a plan posted for ${req.headSha}`);
+    let input: ReviewInputRef = pointer.plan;
+    if (req.policyFile) {
+      const stored = (await readJson(pointer.plan)) as { kind?: unknown; plan?: unknown };
+      if (stored.kind !== 'plan') throw new Error(`input ${pointer.plan.key} is not a plan`);
+      const withPolicy: Extract<ReviewInput, { kind: 'plan' }> = { kind: 'plan', plan: stored.plan, policyFiles: [req.policyFile] };
+      input = await storeInput(blobs, (digest) => `inputs/${encodeURIComponent(id)}/${req.headSha}.plan.${digest.slice(0, 16)}.json`, withPolicy);
+    }
+    const where = req.baseSha ? ` at base ${req.baseSha.slice(0, 12)}` : '';
+    return attach(id, req, input, { reviewInput: 'plan', ...(req.baseSha ? { baseSha: req.baseSha } : {}) }, req.policyFile ? `plan for ${req.headSha.slice(0, 12)} with the base branch's policy${where}` : `plan for ${req.headSha.slice(0, 12)} without a team policy${where}`);
   };
 
   /** Records how the PR ended (merged or closed without merging). No review yet → undefined. */
@@ -279,7 +339,7 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
     }
   };
 
-  return { submitPush, submitPlan, attachFetchedInput, recordOutcome, reviewId: githubReviewId };
+  return { submitPush, submitPlan, attachFetchedInput, attachPlanPolicy, recordOutcome, reviewId: githubReviewId };
 };
 
 export type GithubReviews = ReturnType<typeof createGithubReviews>;

@@ -8,7 +8,8 @@ export type FeedbackAction = 'acknowledge' | 'dismiss-finding' | 'override-risk'
 
 /** The change under review, as submitted (stored once in the blob store, never copied into versions). */
 export type ReviewInput =
-  | { kind: 'plan'; plan: unknown }
+  // policyFiles: a pull request's plan carries the base branch's policy file (put there by pr-review-handler).
+  | { kind: 'plan'; plan: unknown; policyFiles?: Array<{ path: string; content: string }> }
   | { kind: 'hcl'; files: Array<{ path: string; content: string; context?: boolean }>; variables?: Record<string, unknown> }
   // Spacelift runs (see spacelift.ts): changes carried in the webhook, or a run whose changes the reviewer fetches.
   | SpaceliftChangesInput

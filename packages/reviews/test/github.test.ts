@@ -113,11 +113,13 @@ describe('pull-request reviews', () => {
   });
 
   it('should let a plan for the same head SHA replace the fetched files, and a later webhook for that SHA be a duplicate', async () => {
-    const { github, service } = setup();
+    const { github, service, blobs } = setup();
     const plan = { format_version: '1.2', resource_changes: [] };
     const fromPlan = await github.submitPlan({ repository: 'acme/infra', pullRequest: 7, headSha: SHA1, plan, actor: 'ci' });
-    expect(fromPlan).toMatchObject({ outcome: 'submitted', version: { version: 1, content: { source: 'github', input: { kind: 'plan' }, external: { reviewInput: 'plan', headSha: SHA1 } } } });
-    expect(await service.loadInput(fromPlan.version.content)).toEqual({ kind: 'plan', plan });
+    expect(fromPlan).toMatchObject({ outcome: 'submitted', version: { version: 1, content: { source: 'github', input: { kind: 'pull-request' }, external: { reviewInput: 'plan', headSha: SHA1 } } } });
+    const pointer = (await service.loadInput(fromPlan.version.content)) as unknown as { kind: string; headSha: string; plan: { key: string } };
+    expect(pointer).toMatchObject({ kind: 'pull-request', headSha: SHA1 });
+    expect(JSON.parse((await blobs.get(pointer.plan.key)).toString('utf8'))).toEqual({ kind: 'plan', plan });
     expect((await github.submitPlan({ repository: 'acme/infra', pullRequest: 7, headSha: SHA1, plan, actor: 'ci' })).outcome).toBe('duplicate');
     expect((await github.submitPush(push(SHA1))).outcome).toBe('duplicate');
     // A fetch that was already under way for the same SHA does not override the plan.
@@ -125,6 +127,50 @@ describe('pull-request reviews', () => {
     await github.submitPlan({ repository: 'acme/infra', pullRequest: 7, headSha: SHA2, plan, actor: 'ci' });
     const fetched = await github.attachFetchedInput(hook.version.id, { requestedVersion: hook.version.version, headSha: SHA2, input: { kind: 'hcl', files: [] }, notes: [], actor: 'x' });
     expect(fetched.outcome).toBe('superseded');
+  });
+
+  it('should keep the base commit a webhook recorded for the same head SHA when a plan is posted, and not guess one for a new SHA', async () => {
+    const { github } = setup();
+    await github.submitPush(push(SHA1));
+    const same = await github.submitPlan({ repository: 'acme/infra', pullRequest: 7, headSha: SHA1, plan: { format_version: '1.2', resource_changes: [] }, actor: 'ci' });
+    expect(same.version.content.external).toMatchObject({ headSha: SHA1, baseSha: 'b'.repeat(40), reviewInput: 'plan' });
+    const next = await github.submitPlan({ repository: 'acme/infra', pullRequest: 7, headSha: SHA2, plan: { format_version: '1.2', resource_changes: [] }, actor: 'ci' });
+    expect(next.version.content.external?.headSha).toBe(SHA2);
+    expect(next.version.content.external?.baseSha).toBeUndefined();
+  });
+
+  it("should attach the base branch's policy to a posted plan as a new input, record the base commit and notes, and request the review", async () => {
+    const { github, service, events } = setup();
+    const plan = { format_version: '1.2', resource_changes: [{ address: 'a.b', type: 'a', name: 'b', change: { actions: ['create'], after: {} } }] };
+    const posted = await github.submitPlan({ repository: 'acme/infra', pullRequest: 7, headSha: SHA1, plan, actor: 'ci' });
+    const pointerRef = posted.version.content.input;
+    const policyFile = { path: '.iac-review.yml', content: 'failOn: high\n' };
+    const attached = await github.attachPlanPolicy(posted.version.id, pointerRef, { requestedVersion: 1, headSha: SHA1, baseSha: 'c'.repeat(40), policyFile, notes: [], actor: 'pr-review-handler' });
+    expect(attached).toMatchObject({ outcome: 'requested', version: { version: 2, content: { status: 'pending', input: { kind: 'plan' }, external: { reviewInput: 'plan', fetchedFor: '1', baseSha: 'c'.repeat(40), headSha: SHA1 } } } });
+    expect(await service.loadInput(attached.version.content)).toEqual({ kind: 'plan', plan, policyFiles: [policyFile] });
+    // The plan's own stored input is left as it was (inputs are immutable).
+    const pointer = (await service.loadInput(posted.version.content)) as unknown as { plan: { key: string } };
+    expect(attached.version.content.input.key).not.toBe(pointer.plan.key);
+    expect(events.published.map((e) => (e.detail as { inputKind: string }).inputKind)).toEqual(['pull-request', 'plan']);
+    // A re-delivered request re-announces; it writes nothing.
+    expect(await github.attachPlanPolicy(posted.version.id, pointerRef, { requestedVersion: 1, headSha: SHA1, policyFile, notes: [], actor: 'x' })).toMatchObject({ outcome: 're-requested', version: { version: 2 } });
+  });
+
+  it('should review the plan as posted, with the notes, when the base branch has no valid policy; and leave it pending to retry when the bus refuses', async () => {
+    const { github, service, events } = setup();
+    const plan = { format_version: '1.2', resource_changes: [] };
+    const posted = await github.submitPlan({ repository: 'acme/infra', pullRequest: 7, headSha: SHA1, plan, actor: 'ci' });
+    const pointer = (await service.loadInput(posted.version.content)) as unknown as { plan: { key: string; sha256: string } };
+    events.failNext();
+    const notes = ["The base branch's policy file is invalid and was not applied: .iac-review.yml:1: failOn: must be one of"];
+    await expect(github.attachPlanPolicy(posted.version.id, posted.version.content.input, { requestedVersion: 1, headSha: SHA1, notes, actor: 'x' })).rejects.toThrow(/could not be queued/);
+    const again = await github.attachPlanPolicy(posted.version.id, posted.version.content.input, { requestedVersion: 1, headSha: SHA1, notes, actor: 'x' });
+    expect(again).toMatchObject({ outcome: 're-requested', version: { version: 2, content: { status: 'pending', inputNotes: notes, input: { kind: 'plan', key: pointer.plan.key, sha256: pointer.plan.sha256 } } } });
+    expect(await service.loadInput(again.version.content)).toEqual({ kind: 'plan', plan });
+    // A newer push supersedes a plan whose policy was still being read.
+    const later = await github.submitPlan({ repository: 'acme/infra', pullRequest: 7, headSha: SHA2, plan, actor: 'ci' });
+    await github.submitPush(push('3'.repeat(40)));
+    expect((await github.attachPlanPolicy(later.version.id, later.version.content.input, { requestedVersion: later.version.version, headSha: SHA2, notes: [], actor: 'x' })).outcome).toBe('superseded');
   });
 
   it('should append the outcome when the PR closes, keep the result, and drop per-push details on the next push', async () => {

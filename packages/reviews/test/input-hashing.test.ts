@@ -78,9 +78,13 @@ describe('hashing a submitted input once', () => {
     const { result, count } = await largeHashes(PLAN_BYTES, () => github.submitPlan({ repository: 'acme/infra', pullRequest: 7, headSha: 'a'.repeat(40), plan: bigPlan(), actor: 'api:ci' }));
     // Assert
     expect(count).toBe(1);
-    const input = result.version.content.input;
+    // The submission points at the stored plan (pr-review-handler adds the base branch's policy to it).
+    const pointer = (await mem.service.loadInput(result.version.content)) as unknown as { kind: string; plan: { kind: string; key: string; sha256: string; size: number } };
+    expect(pointer.kind).toBe('pull-request');
+    const input = pointer.plan;
     const stored = await mem.blobs.get(input.key);
     expect(input).toMatchObject({ kind: 'plan', sha256: sha(stored), size: stored.length });
+    expect(result.version.content.external?.planSha256).toBe(sha(stored));
     expect(input.key).toBe(`inputs/github%3Aacme%3Ainfra%3A7/${'a'.repeat(40)}.plan.${sha(stored).slice(0, 16)}.json`);
   });
 

@@ -16,6 +16,8 @@ export interface StubFile {
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** `ref` of a contents read (the commit it asked for). */
+  ref?: string;
   authorization?: string;
   /** Date.now() when it arrived. */
   at: number;
@@ -55,6 +57,8 @@ export interface GitHubStub {
   requests: RecordedRequest[];
   /** `owner/repo#number` → files of the pull request (in listing order). */
   setPullRequestFiles(repository: string, pullRequest: number, files: StubFile[]): void;
+  /** GET /repos/{owner}/{repo}/pulls/{number}: the pull request's base and head commits (404 until set). */
+  setPullRequest(repository: string, pullRequest: number, pr: { baseSha: string; headSha: string; baseRef?: string }): void;
   /** Contents at a commit: `path` → text. */
   setContents(repository: string, sha: string, files: Record<string, string>): void;
   comments(repository: string, pullRequest: number): Comment[];
@@ -81,6 +85,7 @@ const readBody = (req: IncomingMessage): Promise<string> =>
 /** `port` 0 (default): any free port; the demo (scripts/src/demo) passes the one GITHUB_API_URL names. */
 export const startGitHubStub = async (opts: { port?: number } = {}): Promise<GitHubStub> => {
   const prFiles = new Map<string, StubFile[]>();
+  const pulls = new Map<string, { baseSha: string; headSha: string; baseRef?: string }>();
   const contents = new Map<string, Map<string, string>>();
   const comments = new Map<string, Comment[]>();
   const checkRuns = new Map<string, CheckRun[]>();
@@ -118,7 +123,8 @@ export const startGitHubStub = async (opts: { port?: number } = {}): Promise<Git
     const url = new URL(req.url ?? '/', 'http://stub');
     const method = req.method ?? 'GET';
     const path = decodeURIComponent(url.pathname);
-    requests.push({ method, path, at: Date.now(), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    const ref = url.searchParams.get('ref');
+    requests.push({ method, path, at: Date.now(), ...(ref ? { ref } : {}), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
     const raw = await readBody(req);
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
 
@@ -156,6 +162,13 @@ export const startGitHubStub = async (opts: { port?: number } = {}): Promise<Git
       if (!files) return notFound(res);
       // GitHub lists at most 3000 files.
       return page(res, url, files.slice(0, 3000).map((f) => ({ sha: 'x', additions: 1, deletions: 0, changes: 1, ...f })));
+    }
+    if ((m = /^\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)$/.exec(path)) && method === 'GET') {
+      const pr = pulls.get(`${m[1]}#${m[2]}`);
+      if (!pr) return notFound(res);
+      const [owner, repo] = m[1]!.split('/');
+      const side = (ref: string, sha: string) => ({ label: `${owner}:${ref}`, ref, sha, repo: { full_name: m![1], name: repo, owner: { login: owner } } });
+      return json(res, 200, { number: Number(m[2]), state: 'open', draft: false, base: side(pr.baseRef ?? 'main', pr.baseSha), head: side('feature', pr.headSha) });
     }
     if ((m = /^\/repos\/([^/]+\/[^/]+)\/contents(?:\/(.*))?$/.exec(path)) && method === 'GET') {
       const files = contents.get(`${m[1]}@${url.searchParams.get('ref')}`);
@@ -264,6 +277,7 @@ export const startGitHubStub = async (opts: { port?: number } = {}): Promise<Git
     url: base,
     requests,
     setPullRequestFiles: (repository, pullRequest, files) => void prFiles.set(`${repository}#${pullRequest}`, files),
+    setPullRequest: (repository, pullRequest, pr) => void pulls.set(`${repository}#${pullRequest}`, pr),
     setContents: (repository, sha, files) => void contents.set(`${repository}@${sha}`, new Map(Object.entries(files))),
     comments: (repository, pullRequest) => comments.get(`${repository}#${pullRequest}`) ?? [],
     checkRuns: (repository) => checkRuns.get(repository) ?? [],
