@@ -6,6 +6,11 @@ variable "function_name" {
 variable "description" {
   description = "What the function does."
   type        = string
+
+  validation {
+    condition     = length(var.description) <= 256
+    error_message = "A Lambda function's description is at most 256 characters (AWS refuses longer ones): shorten it in functions/manifest.json."
+  }
 }
 
 variable "zip_path" {
