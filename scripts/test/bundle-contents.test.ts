@@ -17,7 +17,7 @@ describe('bundle contents (metafile)', () => {
     const spec = loadManifest().find((s) => s.name === 'api-handler');
     if (!spec) throw new Error('api-handler is not in the manifest');
     // Act
-    const r = await bundleFunction(repoRoot, spec, dir);
+    const r = await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
     // Assert
     const outputs = Object.entries(r.metafile.outputs).filter(([p]) => p.endsWith('.mjs'));
     const inputs = outputs.flatMap(([, o]) => Object.keys(o.inputs));
@@ -54,7 +54,7 @@ describe('reviewer bundle contents (metafile)', () => {
   it("should ship the team-policy validator compiled ahead of time (no ajv compiler) and no SSO/bearer token client", async () => {
     const spec = loadManifest().find((s) => s.name === 'ai-reviewer');
     if (!spec) throw new Error('ai-reviewer is not in the manifest');
-    const r = await bundleFunction(repoRoot, spec, dir);
+    const r = await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
     const inputs = Object.values(r.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
     expect(inputs.some((p) => p.endsWith('packages/risk-scoring/src/generated/policy-validator.js'))).toBe(true);
     expect(inputs.filter((p) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(ajv\/dist\/(compile|core|ajv)|fast-uri|@aws-sdk\/token-providers|@aws-sdk\/nested-clients|mnemonist|bowser|@smithy\/core\/dist-es\/submodules\/event-streams)\//.test(p))).toEqual([]);
@@ -72,7 +72,7 @@ describe('bundle entry (what a cold start loads)', () => {
   it.each(['api-handler', 'github-webhook-handler', 'spacelift-webhook-handler', 'historical-analysis-handler'])('should keep the AWS SDK and jose out of what %s loads at start', async (name) => {
     const spec = loadManifest().find((s) => s.name === name);
     if (!spec) throw new Error(`${name} is not in the manifest`);
-    const r = await bundleFunction(repoRoot, spec, dir);
+    const r = await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
     const outputs = r.metafile.outputs;
     const entry = Object.keys(outputs).find((p) => p.endsWith(`/${name}/index.mjs`));
     if (!entry) throw new Error(`no index.mjs for ${name}`);
@@ -110,7 +110,7 @@ describe('jose only where tokens are verified', () => {
   const bundled = async (name: string) => {
     const spec = loadManifest().find((s) => s.name === name);
     if (!spec) throw new Error(`${name} is not in the manifest`);
-    const r = await bundleFunction(repoRoot, spec, dir);
+    const r = await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
     const inputs = Object.values(r.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
     const entries = unzipSync(readFileSync(r.zipPath));
     const marked = Object.entries(entries).filter(([, data]) => JOSE_MARKS.test(Buffer.from(data).toString('utf8'))).map(([file]) => file);

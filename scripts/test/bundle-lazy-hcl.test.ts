@@ -18,7 +18,7 @@ describe('ai-reviewer bundle: the HCL half is loaded on demand', () => {
     const spec = loadManifest().find((s) => s.name === 'ai-reviewer');
     if (!spec) throw new Error('ai-reviewer is not in the manifest');
     // Act
-    const r = await bundleFunction(repoRoot, spec, dir);
+    const r = await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
     // Assert
     const outputs = r.metafile.outputs;
     const entry = Object.keys(outputs).find((p) => p.endsWith('/ai-reviewer/index.mjs'));

@@ -33,7 +33,7 @@ describe('bundler', () => {
   it('should flag a zip over its size budget', async () => {
     const [spec] = loadManifest();
     if (!spec) throw new Error('manifest has no function');
-    const r = await bundleFunction(repoRoot, { ...spec, sizeBudgetKb: 1 }, tmp());
+    const r = await bundleFunction(repoRoot, { ...spec, sizeBudgetKb: 1 }, tmp(), { deflate: 'zlib' });
     expect(r.overBudget).toBe(true);
   });
 
@@ -41,7 +41,7 @@ describe('bundler', () => {
     const spec = loadManifest().find((s) => s.name === 'api-handler');
     if (!spec) throw new Error('api-handler missing from the manifest');
     const dir = tmp();
-    await bundleFunction(repoRoot, spec, dir);
+    await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
     // What Terraform sets; /health touches none of them.
     const [res] = await invokeBundle(join(dir, 'api-handler', ENTRY_FILE), [{ httpMethod: 'GET', path: '/health', headers: {} }], {
       AWS_REGION: 'us-east-1',
@@ -61,7 +61,7 @@ describe('bundled webhook handlers', () => {
     if (!spec) throw new Error('spacelift-webhook-handler missing from the manifest');
     const dir = mkdtempSync(join(tmpdir(), 'bundle-webhook-'));
     try {
-      await bundleFunction(repoRoot, spec, dir);
+      await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
       const secret = 'bundle-test-secret-0123456789';
       const body = JSON.stringify({ account: 'acme', state: 'FINISHED', run: { id: 42 } });
       const event = (signature: string) => ({
@@ -135,7 +135,7 @@ describe('bundled api-handler against the emulators', () => {
       await ensureTable(dynamo.client, 'bundle-table');
       const spec = loadManifest().find((s) => s.name === 'api-handler');
       if (!spec) throw new Error('api-handler missing from the manifest');
-      await bundleFunction(repoRoot, spec, dir);
+      await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
       // Exactly what Lambda provides: credentials in the environment (the bundle has no other credential source).
       const env = {
         AWS_ACCESS_KEY_ID: 'bundle-key',
