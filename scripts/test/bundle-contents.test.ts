@@ -4,21 +4,16 @@ import { build } from 'esbuild';
 import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleFunction, ENTRY_FILE, esbuildOptions, REQUIRE_BANNER } from '../src/bundle/bundle';
-import { loadManifest, repoRoot } from '../src/lib/repo';
+import { ENTRY_FILE, esbuildOptions, REQUIRE_BANNER } from '../src/bundle/bundle';
+import { repoRoot } from '../src/lib/repo';
+import { bundled, coldStartInputs, removeBundles } from './support/bundles';
+
+afterAll(removeBundles);
 
 /** What the bundles leave out (checked in esbuild's metafile: the inputs that made it into index.js). */
 describe('bundle contents (metafile)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bundle-contents-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   it('should leave out pino transports and redaction, SSO/token credential providers, JavaScript hash fallbacks, S3 Express sessions and the documentation of the OpenAPI document', async () => {
-    // Prepare
-    const spec = loadManifest().find((s) => s.name === 'api-handler');
-    if (!spec) throw new Error('api-handler is not in the manifest');
-    // Act
-    const r = await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
-    // Assert
+    const r = await bundled('api-handler');
     const outputs = Object.entries(r.metafile.outputs).filter(([p]) => p.endsWith('.mjs'));
     const inputs = outputs.flatMap(([, o]) => Object.keys(o.inputs));
     expect(inputs.some((p) => p.includes('node_modules/pino/'))).toBe(true);
@@ -48,16 +43,27 @@ describe('bundle contents (metafile)', () => {
 });
 
 describe('reviewer bundle contents (metafile)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bundle-reviewer-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   it("should ship the team-policy validator compiled ahead of time (no ajv compiler) and no SSO/bearer token client", async () => {
-    const spec = loadManifest().find((s) => s.name === 'ai-reviewer');
-    if (!spec) throw new Error('ai-reviewer is not in the manifest');
-    const r = await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
+    const r = await bundled('ai-reviewer');
     const inputs = Object.values(r.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
     expect(inputs.some((p) => p.endsWith('packages/risk-scoring/src/generated/policy-validator.js'))).toBe(true);
     expect(inputs.filter((p) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(ajv\/dist\/(compile|core|ajv)|fast-uri|@aws-sdk\/token-providers|@aws-sdk\/nested-clients|mnemonist|bowser|@smithy\/core\/dist-es\/submodules\/event-streams)\//.test(p))).toEqual([]);
+  });
+
+  /**
+   * The reviewer's HCL half (parser, evaluator, policy file reader with YAML and JSON Schema) is a
+   * chunk loaded on the first review of Terraform source (risk-scoring's loadHcl), not part of what
+   * a cold start loads.
+   */
+  it('should keep the HCL parser/evaluator, YAML and the JSON Schema compiler out of the entry and the chunks it imports', async () => {
+    const { atStart, lazy: lazyInputs } = coldStartInputs((await bundled('ai-reviewer')).metafile, 'ai-reviewer');
+    const HCL_HALF = /packages\/risk-scoring\/src\/(hcl\/(parser|config|evaluate|functions|values)\.ts|policy\/config\.ts)$|node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(yaml\/|ajv\/dist\/(compile|core|vocabularies)\/)/;
+    expect(atStart.some((p) => p.endsWith('packages/risk-scoring/src/rules/iam.ts'))).toBe(true);
+    expect(atStart.filter((p) => HCL_HALF.test(p))).toEqual([]);
+    // …and it is in the zip, in a chunk loaded on demand.
+    expect(lazyInputs.some((p) => p.endsWith('packages/risk-scoring/src/hcl/parser.ts'))).toBe(true);
+    expect(lazyInputs.some((p) => p.endsWith('packages/risk-scoring/src/hcl/config.ts'))).toBe(true);
+    expect(lazyInputs.some((p) => p.endsWith('packages/risk-scoring/src/policy/config.ts'))).toBe(true);
   });
 });
 
@@ -66,33 +72,11 @@ describe('reviewer bundle contents (metafile)', () => {
  * in the request authorizer, jose) sit in chunks loaded with import() on the first request that needs them.
  */
 describe('bundle entry (what a cold start loads)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bundle-entry-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   it.each(['api-handler', 'github-webhook-handler', 'spacelift-webhook-handler', 'historical-analysis-handler'])('should keep the AWS SDK and jose out of what %s loads at start', async (name) => {
-    const spec = loadManifest().find((s) => s.name === name);
-    if (!spec) throw new Error(`${name} is not in the manifest`);
-    const r = await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
-    const outputs = r.metafile.outputs;
-    const entry = Object.keys(outputs).find((p) => p.endsWith(`/${name}/index.mjs`));
-    if (!entry) throw new Error(`no index.mjs for ${name}`);
-    // Everything reachable from the entry through static imports (chunks included).
-    const loaded = new Set<string>([entry]);
-    const queue = [entry];
-    while (queue.length > 0) {
-      const next = queue.pop()!;
-      for (const i of outputs[next]?.imports ?? []) {
-        if (i.kind === 'import-statement' && !i.external && !loaded.has(i.path)) {
-          loaded.add(i.path);
-          queue.push(i.path);
-        }
-      }
-    }
-    const atStart = [...loaded].flatMap((o) => Object.keys(outputs[o]?.inputs ?? {}));
+    const { atStart, lazy } = coldStartInputs((await bundled(name)).metafile, name);
     expect(atStart.filter((p) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(@aws-sdk|@smithy|jose)\//.test(p))).toEqual([]);
     // …and they are in the zip, in chunks loaded on demand.
-    const lazy = Object.keys(outputs).filter((o) => !loaded.has(o) && o.endsWith('.mjs'));
-    expect(lazy.flatMap((o) => Object.keys(outputs[o]!.inputs)).some((p) => p.includes('@aws-sdk/client-dynamodb'))).toBe(true);
+    expect(lazy.some((p) => p.includes('@aws-sdk/client-dynamodb'))).toBe(true);
   });
 });
 
@@ -102,15 +86,11 @@ describe('bundle entry (what a cold start loads)', () => {
  * a chunk of every import() it scans, so one import of the verifier would ship jose's chunk again.
  */
 describe('jose only where tokens are verified', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bundle-jose-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   /** Strings jose's code carries through minification (its error codes and the JWKS factory's name). */
   const JOSE_MARKS = /ERR_JWS_SIGNATURE_VERIFICATION_FAILED|ERR_JWKS_NO_MATCHING_KEY|ERR_JWT_EXPIRED|createRemoteJWKSet/;
 
-  const bundled = async (name: string) => {
-    const spec = loadManifest().find((s) => s.name === name);
-    if (!spec) throw new Error(`${name} is not in the manifest`);
-    const r = await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
+  const joseIn = async (name: string) => {
+    const r = await bundled(name);
     const inputs = Object.values(r.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
     const entries = unzipSync(readFileSync(r.zipPath));
     const marked = Object.entries(entries).filter(([, data]) => JOSE_MARKS.test(Buffer.from(data).toString('utf8'))).map(([file]) => file);
@@ -118,7 +98,7 @@ describe('jose only where tokens are verified', () => {
   };
 
   it.each(['api-handler', 'historical-analysis-handler'])('should ship no jose code in the %s zip, in no chunk', async (name) => {
-    const { inputs, entries, marked } = await bundled(name);
+    const { inputs, entries, marked } = await joseIn(name);
     expect(entries).toContain('index.mjs');
     expect(inputs.filter((p) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?jose\/|packages\/identity\/src\/(verifier|jose-parts)\.ts$/.test(p))).toEqual([]);
     expect(inputs).toContain('packages/identity/src/authorizer-context.ts');
@@ -126,7 +106,7 @@ describe('jose only where tokens are verified', () => {
   });
 
   it('should still ship jose in the request authorizer, which verifies the tokens (the check above can see jose)', async () => {
-    const { inputs, marked } = await bundled('request-authorizer');
+    const { inputs, marked } = await joseIn('request-authorizer');
     expect(inputs.some((p) => /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?jose\//.test(p))).toBe(true);
     expect(marked.length).toBeGreaterThan(0);
   });

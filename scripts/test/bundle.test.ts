@@ -3,10 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bundleFunction, ENTRY_FILE } from '../src/bundle/bundle';
 import { invokeBundle, invokeBundleWithLogs } from '../src/bundle/invoke-bundle';
 import { loadManifest, repoRoot } from '../src/lib/repo';
+import { bundled, removeBundles } from './support/bundles';
+
+afterAll(removeBundles);
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
@@ -38,10 +41,7 @@ describe('bundler', () => {
   });
 
   it('should bundle a handler that answers an invocation from the zip alone', async () => {
-    const spec = loadManifest().find((s) => s.name === 'api-handler');
-    if (!spec) throw new Error('api-handler missing from the manifest');
-    const dir = tmp();
-    await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
+    const dir = dirname((await bundled('api-handler')).zipPath);
     // What Terraform sets; /health touches none of them.
     const [res] = await invokeBundle(join(dir, 'api-handler', ENTRY_FILE), [{ httpMethod: 'GET', path: '/health', headers: {} }], {
       AWS_REGION: 'us-east-1',
@@ -130,12 +130,9 @@ describe('bundled api-handler against the emulators', () => {
       });
     });
     await new Promise<void>((r) => secrets.listen(0, '127.0.0.1', () => r()));
-    const dir = mkdtempSync(join(tmpdir(), 'bundle-e2e-'));
     try {
       await ensureTable(dynamo.client, 'bundle-table');
-      const spec = loadManifest().find((s) => s.name === 'api-handler');
-      if (!spec) throw new Error('api-handler missing from the manifest');
-      await bundleFunction(repoRoot, spec, dir, { deflate: 'zlib' });
+      const dir = dirname((await bundled('api-handler')).zipPath);
       // Exactly what Lambda provides: credentials in the environment (the bundle has no other credential source).
       const env = {
         AWS_ACCESS_KEY_ID: 'bundle-key',
@@ -182,7 +179,6 @@ describe('bundled api-handler against the emulators', () => {
       await bus.close();
       await s3.close();
       await dynamo.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
