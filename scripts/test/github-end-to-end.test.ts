@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import examples from '@octokit/webhooks-examples';
 import { sign } from '@octokit/webhooks-methods';
 import { startGitHubStub, type GitHubStub } from '../../functions/pr-review-handler/test/support/github-stub';
+import { acceptOpenSsh, openSshPlan } from '../../functions/pr-review-handler/test/support/plans';
 import { startLocalStack, type LocalStack } from '../src/local/stack';
 
 process.env.LOG_LEVEL = 'silent';
@@ -163,24 +164,12 @@ describe('GitHub pull requests end to end (local stack + GitHub stub)', () => {
     const BASE = 'ba5eba5eba5eba5eba5eba5eba5eba5eba5eba5e';
     const HEAD = 'feedfacefeedfacefeedfacefeedfacefeedface';
     const id = 'github:codertocat:hello-world:9';
-    const accept = (reason: string) => `suppressions:\n  - rule: NET-002\n    resource: aws_security_group.ssh\n    reason: ${reason}\n    expires: 2999-01-01\n`;
+    const accept = (reason: string) => acceptOpenSsh('ssh', reason);
     gh.setPullRequest(REPO, 9, { baseSha: BASE, headSha: HEAD });
     gh.setPullRequestFiles(REPO, 9, [{ filename: '.iac-review.yml', status: 'modified', patch: '@@ -1 +1 @@\n-a\n+b' }]);
     gh.setContents(REPO, BASE, { '.iac-review.yml': accept('bastion host, accepted by security') });
     gh.setContents(REPO, HEAD, { '.iac-review.yml': `failOn: critical\n${accept('bastion host, accepted by security')}` });
-    const plan = {
-      format_version: '1.2',
-      resource_changes: [
-        {
-          address: 'aws_security_group.ssh',
-          mode: 'managed',
-          type: 'aws_security_group',
-          name: 'ssh',
-          provider_name: 'registry.terraform.io/hashicorp/aws',
-          change: { actions: ['create'], before: null, after: { name: 'ssh', ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'], ipv6_cidr_blocks: [], description: '' }] }, after_unknown: {} },
-        },
-      ],
-    };
+    const plan = openSshPlan('ssh');
     const res = await fetch(`${stack.url}/reviews`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKeys.admin }, body: JSON.stringify({ repository: REPO, pullRequest: 9, headSha: HEAD, plan }) });
     expect(res.status).toBe(202);
     await stack.bus.idle();

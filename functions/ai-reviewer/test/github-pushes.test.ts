@@ -2,6 +2,7 @@ import { createGithubReviews, createInMemoryReviewService } from '@iac-review/re
 import { createHandler } from '../src/handler';
 import { captureLogger } from './support/capture-logger';
 import { lambdaContext, reviewRequested } from './support/events';
+import { acceptOpenSsh, openSshPlan } from '../../pr-review-handler/test/support/plans';
 
 const SHA1 = 'a'.repeat(40);
 const SHA2 = 'b'.repeat(40);
@@ -28,21 +29,9 @@ describe('ai-reviewer and pull-request pushes', () => {
     expect(latest.content.result?.findings).toEqual(expect.arrayContaining([expect.objectContaining({ resourceAddress: 'aws_security_group.ssh' })]));
   });
 
-  /** A plan with an SSH security group open to the world (NET-002 on aws_security_group.ssh). */
-  const PLAN = {
-    format_version: '1.2',
-    resource_changes: [
-      {
-        address: 'aws_security_group.ssh',
-        mode: 'managed',
-        type: 'aws_security_group',
-        name: 'ssh',
-        provider_name: 'registry.terraform.io/hashicorp/aws',
-        change: { actions: ['create'], before: null, after: { name: 'ssh', ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'], ipv6_cidr_blocks: [], description: '' }] }, after_unknown: {} },
-      },
-    ],
-  };
-  const SUPPRESS = 'suppressions:\n  - rule: NET-002\n    resource: aws_security_group.ssh\n    reason: bastion, reviewed by security\n    expires: 2999-01-01\n';
+  /** NET-002 on aws_security_group.ssh. */
+  const PLAN = openSshPlan('ssh');
+  const SUPPRESS = acceptOpenSsh('ssh', 'bastion, reviewed by security');
 
   const reviewPlan = async (policyFile?: { path: string; content: string }) => {
     const h = setup();

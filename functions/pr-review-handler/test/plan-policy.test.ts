@@ -2,6 +2,7 @@ import { normalisePlan, policyFromFiles, reviewChanges } from '@iac-review/risk-
 import type { ReviewInput } from '@iac-review/reviews';
 import { startGitHubStub, type GitHubStub } from './support/github-stub';
 import { busEvent, harness, REPO } from './support/harness';
+import { acceptOpenSsh, HEAD_POLICY, openSshPlan } from './support/plans';
 
 /**
  * A plan posted for a pull request (POST /reviews → submitPlan) is reviewed under the base branch's
@@ -12,35 +13,9 @@ import { busEvent, harness, REPO } from './support/harness';
 const BASE = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 const HEAD = 'cccccccccccccccccccccccccccccccccccccccc';
 
-/** An SSH security group open to the world: NET-002 (high) on aws_security_group.bastion. */
-const PLAN = {
-  format_version: '1.2',
-  resource_changes: [
-    {
-      address: 'aws_security_group.bastion',
-      mode: 'managed',
-      type: 'aws_security_group',
-      name: 'bastion',
-      provider_name: 'registry.terraform.io/hashicorp/aws',
-      change: { actions: ['create'], before: null, after: { name: 'bastion', ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'], ipv6_cidr_blocks: [], description: '' }] }, after_unknown: {} },
-    },
-  ],
-};
-const SUPPRESS = `failOn: high
-suppressions:
-  - rule: NET-002
-    resource: aws_security_group.bastion
-    reason: jump host, reviewed by security
-    expires: 2999-01-01
-`;
-/** What the pull request tries: accept its own finding and relax the threshold. */
-const HEAD_POLICY = `failOn: critical
-suppressions:
-  - rule: NET-002
-    resource: aws_security_group.bastion
-    reason: trust me
-    expires: 2999-01-01
-`;
+/** NET-002 (high) on aws_security_group.bastion. */
+const PLAN = openSshPlan('bastion');
+const SUPPRESS = `failOn: high\n${acceptOpenSsh('bastion', 'jump host, reviewed by security')}`;
 
 describe("pr-review-handler: a plan posted for a pull request is reviewed under the base branch's policy", () => {
   let stub: GitHubStub;

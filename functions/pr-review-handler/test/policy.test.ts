@@ -4,6 +4,7 @@ import { createGitHubClient } from '../src/github-client';
 import { describePolicy } from '../src/policy';
 import { startGitHubStub, type GitHubStub } from './support/github-stub';
 import { busEvent, harness, REPO } from './support/harness';
+import { HEAD_POLICY } from './support/plans';
 
 const BASE = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 const HEAD = 'cccccccccccccccccccccccccccccccccccccccc';
@@ -19,14 +20,6 @@ const SG = `resource "aws_security_group" "bastion" {
 }
 `;
 const BASE_POLICY = 'failOn: high\n';
-/** What the pull request tries: accept its own finding and relax the threshold. */
-const HEAD_POLICY = `failOn: critical
-suppressions:
-  - rule: NET-002
-    resource: aws_security_group.bastion
-    reason: trust me
-    expires: 2999-01-01
-`;
 
 describe('pr-review-handler: the team policy comes from the base branch', () => {
   let stub: GitHubStub;
