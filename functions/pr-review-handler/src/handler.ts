@@ -7,7 +7,7 @@ import type { FailOn } from './comment';
 import { gatherTerraform, type GatherLimits } from './gather';
 import type { GitHubClient } from './github-client';
 import { publishReview, type PublishResult } from './publish';
-import { basePolicyFor, describePolicy, fetchPolicyFile, loadPolicy } from './policy';
+import { basePolicyFor, describePolicy, readBasePolicy } from './policy';
 
 export type ReviewsPort = Pick<ReviewService, 'get' | 'getVersion' | 'listVersions' | 'fail'>;
 export type GithubPort = Pick<GithubReviews, 'attachFetchedInput' | 'attachPlanPolicy'>;
@@ -120,10 +120,9 @@ export const createHandler = (deps: Deps) => {
     const files = [...gathered.files];
     const baseSha = c.external?.baseSha;
     if (baseSha && gathered.files.length > 0) {
-      const policy = await fetchPolicyFile(gh, { owner, repo, pullRequest: number }, baseSha);
-      const loaded = policy ? loadPolicy(policy) : undefined;
-      if (typeof loaded === 'string') notes.push(policy?.ambiguous ? `The base branch's policy was not applied: ${loaded}.` : `The base branch's policy file is invalid and was not applied: ${loaded}`);
-      else if (policy) files.push(policy);
+      const base = await readBasePolicy(gh, { owner, repo, pullRequest: number }, baseSha);
+      if (base.note) notes.push(base.note);
+      else if (base.file) files.push(base.file);
     }
     const out = await deps.github.attachFetchedInput(reviewId, { requestedVersion, headSha, input: { kind: 'hcl', files }, notes, actor, terraformFiles: gathered.terraformChanged });
     if (out.outcome === 'superseded') {

@@ -36,6 +36,18 @@ export const loadPolicy = (file: PolicyFile): LoadedConfig | string => {
   }
 };
 
+/** Why the base branch's policy file was not applied (`reason`: what loadPolicy said). */
+const notApplied = (file: PolicyFile, reason: string): string =>
+  file.ambiguous ? `The base branch's policy was not applied: ${reason}.` : `The base branch's policy file is invalid and was not applied: ${reason}`;
+
+/** The policy file at the base commit when it is valid, else the note saying why none applies. */
+export const readBasePolicy = async (gh: GitHubClient, pr: Pick<PullRequestCoordinates, 'owner' | 'repo' | 'pullRequest'>, baseSha: string): Promise<{ file?: PolicyFile; note?: string }> => {
+  const file = await fetchPolicyFile(gh, pr, baseSha);
+  if (!file) return {};
+  const loaded = loadPolicy(file);
+  return typeof loaded === 'string' ? { note: notApplied(file, loaded) } : { file };
+};
+
 export interface PolicyView {
   /** The base branch's policy, when it has a valid one: its failOn is the check's threshold. */
   base?: LoadedConfig;
@@ -53,7 +65,7 @@ export const describePolicy = async (gh: GitHubClient, pr: PullRequestCoordinate
   const [baseFile, headFile] = await Promise.all([fetchPolicyFile(gh, pr, baseSha), fetchPolicyFile(gh, pr, pr.headSha)]);
   const lines: string[] = [];
   const base = baseFile ? loadPolicy(baseFile) : undefined;
-  if (typeof base === 'string') lines.push(baseFile?.ambiguous ? `The base branch's policy was not applied: ${base}.` : `The base branch's policy file is invalid and was not applied: ${base}`);
+  if (typeof base === 'string') lines.push(notApplied(baseFile!, base));
   else if (base) lines.push(`Policy: \`${base.file}\` from the base branch (\`${baseSha.slice(0, 7)}\`).`);
   const changed = (baseFile?.path ?? '') !== (headFile?.path ?? '') || (baseFile?.content ?? '') !== (headFile?.content ?? '');
   if (changed) {
@@ -111,13 +123,11 @@ export const basePolicyFor = async (
       return { notes: [unreadable(err, `pull request #${pr.pullRequest} (to learn its base branch)`)] };
     }
   }
-  let file: PolicyFile | undefined;
+  let read: Awaited<ReturnType<typeof readBasePolicy>>;
   try {
-    file = await fetchPolicyFile(gh, pr, baseSha);
+    read = await readBasePolicy(gh, pr, baseSha);
   } catch (err) {
     return { baseSha, baseShaFrom, notes: [unreadable(err, `the base branch's policy file (${baseSha.slice(0, 7)})`)] };
   }
-  const loaded = file ? loadPolicy(file) : undefined;
-  if (typeof loaded === 'string') return { baseSha, baseShaFrom, notes: [file?.ambiguous ? `The base branch's policy was not applied: ${loaded}.` : `The base branch's policy file is invalid and was not applied: ${loaded}`] };
-  return { baseSha, baseShaFrom, ...(file ? { file } : {}), notes: [] };
+  return { baseSha, baseShaFrom, ...(read.file ? { file: read.file } : {}), notes: read.note ? [read.note] : [] };
 };
