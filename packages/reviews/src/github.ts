@@ -2,7 +2,7 @@ import { nodeCrypto } from '@iac-review/core';
 import { VersionNotFoundError, type BlobStore, type Version, type VersionedStore } from '@iac-review/dynamo-versioning';
 import type { EventPublisher } from './events';
 import type { ReviewContent, ReviewInput, ReviewInputRef } from './model';
-import { requestReview, Stop, storeInput, submitStable, type QueueFailure } from './submission';
+import { loadStoredInput, requestReview, Stop, storeInput, submitStable, type QueueFailure } from './submission';
 
 /**
  * Pull-request reviews: one review per repository + PR number (a stable id), one submission
@@ -283,12 +283,6 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
     return attach(id, req, input, { reviewInput: 'hcl', ...(req.terraformFiles !== undefined ? { terraformFiles: String(req.terraformFiles) } : {}) }, `fetched ${req.input.files.length} Terraform file(s) at ${req.headSha.slice(0, 12)}`);
   };
 
-  const readJson = async (ref: ReviewInputRef): Promise<unknown> => {
-    const bytes = await blobs.get(ref.key);
-    if (nodeCrypto().createHash('sha256').update(bytes).digest('hex') !== ref.sha256) throw new Error(`stored input ${ref.key} does not match its recorded sha256`);
-    return JSON.parse(bytes.toString('utf8')) as unknown;
-  };
-
   /**
    * The base branch's policy for a plan posted for a pull request (submitPlan): the plan stored with
    * the policy file as a new `plan` input (inputs are never rewritten; without a policy file the plan's
@@ -296,11 +290,11 @@ export const createGithubReviews = (deps: GithubReviewsDeps) => {
    * A failure before the version is written leaves the review as it was (an unreferenced input at most).
    */
   const attachPlanPolicy = async (id: string, pointerRef: ReviewInputRef, req: PlanPolicyRequest): Promise<FetchedOutcome> => {
-    const pointer = (await readJson(pointerRef)) as Partial<PullRequestInput>;
+    const pointer = (await loadStoredInput(blobs, pointerRef)) as Partial<PullRequestInput>;
     if (pointer.kind !== 'pull-request' || !pointer.plan || pointer.headSha !== req.headSha) throw new Error(`input ${pointerRef.key} is not a plan posted for ${req.headSha}`);
     let input: ReviewInputRef = pointer.plan;
     if (req.policyFile) {
-      const stored = (await readJson(pointer.plan)) as { kind?: unknown; plan?: unknown };
+      const stored = (await loadStoredInput(blobs, pointer.plan)) as { kind?: unknown; plan?: unknown };
       if (stored.kind !== 'plan') throw new Error(`input ${pointer.plan.key} is not a plan`);
       const withPolicy: Extract<ReviewInput, { kind: 'plan' }> = { kind: 'plan', plan: stored.plan, policyFiles: [req.policyFile] };
       input = await storeInput(blobs, (digest) => `inputs/${encodeURIComponent(id)}/${req.headSha}.plan.${digest.slice(0, 16)}.json`, withPolicy);

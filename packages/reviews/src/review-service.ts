@@ -1,10 +1,9 @@
-import { nodeCrypto } from '@iac-review/core';
 import type { RiskLevel } from '@iac-review/core';
 import type { BlobStore, Head, Page, Version, VersionedStore } from '@iac-review/dynamo-versioning';
 import { EventPublishError, FeedbackRejectedError } from './errors';
 import { EVENT_SOURCE, REVIEW_COMPLETED, REVIEW_REQUESTED, type EventPublisher, type ReviewCompletedDetail, type ReviewRequestedDetail } from './events';
 import { effectiveRiskLevel, findingId, type FeedbackAction, type ReviewContent, type ReviewInput, type ReviewResultRecord } from './model';
-import { requestReview as requestOrFail, storeInput, type QueueFailure } from './submission';
+import { loadStoredInput, requestReview as requestOrFail, storeInput, type QueueFailure } from './submission';
 
 export interface ReviewServiceDeps {
   store: VersionedStore<ReviewContent>;
@@ -66,8 +65,6 @@ class AlreadyDone extends Error {
   }
 }
 
-const sha256 = (b: Uint8Array) => nodeCrypto().createHash('sha256').update(b).digest('hex');
-
 /** A refused ReviewRequested, by default: the review fails (so it is not left pending forever). */
 const RECORD_FAILURE: QueueFailure = { reason: 'could not be queued for review; submit it again', message: 'The review could not be queued; submit it again shortly.' };
 /** With an Idempotency-Key: the review stays pending for a retry with the key or the pending sweep. */
@@ -79,11 +76,7 @@ const KEEP_PENDING: QueueFailure = {
 export const createReviewService = (deps: ReviewServiceDeps) => {
   const { store, blobs, events, clock } = deps;
 
-  const loadInput = async (content: ReviewContent): Promise<ReviewInput> => {
-    const bytes = await blobs.get(content.input.key);
-    if (sha256(bytes) !== content.input.sha256) throw new Error(`stored input ${content.input.key} does not match its recorded sha256`);
-    return JSON.parse(bytes.toString('utf8')) as ReviewInput;
-  };
+  const loadInput = async (content: ReviewContent): Promise<ReviewInput> => (await loadStoredInput(blobs, content.input)) as ReviewInput;
 
   /**
    * Stores the input (claim check), writes version 1 (pending) and asks for a review. If the bus

@@ -1,4 +1,5 @@
 import type { BlobKey, BlobStore, Version, VersionedStore } from '@iac-review/dynamo-versioning';
+import { nodeCrypto } from '@iac-review/core';
 import { createOrAppend } from './create-or-append';
 import { EventPublishError } from './errors';
 import { REVIEW_REQUESTED, type EventPublisher, type ReviewRequestedDetail } from './events';
@@ -22,6 +23,13 @@ export interface SubmissionDeps {
 export const storeInput = async <I extends { kind: ReviewInputRef['kind'] }>(blobs: BlobStore, key: BlobKey, input: I): Promise<ReviewInputRef> => {
   const ref = await blobs.put(key, Buffer.from(JSON.stringify(input), 'utf8'), 'application/json');
   return { kind: input.kind, key: ref.key, sha256: ref.sha256, size: ref.size };
+};
+
+/** Reads back an input storeInput stored, refusing bytes that do not match the digest it recorded. */
+export const loadStoredInput = async (blobs: BlobStore, ref: ReviewInputRef): Promise<unknown> => {
+  const bytes = await blobs.get(ref.key);
+  if (nodeCrypto().createHash('sha256').update(bytes).digest('hex') !== ref.sha256) throw new Error(`stored input ${ref.key} does not match its recorded sha256`);
+  return JSON.parse(bytes.toString('utf8')) as unknown;
 };
 
 /** What happens when the bus refuses ReviewRequested. */
