@@ -3,9 +3,11 @@ import { ambiguousPolicyFiles, CONFIG_FILES } from './files';
 import type { PolicyOptions } from './apply';
 
 /** The root policy file among a review's files (`.iac-review.yml`, `.iac-review.yaml`, `.iac-review.json`), if any. */
+const atRoot = (path: string, name: string): boolean => path === name || path === `./${name}`;
+
 export const policyFileOf = <F extends { path: string }>(files: readonly F[]): F | undefined => {
   for (const name of CONFIG_FILES) {
-    const f = files.find((x) => x.path === name || x.path === `./${name}`);
+    const f = files.find((x) => atRoot(x.path, name));
     if (f) return f;
   }
   return undefined;
@@ -21,7 +23,7 @@ export function policyFromFiles(files: readonly { path: string; content: string 
   const policy: PolicyOptions = { files, ...(today ? { today } : {}) };
   const file = policyFileOf(files);
   if (!file) return { policy };
-  const present = CONFIG_FILES.filter((name) => files.some((x) => x.path === name || x.path === `./${name}`));
+  const present = CONFIG_FILES.filter((name) => files.some((x) => atRoot(x.path, name)));
   const ambiguous = ambiguousPolicyFiles(present, 'the repository root');
   if (ambiguous) return { policy, error: ambiguous };
   try {
