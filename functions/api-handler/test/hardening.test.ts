@@ -1,6 +1,7 @@
 import { captureLogger } from '@iac-review/logger/testing';
 import { createInMemoryReviewService, reportIntegrityFailures } from '@iac-review/reviews';
-import { canonicalJson, sha256Hex, versionHash, type StoredItem } from '@iac-review/dynamo-versioning';
+import type { StoredItem } from '@iac-review/dynamo-versioning';
+import { forgeContent } from '@iac-review/dynamo-versioning/testing';
 import { gzipSync } from 'node:zlib';
 import { jsonDepthExceeds } from '../src/body';
 import { createHandler } from '../src/handler';
@@ -152,22 +153,7 @@ describe('Idempotency-Key on POST /reviews', () => {
 describe('GET /reviews/{id}/verify and reads of a tampered version', () => {
   const tamper = async (table: ReturnType<typeof setup>['table'], id: string, version: number) => {
     const item = (await table.dump('reviews')).find((i) => i.pk === `REVIEW#${id}` && i.version === version) as StoredItem;
-    const content = { ...(JSON.parse(item.content as string) as Record<string, unknown>), title: 'rewritten' };
-    const json = canonicalJson(content);
-    const contentSha256 = sha256Hex(json);
-    const hash = versionHash({
-      entity: 'REVIEW',
-      id,
-      version,
-      previousVersion: item.previousVersion as number | null,
-      createdAt: item.createdAt as string,
-      firstCreatedAt: item.firstCreatedAt as string,
-      actor: item.actor as string,
-      reason: item.reason as string,
-      contentSha256,
-      previousHash: item.previousHash as string | null,
-    });
-    await table.rawPut('reviews', { ...item, content: json, contentSha256, hash });
+    await table.rawPut('reviews', forgeContent(item, { ...(JSON.parse(item.content as string) as Record<string, unknown>), title: 'rewritten' }));
   };
 
   it('should report every version ok for an untouched history', async () => {

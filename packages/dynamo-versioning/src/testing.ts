@@ -5,7 +5,9 @@
  */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '@iac-review/core';
-import type { TablePort } from './ports';
+import type { StoredItem, TablePort } from './ports';
+import { canonicalJson } from './canonical-json';
+import { sha256Hex, versionHash } from './hash-chain';
 import type { AddressInfo, Server } from 'node:net';
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -57,4 +59,26 @@ export const recordingTablePort = (inner: TablePort): { port: TablePort; take: (
     delete: (...a) => (calls.push('delete'), inner.delete(...a)),
   };
   return { port, take: () => calls.splice(0) };
+};
+
+/**
+ * What an attacker with table access (but not the MAC key) does to a stored version: rewrite its
+ * content, digest and hash consistently, so only the MAC can tell.
+ */
+export const forgeContent = (item: StoredItem, content: unknown): StoredItem => {
+  const json = canonicalJson(content);
+  const contentSha256 = sha256Hex(json);
+  const hash = versionHash({
+    entity: 'REVIEW',
+    id: item.id as string,
+    version: item.version as number,
+    previousVersion: item.previousVersion as number | null,
+    createdAt: item.createdAt as string,
+    firstCreatedAt: item.firstCreatedAt as string,
+    actor: item.actor as string,
+    reason: item.reason as string,
+    contentSha256,
+    previousHash: item.previousHash as string | null,
+  });
+  return { ...item, content: json, contentSha256, hash };
 };
